@@ -1,0 +1,71 @@
+// Package model holds the plain values that move through Dateline: sources,
+// feeds, articles, stories and the people who comment on them.
+package model
+
+import "time"
+
+// Source is an outlet: the publisher a reader sees named next to an article.
+type Source struct {
+	ID       int64
+	Name     string
+	HomeURL  string
+	Country  string // ISO 3166-1 alpha-2, upper case
+	Language string // ISO 639-1
+}
+
+// Feed is one subscription URL of a source and its polling state.
+type Feed struct {
+	ID           int64
+	SourceID     int64
+	URL          string
+	Title        string
+	ETag         string
+	LastModified string
+	NextPoll     time.Time
+	LastPoll     time.Time // zero until first poll
+	LastStatus   int       // HTTP status of the last poll, 0 when the request failed
+	LastError    string    // readable reason of the last failure, "" when healthy
+	Failures     int       // consecutive failed polls, drives backoff
+	Articles     int       // articles stored from this feed (filled on reads)
+	Source       Source    // filled on reads
+}
+
+// Healthy reports whether the last poll succeeded.
+func (f Feed) Healthy() bool { return f.LastError == "" }
+
+// Article is one item of coverage, keyed by its canonical URL and, second,
+// by its feed GUID.
+type Article struct {
+	ID        int64
+	SourceID  int64
+	FeedID    int64
+	URL       string // canonical
+	GUID      string
+	Title     string
+	Author    string
+	Published time.Time
+	Fetched   time.Time
+	Text      string // plain text, paragraphs separated by "\n"
+	HTML      string // sanitized
+	Image     string
+	Language  string
+	SiteName  string
+	StoryID   int64 // 0 until clustered
+	CopyOf    int64 // nonzero: a syndicated copy of that article
+	Reason    string
+	Source    Source // filled on reads
+}
+
+// Story is the coverage of one event across outlets.
+type Story struct {
+	ID         int64
+	Headline   string
+	FirstSeen  time.Time
+	Updated    time.Time
+	Articles   int
+	Outlets    int
+	Countries  int
+	Score      float64
+	Image      string
+	MergedInto int64 // nonzero: this story was merged and redirects there
+}

@@ -1,0 +1,88 @@
+// Package store defines how Dateline keeps its data. Backends live in
+// sub-packages (sqlite, postgres) and pass one conformance suite (storetest).
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/dateline-news/dateline/internal/model"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ArticleQuery selects a page of articles, newest first (published, then id).
+type ArticleQuery struct {
+	Limit    int    // 1..200, default 50
+	Cursor   string // opaque, from a previous page's next cursor
+	StoryID  int64  // only this story's articles
+	SourceID int64  // only this outlet's articles
+	Since    time.Time
+}
+
+// StoryQuery selects a page of stories, highest score first.
+type StoryQuery struct {
+	Limit  int
+	Cursor string
+}
+
+// Assignment is what the clusterer decided for one article.
+type Assignment struct {
+	ArticleID int64
+	Story     int64   // story to join or create (IDs are allocated by the clusterer)
+	Merged    []int64 // stories folded into Story: their articles move, they redirect
+	CopyOf    int64   // article this one is a syndicated copy of, 0 if none
+	Reason    string  // why, for the story page
+	Headline  string  // the story's current headline
+}
+
+// Store is everything the rest of Dateline asks of storage. Every method is
+// safe for concurrent use; writes are transactional.
+type Store interface {
+	Close() error
+
+	// UpsertSource returns the source with this Name, creating or updating it.
+	UpsertSource(ctx context.Context, s model.Source) (model.Source, error)
+	Sources(ctx context.Context) ([]model.Source, error)
+
+	// AddFeed subscribes to f.URL (idempotent: an existing feed is returned, created=false).
+	AddFeed(ctx context.Context, f model.Feed) (feed model.Feed, created bool, err error)
+	// RemoveFeed unsubscribes; stored articles stay.
+	RemoveFeed(ctx context.Context, url string) error
+	// Feeds lists all feeds with Source and Articles filled, by source name.
+	Feeds(ctx context.Context) ([]model.Feed, error)
+	// LeaseDueFeeds returns up to limit feeds whose NextPoll <= now and that no
+	// other live lease holds, leasing them to owner until now+lease.
+	LeaseDueFeeds(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration) ([]model.Feed, error)
+	// SaveFeedState stores the poll outcome (ETag, LastModified, NextPoll,
+	// LastPoll, LastStatus, LastError, Failures, Title) and releases the lease.
+	SaveFeedState(ctx context.Context, f model.Feed) error
+
+	// HasArticle reports whether an article with this canonical URL, or with
+	// this GUID from the same source, is stored.
+	HasArticle(ctx context.Context, sourceID int64, url, guid string) (bool, error)
+	// InsertArticle stores a new article and sets a.ID. An article with the same
+	// canonical URL or same (source, GUID) is not duplicated: created=false and
+	// a.ID is set to the existing row's.
+	InsertArticle(ctx context.Context, a *model.Article) (created bool, err error)
+	Article(ctx context.Context, id int64) (model.Article, error)
+	// Articles returns a page (Source filled) and the cursor of the next page ("" at the end).
+	Articles(ctx context.Context, q ArticleQuery) ([]model.Article, string, error)
+	// Unclustered returns up to limit articles with no story yet, oldest id first.
+	Unclustered(ctx context.Context, limit int) ([]model.Article, error)
+
+	// Assign applies a clustering decision in one transaction: creates the story
+	// if new, moves merged stories' articles and marks them MergedInto, sets the
+	// article's story, copy-of and reason, and recomputes the story's
+	// aggregates (FirstSeen, Updated, Articles, Outlets, Countries, Image).
+	Assign(ctx context.Context, a Assignment) (model.Story, error)
+	// SetStoryScore stores the ranking score computed from a story's aggregates.
+	SetStoryScore(ctx context.Context, id int64, score float64) error
+	Story(ctx context.Context, id int64) (model.Story, error)
+	// Stories returns live (not merged) stories by score, and the next cursor.
+	Stories(ctx context.Context, q StoryQuery) ([]model.Story, string, error)
+	// MaxStoryID is where the clusterer resumes allocating IDs.
+	MaxStoryID(ctx context.Context) (int64, error)
+}
