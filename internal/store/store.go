@@ -13,6 +13,10 @@ import (
 // ErrNotFound is returned when a looked-up row does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrBadCursor is returned (wrapped) when a page cursor cannot be decoded; a
+// web handler should answer 400.
+var ErrBadCursor = errors.New("invalid cursor")
+
 // ArticleQuery selects a page of articles, newest first (published, then id).
 type ArticleQuery struct {
 	Limit    int    // 1..200, default 50
@@ -22,10 +26,14 @@ type ArticleQuery struct {
 	Since    time.Time
 }
 
-// StoryQuery selects a page of stories, highest score first.
+// StoryQuery selects a page of stories, highest score first (then id,
+// descending). Merged stories and stories without articles are never listed.
 type StoryQuery struct {
-	Limit  int
-	Cursor string
+	Limit  int    // 1..200, default 50
+	Cursor string // opaque, from a previous page's next cursor
+	// MinArticles hides stories with fewer articles; 0 and 1 list
+	// single-article stories too (the default front page does).
+	MinArticles int
 }
 
 // Assignment is what the clusterer decided for one article.
@@ -85,4 +93,26 @@ type Store interface {
 	Stories(ctx context.Context, q StoryQuery) ([]model.Story, string, error)
 	// MaxStoryID is where the clusterer resumes allocating IDs.
 	MaxStoryID(ctx context.Context) (int64, error)
+
+	// SaveInsight caches the enrichment of a story (summary, quotes, …) as an
+	// opaque blob tagged with the version of the code that computed it.
+	SaveInsight(ctx context.Context, storyID int64, version string, data []byte) error
+	// Insight returns the cached blob, or ErrNotFound.
+	Insight(ctx context.Context, storyID int64) (version string, data []byte, err error)
+
+	// Search returns up to limit articles (Source filled) matching every word
+	// of q, ranked by relevance and recency. q is plain user text: quotes and
+	// operators carry no syntax. An empty q matches nothing.
+	Search(ctx context.Context, q string, limit int) ([]model.Article, error)
+	// SearchStories returns up to limit live stories whose articles match q,
+	// ranked by their best article's relevance and recency.
+	SearchStories(ctx context.Context, q string, limit int) ([]model.Story, error)
+
+	// TryLeader makes this process the leader for name (e.g. "cluster") if
+	// no other holder exists; ok=false means someone else leads. The leader
+	// calls release when it stops leading. On PostgreSQL leadership is a
+	// session advisory lock held by a dedicated connection, so a crashed
+	// leader frees it at once; on SQLite (one process) it is an in-process
+	// lock.
+	TryLeader(ctx context.Context, name string) (release func(), ok bool, err error)
 }
