@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/dateline-news/dateline/internal/feed"
+	"github.com/dateline-news/dateline/internal/fetch"
+	"github.com/dateline-news/dateline/internal/ingest"
+	"github.com/dateline-news/dateline/internal/model"
+	"github.com/dateline-news/dateline/internal/store"
+	"github.com/dateline-news/dateline/internal/store/open"
+	"github.com/dateline-news/dateline/internal/web"
+)
+
+const defaultDatabase = "./dateline.db"
+
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := newFlags("serve")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	dsn := fs.String("database", defaultDatabase, "SQLite file path or postgres:// URL")
+	poll := fs.Bool("poll", true, "poll feeds and group articles into stories")
+	allowPrivate := fs.Bool("allow-private-networks", false, "let outbound fetches reach private, loopback and link-local addresses")
+	perHost := fs.Duration("per-host-interval", time.Second, "minimum time between two requests to one host")
+	interval := fs.Duration("poll-interval", 15*time.Minute, "default time between polls of a feed")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := logger(stderr)
+
+	st, err := open.Open(ctx, *dsn)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", *dsn, err)
+	}
+	defer st.Close()
+	if err := subscribeDefaultsIfEmpty(ctx, st, log); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           web.New(st, web.Options{Logger: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("dateline listening", "url", "http://"+ln.Addr().String(), "database", *dsn, "poll", *poll)
+
+	work, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	var wg sync.WaitGroup
+	if *poll {
+		opts := fetch.DefaultOptions()
+		opts.AllowPrivate = *allowPrivate
+		opts.PerHostInterval = *perHost
+		client := fetch.New(opts)
+		po := ingest.DefaultOptions()
+		po.Owner = processID()
+		po.DefaultInterval = *interval
+		po.Logger = log
+		poller := ingest.NewPoller(st, client, po)
+		wg.Add(2)
+		go func() { defer wg.Done(); poller.Run(work, 5*time.Second) }()
+		go func() { defer wg.Done(); lead(work, st, log) }()
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		stopWork()
+		wg.Wait()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	stopWork()
+	shut, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shut)
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-shut.Done():
+		log.Warn("background work did not stop in time")
+	}
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}
+
+// lead runs the clusterer while this process holds the leadership; with
+// several processes on one PostgreSQL database, another takes over when the
+// leader dies.
+func lead(ctx context.Context, st store.Store, log *slog.Logger) {
+	for ctx.Err() == nil {
+		release, ok, err := st.TryLeader(ctx, "cluster")
+		if err != nil && ctx.Err() == nil {
+			log.Error("leader election", "err", err)
+		}
+		if ok {
+			g, err := ingest.NewGrouper(ctx, st, log, nil)
+			if err != nil {
+				log.Error("start clusterer", "err", err)
+			} else {
+				g.Run(ctx, 2*time.Second)
+			}
+			release()
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(10 * time.Second):
+		}
+	}
+}
+
+func subscribeDefaultsIfEmpty(ctx context.Context, st store.Store, log *slog.Logger) error {
+	existing, err := st.Feeds(ctx)
+	if err != nil {
+		return fmt.Errorf("list feeds: %w", err)
+	}
+	if len(existing) > 0 {
+		return nil
+	}
+	subs, err := feed.Defaults()
+	if err != nil {
+		return fmt.Errorf("load default subscriptions: %w", err)
+	}
+	n, err := subscribe(ctx, st, subs)
+	log.Info("subscribed to the default feeds", "feeds", n)
+	return err
+}
+
+// subscribe adds feeds with their sources, returning how many were new.
+func subscribe(ctx context.Context, st store.Store, subs []feed.Subscription) (int, error) {
+	added := 0
+	for _, s := range subs {
+		src, err := st.UpsertSource(ctx, model.Source{Name: s.Name, HomeURL: s.HomeURL, Country: s.Country, Language: s.Language})
+		if err != nil {
+			return added, fmt.Errorf("store source %q: %w", s.Name, err)
+		}
+		_, created, err := st.AddFeed(ctx, model.Feed{SourceID: src.ID, URL: s.FeedURL, Title: s.Name})
+		if err != nil {
+			return added, fmt.Errorf("add feed %s: %w", s.FeedURL, err)
+		}
+		if created {
+			added++
+		}
+	}
+	return added, nil
+}
+
+func processID() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
+}

@@ -1,0 +1,116 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/dateline-news/dateline/internal/model"
+	"github.com/dateline-news/dateline/internal/store"
+	"github.com/dateline-news/dateline/internal/story"
+)
+
+// Grouper runs the online clusterer over stored articles that have no story
+// yet, in id order, and records each decision. Only one Grouper may run per
+// database at a time (see store.TryLeader), since the clusterer's state is
+// in memory.
+type Grouper struct {
+	st     store.Store
+	c      *story.Clusterer
+	now    func() time.Time
+	log    *slog.Logger
+	window time.Duration
+}
+
+// NewGrouper restores the clusterer's recent window from storage so that a
+// restart continues the same stories rather than starting new ones.
+func NewGrouper(ctx context.Context, st store.Store, log *slog.Logger, now func() time.Time) (*Grouper, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	if now == nil {
+		now = time.Now
+	}
+	maxID, err := st.MaxStoryID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("resume story ids: %w", err)
+	}
+	g := &Grouper{st: st, c: story.New(story.DefaultConfig(), maxID+1), now: now, log: log, window: 3 * 24 * time.Hour}
+	if err := g.restore(ctx); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// restore seeds the clusterer with the clustered articles of the recent window,
+// oldest first.
+func (g *Grouper) restore(ctx context.Context) error {
+	var recent []model.Article
+	cursor := ""
+	for {
+		page, next, err := g.st.Articles(ctx, store.ArticleQuery{Limit: 200, Cursor: cursor, Since: g.now().Add(-g.window)})
+		if err != nil {
+			return fmt.Errorf("restore clusterer: %w", err)
+		}
+		recent = append(recent, page...)
+		if next == "" || len(recent) > 50000 {
+			break
+		}
+		cursor = next
+	}
+	for i := len(recent) - 1; i >= 0; i-- {
+		if a := recent[i]; a.StoryID != 0 {
+			g.c.Seed(doc(a), a.StoryID)
+		}
+	}
+	return nil
+}
+
+// Step clusters up to limit waiting articles and returns how many it did.
+func (g *Grouper) Step(ctx context.Context, limit int) (int, error) {
+	arts, err := g.st.Unclustered(ctx, limit)
+	if err != nil {
+		return 0, fmt.Errorf("list unclustered articles: %w", err)
+	}
+	for i, a := range arts {
+		as := g.c.Add(doc(a))
+		s, err := g.st.Assign(ctx, store.Assignment{
+			ArticleID: a.ID, Story: as.Story, Merged: as.Merged, CopyOf: as.CopyOf,
+			Reason: as.Reason, Headline: as.Headline,
+		})
+		if err != nil {
+			return i, fmt.Errorf("assign article %d to story %d: %w", a.ID, as.Story, err)
+		}
+		score := story.Score(s.Outlets, s.Countries, s.Articles, s.FirstSeen, s.Updated, g.now())
+		if err := g.st.SetStoryScore(ctx, s.ID, score); err != nil {
+			return i, fmt.Errorf("score story %d: %w", s.ID, err)
+		}
+	}
+	return len(arts), nil
+}
+
+// Run clusters new articles until ctx ends.
+func (g *Grouper) Run(ctx context.Context, tick time.Duration) {
+	for {
+		n, err := g.Step(ctx, 500)
+		if err != nil && ctx.Err() == nil {
+			g.log.Error("cluster articles", "err", err)
+		}
+		if n > 0 && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(tick):
+		}
+	}
+}
+
+func doc(a model.Article) story.Doc {
+	return story.Doc{
+		ID: a.ID, Title: a.Title, Text: a.Text, Source: a.Source.Name,
+		Country: a.Source.Country, Lang: a.Language, Published: a.Published,
+	}
+}
