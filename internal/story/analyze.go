@@ -1,0 +1,297 @@
+package story
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dateline-news/dateline/internal/text"
+)
+
+// term is one weighted feature of a document: a word stem, a capitalised name
+// (single word or phrase) or a number, keyed by the hash of its kind-prefixed form.
+type term struct {
+	h uint64
+	w float32
+}
+
+// features is a document's analysed form: an L2-normalised sparse vector sorted
+// by hash, display forms for explanations, and a SimHash for copy detection.
+type features struct {
+	terms   []term
+	disp    map[uint64]string // display form of the heaviest terms
+	sim     uint64            // SimHash of body shingles, 0 when too short
+	nTokens int               // content tokens (title + body), for length-adaptive thresholds
+}
+
+type kind uint8
+
+const (
+	kWord kind = iota
+	kName
+	kNum
+)
+
+// dfTable holds online document frequencies. Counts halve every halfLife
+// documents so the table tracks recent usage and stays bounded in size.
+type dfTable struct {
+	n        float64
+	df       map[uint64]float32
+	seen     int
+	halfLife int
+}
+
+func newDF(halfLife int) *dfTable {
+	return &dfTable{df: make(map[uint64]float32, 1<<14), halfLife: halfLife}
+}
+
+// idf smooths with pseudo-documents so early in a stream every unseen term is
+// merely "rare" rather than infinitely informative.
+func (t *dfTable) idf(h uint64) float64 {
+	return math.Log((t.n + 10) / (float64(t.df[h]) + 1))
+}
+
+func (t *dfTable) add(hs []uint64) {
+	for _, h := range hs {
+		t.df[h]++
+	}
+	t.n++
+	t.seen++
+	if t.halfLife > 0 && t.seen >= t.halfLife {
+		t.seen = 0
+		t.n /= 2
+		for h, v := range t.df {
+			if v < 1.5 {
+				delete(t.df, h)
+			} else {
+				t.df[h] = v / 2
+			}
+		}
+	}
+}
+
+// analyzer turns documents into features, reusing scratch space between calls.
+type analyzer struct {
+	cfg   *Config
+	stem  *text.Stemmer
+	toks  []text.Token
+	tf    map[uint64]float64
+	kinds map[uint64]kind
+	disp  map[uint64]string
+	words []string
+}
+
+func newAnalyzer(cfg *Config) *analyzer {
+	return &analyzer{
+		cfg:   cfg,
+		stem:  text.NewStemmer(200_000),
+		tf:    make(map[uint64]float64, 512),
+		kinds: make(map[uint64]kind, 512),
+		disp:  make(map[uint64]string, 512),
+	}
+}
+
+// analyze returns d's features and the distinct term hashes to count in df.
+func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
+	lang := strings.ToLower(d.Lang)
+	if len(lang) > 2 {
+		lang = lang[:2]
+	}
+	clear(a.tf)
+	clear(a.kinds)
+	clear(a.disp)
+	a.toks = text.AppendTokens(a.toks[:0], d.Title)
+	nTitle := len(a.toks)
+	a.toks = text.AppendTokens(a.toks, "\n"+d.Text)
+	toks := a.toks
+	if nTitle < len(toks) {
+		toks[nTitle].Start = true
+	}
+	if isTitleCase(lang, toks[:nTitle]) {
+		// Title Case capitals say nothing: let the body vouch for names.
+		for i := 0; i < nTitle; i++ {
+			toks[i].Start = true
+		}
+	}
+
+	content := 0
+	add := func(key string, k kind, w float64, display string) {
+		h := text.Hash(key)
+		if k != kWord {
+			h ^= uint64(k) * 0x9e3779b97f4a7c15
+		}
+		a.tf[h] += w
+		if _, ok := a.kinds[h]; !ok {
+			a.kinds[h] = k
+			a.disp[h] = display
+		}
+	}
+	for i, t := range toks {
+		w := 1.0
+		if i < nTitle {
+			w = a.cfg.TitleWeight
+		}
+		if t.Num {
+			if len(t.Text) < 2 && !t.Start {
+				// single digits ("3 wounded") are weak but still evidence
+				add(t.Text, kNum, w*0.5, t.Text)
+			} else {
+				add(t.Text, kNum, w, t.Text)
+			}
+			content++
+			continue
+		}
+		if utf8.RuneCountInString(t.Text) < 2 || text.IsStop(lang, t.Text) {
+			continue
+		}
+		content++
+		add(a.stem.Stem(lang, t.Text), kWord, w, t.Text)
+	}
+	// Names: body capitalisation vouches for title words; an all-title-case
+	// headline without body says nothing about which words are names.
+	for _, sp := range text.NameSpans(lang, toks) {
+		w := 1.0
+		if sp[0] < nTitle {
+			w = a.cfg.TitleWeight
+		}
+		if sp[1]-sp[0] == 1 {
+			t := toks[sp[0]].Text
+			add(t, kName, w, titleWord(t))
+			continue
+		}
+		var b strings.Builder
+		for i := sp[0]; i < sp[1]; i++ {
+			if i > sp[0] {
+				b.WriteByte(' ')
+			}
+			b.WriteString(toks[i].Text)
+		}
+		p := b.String()
+		add(p, kName, w, titleWord(p))
+	}
+
+	hs := make([]uint64, 0, len(a.tf))
+	terms := make([]term, 0, len(a.tf))
+	for h, tf := range a.tf {
+		hs = append(hs, h)
+		idf := df.idf(h)
+		wt := (1 + math.Log(tf)) * idf
+		switch a.kinds[h] {
+		case kName:
+			wt *= a.cfg.NameWeight
+		case kNum:
+			wt *= a.cfg.NumberWeight
+		}
+		if wt > 0 {
+			terms = append(terms, term{h, float32(wt)})
+		}
+	}
+	slices.SortFunc(terms, func(x, y term) int {
+		if x.w != y.w {
+			if x.w > y.w {
+				return -1
+			}
+			return 1
+		}
+		if x.h < y.h {
+			return -1
+		}
+		return 1
+	})
+	if len(terms) > a.cfg.MaxTerms {
+		terms = terms[:a.cfg.MaxTerms]
+	}
+	disp := make(map[uint64]string, 12)
+	for i, t := range terms {
+		if i == 12 {
+			break
+		}
+		disp[t.h] = a.disp[t.h]
+	}
+	normalize(terms)
+	slices.SortFunc(terms, func(x, y term) int {
+		if x.h < y.h {
+			return -1
+		}
+		if x.h > y.h {
+			return 1
+		}
+		return 0
+	})
+	f := features{terms: terms, disp: disp, nTokens: content}
+
+	// SimHash over 4-word shingles of the body with stop words kept: copies
+	// differ in boilerplate, not in the wording of the agency text.
+	body := toks[nTitle:]
+	if len(body) >= a.cfg.MinCopyTokens {
+		a.words = a.words[:0]
+		for _, t := range body {
+			a.words = append(a.words, t.Text)
+		}
+		f.sim = text.SimHash(text.Shingles(a.words, 4))
+	}
+	return f, hs
+}
+
+func normalize(ts []term) {
+	var s float64
+	for _, t := range ts {
+		s += float64(t.w) * float64(t.w)
+	}
+	if s == 0 {
+		return
+	}
+	inv := float32(1 / math.Sqrt(s))
+	for i := range ts {
+		ts[i].w *= inv
+	}
+}
+
+// isTitleCase reports a headline where most content words are capitalised,
+// so capitals do not mark names.
+func isTitleCase(lang string, toks []text.Token) bool {
+	caps, n := 0, 0
+	for _, t := range toks {
+		if t.Num || text.IsStop(lang, t.Text) {
+			continue
+		}
+		n++
+		if t.Cap {
+			caps++
+		}
+	}
+	return n >= 3 && caps*10 >= n*7
+}
+
+func titleWord(s string) string {
+	b := []rune(s)
+	up := true
+	for i, r := range b {
+		if up {
+			b[i] = unicode.ToUpper(r)
+		}
+		up = r == ' '
+	}
+	return string(b)
+}
+
+// dot is the inner product of two hash-sorted sparse vectors.
+func dot(a, b []term) float64 {
+	var s float64
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].h == b[j].h:
+			s += float64(a[i].w) * float64(b[j].w)
+			i++
+			j++
+		case a[i].h < b[j].h:
+			i++
+		default:
+			j++
+		}
+	}
+	return s
+}

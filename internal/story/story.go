@@ -1,0 +1,623 @@
+// Package story groups articles into stories online: syndicated copies are
+// recognised by SimHash, every other article is compared with the few recent
+// stories an inverted index proposes, and joins the best one when similar
+// enough or starts a new one. Only stories active within a time window stay in
+// memory. Pure: no I/O, not safe for concurrent use.
+package story
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dateline-news/dateline/internal/text"
+)
+
+// Doc is one article as the clusterer sees it.
+type Doc struct {
+	ID        int64
+	Title     string
+	Text      string
+	Source    string
+	Country   string
+	Lang      string
+	Published time.Time
+}
+
+// Config tunes the clusterer. DefaultConfig is the tuned production setting;
+// one configuration serves full text, lead paragraphs and headlines alike.
+type Config struct {
+	Window time.Duration // stories idle longer than this (stream time) leave memory
+
+	// Similarity needed to join a story, interpolated between short documents
+	// (ShortTokens content tokens or fewer, e.g. headlines) and long ones
+	// (LongTokens or more).
+	Threshold      float64
+	ShortThreshold float64
+	ShortTokens    int
+	LongTokens     int
+
+	// MergeThreshold: two stories merge when the new document is at least this
+	// similar to both and their centroids are at least this similar to each other.
+	MergeThreshold float64
+
+	// CentroidMix weighs centroid similarity against best-member similarity.
+	CentroidMix float64
+	// TimeScale: similarity is divided by 1 + gap/TimeScale, gap being how far
+	// the document lies outside the story's span.
+	TimeScale time.Duration
+
+	TitleWeight  float64 // term frequency of a title word
+	NameWeight   float64 // multiplier for capitalised names
+	NumberWeight float64 // multiplier for numbers (ages, addresses, counts)
+	MaxTerms     int     // features kept per document
+
+	IndexTerms int // heaviest terms of each document posted in the index
+	Candidates int // stories scored exactly per document
+	MaxMembers int // recent members kept with vectors for best-member similarity
+
+	CopyBits      int // SimHash distance at most this is a syndicated copy
+	MinCopyTokens int // body tokens needed before copy detection is trusted
+
+	DFHalfLife int // documents after which document frequencies halve
+}
+
+// DefaultConfig returns the configuration tuned on the evaluation sets.
+func DefaultConfig() Config {
+	return Config{
+		Window:         7 * 24 * time.Hour,
+		Threshold:      0.25,
+		ShortThreshold: 0.25,
+		ShortTokens:    12,
+		LongTokens:     60,
+		MergeThreshold: 0.5,
+		CentroidMix:    0.5,
+		TimeScale:      3 * 24 * time.Hour,
+		TitleWeight:    2,
+		NameWeight:     1.5,
+		NumberWeight:   1,
+		MaxTerms:       80,
+		IndexTerms:     20,
+		Candidates:     12,
+		MaxMembers:     12,
+		CopyBits:       3,
+		MinCopyTokens:  40,
+		DFHalfLife:     50_000,
+	}
+}
+
+// Assignment is the outcome of adding one document.
+type Assignment struct {
+	Story    int64   // story the doc joined or started
+	New      bool    // started a new story
+	Merged   []int64 // stories merged INTO Story by this step (their pages redirect)
+	CopyOf   int64   // Doc.ID of an earlier doc this one is a near-identical copy of, 0 if none
+	Score    float64 // similarity that decided it
+	Reason   string  // short human explanation
+	Headline string  // the story's current most representative title
+}
+
+type member struct {
+	id     int64
+	t      time.Time
+	title  string
+	terms  []term // nil once the member is no longer among the recent ones
+	copyOf int64
+	sim    uint64 // SimHash, 0 when the body was too short
+	st     *story
+}
+
+type story struct {
+	id       int64
+	first    time.Time
+	last     time.Time
+	members  []*member
+	sum      map[uint64]float64 // centroid numerator
+	sumSq    float64            // |sum|²
+	indexed  map[uint64]struct{}
+	headline string
+	alive    bool
+}
+
+type copyEntry struct {
+	sim uint64
+	m   *member
+}
+
+// Clusterer assigns documents to stories.
+type Clusterer struct {
+	cfg     Config
+	next    int64
+	an      *analyzer
+	df      *dfTable
+	stories map[int64]*story
+	post    map[uint64][]*story
+	now     time.Time
+	adds    int
+
+	copyBands [4]map[uint16][]copyEntry
+	copyQueue []copyEntry // arrival order, for eviction
+
+	acc map[*story]float64
+}
+
+// New returns a Clusterer allocating story IDs from nextStoryID upward.
+func New(cfg Config, nextStoryID int64) *Clusterer {
+	c := &Clusterer{
+		cfg:     cfg,
+		next:    nextStoryID,
+		df:      newDF(cfg.DFHalfLife),
+		stories: map[int64]*story{},
+		post:    map[uint64][]*story{},
+		acc:     map[*story]float64{},
+	}
+	c.an = newAnalyzer(&c.cfg)
+	for i := range c.copyBands {
+		c.copyBands[i] = map[uint16][]copyEntry{}
+	}
+	return c
+}
+
+// Stories is the number of stories currently held in memory.
+func (c *Clusterer) Stories() int { return len(c.stories) }
+
+// Seed puts a stored document into a known story without deciding, to restore
+// state after a restart. Seed documents in published order.
+func (c *Clusterer) Seed(d Doc, storyID int64) {
+	f, hs := c.an.analyze(&d, c.df)
+	c.df.add(hs)
+	c.advance(d.Published)
+	s := c.stories[storyID]
+	if s == nil {
+		s = c.newStory(storyID)
+	}
+	if storyID >= c.next {
+		c.next = storyID + 1
+	}
+	m := c.join(s, &d, f, 0)
+	c.rememberCopy(f.sim, m)
+}
+
+// Add assigns d to a story.
+func (c *Clusterer) Add(d Doc) Assignment {
+	f, hs := c.an.analyze(&d, c.df)
+	c.advance(d.Published)
+
+	// Syndicated copy of a document still in memory: same story, counted once.
+	if orig := c.findCopy(f.sim); orig != nil && orig.st.alive {
+		root := orig.id
+		if orig.copyOf != 0 {
+			root = orig.copyOf
+		}
+		s := orig.st
+		m := c.join(s, &d, f, root)
+		c.rememberCopy(f.sim, m)
+		return Assignment{
+			Story: s.id, CopyOf: root, Score: 1 - float64(text.Hamming(f.sim, orig.sim))/64,
+			Reason:   fmt.Sprintf("near-identical copy of article %d", root),
+			Headline: s.headline,
+		}
+	}
+	c.df.add(hs)
+
+	type cand struct {
+		s   *story
+		sim float64
+	}
+	var cands []cand
+	for _, s := range c.candidates(f.terms) {
+		cands = append(cands, cand{s, c.similarity(f.terms, s, d.Published)})
+	}
+	slices.SortFunc(cands, func(a, b cand) int {
+		if a.sim != b.sim {
+			if a.sim > b.sim {
+				return -1
+			}
+			return 1
+		}
+		return int(a.s.id - b.s.id)
+	})
+
+	thr := c.threshold(f.nTokens)
+	if len(cands) == 0 || cands[0].sim < thr {
+		best := 0.0
+		if len(cands) > 0 {
+			best = cands[0].sim
+		}
+		s := c.newStory(c.next)
+		c.next++
+		m := c.join(s, &d, f, 0)
+		c.rememberCopy(f.sim, m)
+		return Assignment{
+			Story: s.id, New: true, Score: best,
+			Reason:   fmt.Sprintf("no similar recent story (best similarity %.2f)", best),
+			Headline: s.headline,
+		}
+	}
+	s := cands[0].s
+	reason := c.explain(f, s, cands[0].sim)
+	var merged []int64
+	for _, o := range cands[1:] {
+		if o.sim < math.Max(thr, c.cfg.MergeThreshold) {
+			break
+		}
+		if c.storySim(s, o.s) >= c.cfg.MergeThreshold {
+			c.merge(s, o.s)
+			merged = append(merged, o.s.id)
+		}
+	}
+	m := c.join(s, &d, f, 0)
+	c.rememberCopy(f.sim, m)
+	return Assignment{
+		Story: s.id, Merged: merged, Score: cands[0].sim, Reason: reason, Headline: s.headline,
+	}
+}
+
+func (c *Clusterer) threshold(n int) float64 {
+	lo, hi := c.cfg.ShortTokens, c.cfg.LongTokens
+	switch {
+	case n <= lo:
+		return c.cfg.ShortThreshold
+	case n >= hi || hi <= lo:
+		return c.cfg.Threshold
+	}
+	x := float64(n-lo) / float64(hi-lo)
+	return c.cfg.ShortThreshold + x*(c.cfg.Threshold-c.cfg.ShortThreshold)
+}
+
+// candidates returns the stories sharing the most index weight with terms.
+func (c *Clusterer) candidates(terms []term) []*story {
+	clear(c.acc)
+	for _, t := range terms {
+		for _, s := range c.post[t.h] {
+			c.acc[s] += float64(t.w)
+		}
+	}
+	out := make([]*story, 0, len(c.acc))
+	for s := range c.acc {
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b *story) int {
+		if c.acc[a] != c.acc[b] {
+			if c.acc[a] > c.acc[b] {
+				return -1
+			}
+			return 1
+		}
+		return int(a.id - b.id)
+	})
+	if len(out) > c.cfg.Candidates {
+		out = out[:c.cfg.Candidates]
+	}
+	return out
+}
+
+// similarity blends centroid and best-member cosine, discounted by how far t
+// lies outside the story's time span.
+func (c *Clusterer) similarity(terms []term, s *story, t time.Time) float64 {
+	cen := 0.0
+	if s.sumSq > 0 {
+		for _, x := range terms {
+			cen += float64(x.w) * s.sum[x.h]
+		}
+		cen /= math.Sqrt(s.sumSq)
+	}
+	best := 0.0
+	for _, m := range s.members {
+		if m.terms != nil {
+			best = math.Max(best, dot(terms, m.terms))
+		}
+	}
+	sim := c.cfg.CentroidMix*cen + (1-c.cfg.CentroidMix)*best
+	var gap time.Duration
+	if t.After(s.last) {
+		gap = t.Sub(s.last)
+	} else if t.Before(s.first) {
+		gap = s.first.Sub(t)
+	}
+	if gap > 0 && c.cfg.TimeScale > 0 {
+		sim /= 1 + float64(gap)/float64(c.cfg.TimeScale)
+	}
+	return sim
+}
+
+func (c *Clusterer) storySim(a, b *story) float64 {
+	if a.sumSq == 0 || b.sumSq == 0 {
+		return 0
+	}
+	x, y := a.sum, b.sum
+	if len(y) < len(x) {
+		x, y = y, x
+	}
+	var d float64
+	for h, v := range x {
+		d += v * y[h]
+	}
+	return d / math.Sqrt(a.sumSq*b.sumSq)
+}
+
+func (c *Clusterer) newStory(id int64) *story {
+	s := &story{id: id, sum: map[uint64]float64{}, indexed: map[uint64]struct{}{}, alive: true}
+	c.stories[id] = s
+	return s
+}
+
+// join adds a document to s: centroid, index, members, headline.
+func (c *Clusterer) join(s *story, d *Doc, f features, copyOf int64) *member {
+	m := &member{id: d.ID, t: d.Published, title: d.Title, terms: f.terms, copyOf: copyOf, sim: f.sim, st: s}
+	if len(s.members) == 0 || d.Published.Before(s.first) {
+		s.first = d.Published
+	}
+	if d.Published.After(s.last) || len(s.members) == 0 {
+		s.last = d.Published
+	}
+	s.members = append(s.members, m)
+	if copyOf == 0 {
+		c.addToCentroid(s, f.terms)
+		c.index(s, f.terms)
+	}
+	c.trimMembers(s)
+	c.pickHeadline(s)
+	return m
+}
+
+func (c *Clusterer) addToCentroid(s *story, terms []term) {
+	for _, t := range terms {
+		old := s.sum[t.h]
+		nw := old + float64(t.w)
+		s.sum[t.h] = nw
+		s.sumSq += nw*nw - old*old
+	}
+	// Keep the centroid to its heaviest terms so big stories stay cheap.
+	if max := 4 * c.cfg.MaxTerms; len(s.sum) > 2*max {
+		vals := make([]float64, 0, len(s.sum))
+		for _, v := range s.sum {
+			vals = append(vals, v)
+		}
+		slices.Sort(vals)
+		cut := vals[len(vals)-max]
+		s.sumSq = 0
+		for h, v := range s.sum {
+			if v < cut {
+				delete(s.sum, h)
+			} else {
+				s.sumSq += v * v
+			}
+		}
+	}
+}
+
+func (c *Clusterer) index(s *story, terms []term) {
+	// terms are hash-sorted; post the heaviest IndexTerms.
+	top := make([]term, len(terms))
+	copy(top, terms)
+	slices.SortFunc(top, func(a, b term) int {
+		if a.w > b.w {
+			return -1
+		}
+		if a.w < b.w {
+			return 1
+		}
+		return 0
+	})
+	if len(top) > c.cfg.IndexTerms {
+		top = top[:c.cfg.IndexTerms]
+	}
+	for _, t := range top {
+		if _, ok := s.indexed[t.h]; ok {
+			continue
+		}
+		s.indexed[t.h] = struct{}{}
+		c.post[t.h] = append(c.post[t.h], s)
+	}
+}
+
+func (c *Clusterer) unindex(s *story) {
+	for h := range s.indexed {
+		p := c.post[h]
+		for i, x := range p {
+			if x == s {
+				p[i] = p[len(p)-1]
+				p = p[:len(p)-1]
+				break
+			}
+		}
+		if len(p) == 0 {
+			delete(c.post, h)
+		} else {
+			c.post[h] = p
+		}
+	}
+	s.indexed = nil
+}
+
+// trimMembers keeps vectors only for the first member and the most recent ones.
+func (c *Clusterer) trimMembers(s *story) {
+	n := len(s.members)
+	if n > c.cfg.MaxMembers+1 {
+		s.members[n-c.cfg.MaxMembers-1].terms = nil
+	}
+}
+
+// pickHeadline chooses the title of the original (non-copy) member closest
+// to the centroid.
+func (c *Clusterer) pickHeadline(s *story) {
+	best, bestSim := "", -1.0
+	norm := math.Sqrt(s.sumSq)
+	for _, m := range s.members {
+		if m.terms == nil || m.copyOf != 0 || m.title == "" {
+			continue
+		}
+		var d float64
+		for _, t := range m.terms {
+			d += float64(t.w) * s.sum[t.h]
+		}
+		if norm > 0 {
+			d /= norm
+		}
+		if d > bestSim {
+			best, bestSim = m.title, d
+		}
+	}
+	if best != "" {
+		s.headline = best
+	} else if s.headline == "" && len(s.members) > 0 {
+		s.headline = s.members[0].title
+	}
+}
+
+// merge moves everything of o into s.
+func (c *Clusterer) merge(s, o *story) {
+	c.unindex(o)
+	for h, v := range o.sum {
+		old := s.sum[h]
+		s.sum[h] = old + v
+		s.sumSq += (old+v)*(old+v) - old*old
+	}
+	for _, m := range o.members {
+		m.st = s
+		if m.terms != nil && m.copyOf == 0 {
+			c.index(s, m.terms)
+		}
+	}
+	s.members = append(s.members, o.members...)
+	slices.SortStableFunc(s.members, func(a, b *member) int { return a.t.Compare(b.t) })
+	// keep vectors for the first and most recent members only
+	for i, m := range s.members {
+		if i > 0 && i < len(s.members)-c.cfg.MaxMembers {
+			m.terms = nil
+		}
+	}
+	if o.first.Before(s.first) {
+		s.first = o.first
+	}
+	if o.last.After(s.last) {
+		s.last = o.last
+	}
+	o.alive = false
+	delete(c.stories, o.id)
+}
+
+// explain names the terms that contribute most to the document's similarity
+// with the story centroid.
+func (c *Clusterer) explain(f features, s *story, sim float64) string {
+	type contrib struct {
+		h uint64
+		v float64
+	}
+	var cs []contrib
+	for _, t := range f.terms {
+		if _, ok := f.disp[t.h]; !ok {
+			continue
+		}
+		if v := float64(t.w) * s.sum[t.h]; v > 0 {
+			cs = append(cs, contrib{t.h, v})
+		}
+	}
+	slices.SortFunc(cs, func(a, b contrib) int {
+		if a.v > b.v {
+			return -1
+		}
+		if a.v < b.v {
+			return 1
+		}
+		return 0
+	})
+	var names []string
+	seen := map[string]bool{}
+	for _, x := range cs {
+		d := f.disp[x.h]
+		if seen[strings.ToLower(d)] {
+			continue
+		}
+		seen[strings.ToLower(d)] = true
+		names = append(names, d)
+		if len(names) == 3 {
+			break
+		}
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf("similarity %.2f", sim)
+	}
+	return fmt.Sprintf("shares %s; similarity %.2f", strings.Join(names, ", "), sim)
+}
+
+// advance moves stream time forward and evicts idle stories now and then.
+func (c *Clusterer) advance(t time.Time) {
+	if t.After(c.now) {
+		c.now = t
+	}
+	c.adds++
+	if c.adds%256 != 0 {
+		return
+	}
+	cut := c.now.Add(-c.cfg.Window)
+	for id, s := range c.stories {
+		if s.last.Before(cut) {
+			c.unindex(s)
+			s.alive = false
+			delete(c.stories, id)
+		}
+	}
+	// Copy fingerprints leave with their time.
+	n := 0
+	for n < len(c.copyQueue) && c.copyQueue[n].m.t.Before(cut) {
+		e := c.copyQueue[n]
+		for b := range c.copyBands {
+			k := uint16(e.sim >> (16 * b))
+			l := c.copyBands[b][k]
+			for i, x := range l {
+				if x.m == e.m {
+					l = append(l[:i], l[i+1:]...)
+					break
+				}
+			}
+			if len(l) == 0 {
+				delete(c.copyBands[b], k)
+			} else {
+				c.copyBands[b][k] = l
+			}
+		}
+		n++
+	}
+	if n > 0 {
+		c.copyQueue = append(c.copyQueue[:0], c.copyQueue[n:]...)
+	}
+}
+
+func (c *Clusterer) rememberCopy(sim uint64, m *member) {
+	if sim == 0 {
+		return
+	}
+	e := copyEntry{sim, m}
+	for b := range c.copyBands {
+		k := uint16(sim >> (16 * b))
+		c.copyBands[b][k] = append(c.copyBands[b][k], e)
+	}
+	// keep the queue in time order even when documents arrive out of order
+	i := len(c.copyQueue)
+	for i > 0 && c.copyQueue[i-1].m.t.After(m.t) {
+		i--
+	}
+	c.copyQueue = slices.Insert(c.copyQueue, i, e)
+}
+
+// findCopy returns an earlier member whose SimHash is within CopyBits; with
+// CopyBits < 4 one of the four 16-bit bands must match exactly.
+func (c *Clusterer) findCopy(sim uint64) *member {
+	if sim == 0 {
+		return nil
+	}
+	var best *member
+	bestD := c.cfg.CopyBits + 1
+	for b := range c.copyBands {
+		for _, e := range c.copyBands[b][uint16(sim>>(16*b))] {
+			if d := text.Hamming(sim, e.sim); d < bestD {
+				best, bestD = e.m, d
+			}
+		}
+	}
+	return best
+}

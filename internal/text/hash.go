@@ -1,0 +1,78 @@
+package text
+
+import "math/bits"
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// Hash is 64-bit FNV-1a of s.
+func Hash(s string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// Shingles returns hashes of every run of k consecutive words (fewer than k
+// words give one shingle of them all; none give nil).
+func Shingles(words []string, k int) []uint64 {
+	if len(words) == 0 || k <= 0 {
+		return nil
+	}
+	if len(words) < k {
+		k = len(words)
+	}
+	hs := make([]uint64, len(words))
+	for i, w := range words {
+		hs[i] = Hash(w)
+	}
+	out := make([]uint64, 0, len(words)-k+1)
+	for i := 0; i+k <= len(words); i++ {
+		h := uint64(fnvOffset)
+		for _, x := range hs[i : i+k] {
+			h = (h ^ x) * fnvPrime
+			h = bits.RotateLeft64(h, 17)
+		}
+		out = append(out, mix(h))
+	}
+	return out
+}
+
+// mix is the splitmix64 finaliser: spreads shingle hashes so every bit is fair.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// SimHash is Charikar's 64-bit fingerprint of a set of feature hashes: texts
+// sharing most shingles get fingerprints a few bits apart.
+func SimHash(features []uint64) uint64 {
+	var v [64]int32
+	for _, f := range features {
+		for b := 0; b < 64; b++ {
+			if f&(1<<uint(b)) != 0 {
+				v[b]++
+			} else {
+				v[b]--
+			}
+		}
+	}
+	var h uint64
+	for b := 0; b < 64; b++ {
+		if v[b] > 0 {
+			h |= 1 << uint(b)
+		}
+	}
+	return h
+}
+
+// Hamming is the number of differing bits of a and b.
+func Hamming(a, b uint64) int { return bits.OnesCount64(a ^ b) }

@@ -1,0 +1,186 @@
+// Package text holds the language analysis shared by syndication detection and
+// story clustering: tokens, stop words, stems, capitalised-name candidates,
+// shingles and SimHash. It is pure (no I/O) and allocation-conscious because the
+// clusterer runs it on every incoming article.
+package text
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Token is one word or number of a text.
+type Token struct {
+	Text  string // lowercased form
+	Cap   bool   // first letter was upper case in the source
+	Upper bool   // every letter was upper case (and there were at least two)
+	Start bool   // first word of a sentence, so Cap says little
+	Num   bool   // contains a digit
+}
+
+// Tokenize splits s into words and numbers. Possessive 's and elided French/
+// Italian articles (l', d') are dropped, numbers keep inner separators
+// ("13,500" -> "13500", "2.4" stays "2.4"), hyphenated words split.
+func Tokenize(s string) []Token {
+	return AppendTokens(make([]Token, 0, len(s)/6+4), s)
+}
+
+// AppendTokens is Tokenize appending to dst, so callers can reuse a buffer.
+func AppendTokens(dst []Token, s string) []Token {
+	start := true // at a sentence boundary
+	i := 0
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isWordRune(r) {
+			switch r {
+			case '.', '!', '?', '\n', ':', ';', '"', '“', '”', '—', '–', '(', '|', '[':
+				if r == '.' && len(dst) > 0 && isAbbrev(dst[len(dst)-1].Text) {
+					break
+				}
+				start = true
+			}
+			i += size
+			continue
+		}
+		j := i
+		hasDigit, hasLower, hasUpper, letters := false, false, false, 0
+		var b strings.Builder
+		useB := false
+		elided := false
+		for j < len(s) {
+			r, size := utf8.DecodeRuneInString(s[j:])
+			switch {
+			case unicode.IsLetter(r):
+				letters++
+				if unicode.IsUpper(r) {
+					hasUpper = true
+					if !useB {
+						useB = true
+						b.Grow(len(s[i:j]) + 8)
+						b.WriteString(s[i:j])
+					}
+					b.WriteRune(unicode.ToLower(r))
+				} else {
+					hasLower = true
+					if useB {
+						b.WriteRune(r)
+					}
+				}
+				j += size
+				continue
+			case r >= '0' && r <= '9' || unicode.IsDigit(r):
+				hasDigit = true
+				if useB {
+					b.WriteRune(r)
+				}
+				j += size
+				continue
+			case r == '\'' || r == '’':
+				// apostrophe inside a word
+				next, nsize := utf8.DecodeRuneInString(s[j+size:])
+				if !unicode.IsLetter(next) {
+					break
+				}
+				if (next == 's' || next == 'S') && !isWordRune(peek(s, j+size+nsize)) {
+					// possessive: drop 's, end the word here
+					w := finish(s[i:j], &b, useB)
+					dst = append(dst, mk(w, s[i:], hasDigit, hasLower, hasUpper, letters, start))
+					start = false
+					i = j + size + nsize
+					elided = true
+				} else if j-i <= 2 && !hasDigit {
+					// l'homme, d'Italia, qu'il (short prefix) -> drop prefix
+					i = j + size
+					j = i
+					hasLower, hasUpper, letters = false, false, 0
+					b.Reset()
+					useB = false
+					continue
+				} else {
+					// O'Brien -> obrien: keep as one word without the apostrophe
+					if !useB {
+						useB = true
+						b.WriteString(s[i:j])
+					}
+					j += size
+					continue
+				}
+			case (r == '.' || r == ',') && hasDigit && !hasLower && !hasUpper:
+				next, _ := utf8.DecodeRuneInString(s[j+size:])
+				if next >= '0' && next <= '9' {
+					if !useB {
+						useB = true
+						b.WriteString(s[i:j])
+					}
+					if r == '.' {
+						b.WriteByte('.')
+					}
+					j += size
+					continue
+				}
+			}
+			break
+		}
+		if elided {
+			continue
+		}
+		w := finish(s[i:j], &b, useB)
+		dst = append(dst, mk(w, s[i:], hasDigit, hasLower, hasUpper, letters, start))
+		start = false
+		i = j
+	}
+	return dst
+}
+
+func peek(s string, i int) rune {
+	if i >= len(s) {
+		return ' '
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return r
+}
+
+func finish(raw string, b *strings.Builder, useB bool) string {
+	if useB {
+		return b.String()
+	}
+	return raw
+}
+
+func mk(w, src string, digit, lower, upper bool, letters int, start bool) Token {
+	first, _ := utf8.DecodeRuneInString(src)
+	return Token{
+		Text:  w,
+		Cap:   unicode.IsUpper(first),
+		Upper: upper && !lower && letters >= 2,
+		Start: start,
+		Num:   digit,
+	}
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// isAbbrev reports titles and initials after which a full stop does not end a sentence.
+func isAbbrev(w string) bool {
+	if utf8.RuneCountInString(w) == 1 {
+		return true
+	}
+	switch w {
+	case "mr", "mrs", "ms", "dr", "st", "sgt", "lt", "capt", "det", "gov", "sen", "rep",
+		"jr", "sr", "ave", "mt", "no", "vs", "gen", "col", "insp", "prof", "rev", "ft":
+		return true
+	}
+	return false
+}
+
+// Words returns the lowercased texts of toks.
+func Words(toks []Token) []string {
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.Text
+	}
+	return out
+}
