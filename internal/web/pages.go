@@ -1,0 +1,438 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dateline-news/dateline/internal/model"
+	"github.com/dateline-news/dateline/internal/store"
+)
+
+const (
+	frontPageSize   = 30
+	cardArticles    = 50   // articles read per front-page card to name its outlets
+	cardOutlets     = 4    // outlets named on a card
+	storyArticleCap = 1000 // articles shown on one story page
+)
+
+// storyCard is one story on a listing page.
+type storyCard struct {
+	Story   model.Story
+	Lead    model.Article // newest article; the card itself when Story.Articles == 1
+	Outlets []string      // the most prolific outlets, at most cardOutlets
+	More    int           // outlets not named
+}
+
+func (c storyCard) Single() bool { return c.Story.Articles <= 1 && c.Lead.ID != 0 }
+
+type frontData struct {
+	Cards  []storyCard
+	Next   string
+	Cursor string
+}
+
+func (s *server) frontPage(w http.ResponseWriter, r *http.Request) {
+	cursor := r.URL.Query().Get("cursor")
+	stories, next, err := s.st.Stories(r.Context(), store.StoryQuery{Limit: frontPageSize, Cursor: cursor})
+	if err != nil {
+		if errors.Is(err, store.ErrBadCursor) {
+			s.badRequest(w, r, "That page link is not valid.")
+			return
+		}
+		s.serverError(w, r, fmt.Errorf("front page: %w", err))
+		return
+	}
+	cards, err := s.cards(r.Context(), stories)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	title := ""
+	if cursor != "" {
+		title = "Older stories"
+	}
+	s.render(w, r, http.StatusOK, "front.html", page{Title: title, Feed: "/feed.xml",
+		Data: frontData{Cards: cards, Next: next, Cursor: cursor}})
+}
+
+// cards reads enough of each story's coverage to name its outlets.
+func (s *server) cards(ctx context.Context, stories []model.Story) ([]storyCard, error) {
+	cards := make([]storyCard, 0, len(stories))
+	for _, st := range stories {
+		arts, _, err := s.st.Articles(ctx, store.ArticleQuery{StoryID: st.ID, Limit: cardArticles})
+		if err != nil {
+			return nil, fmt.Errorf("articles of story %d: %w", st.ID, err)
+		}
+		c := storyCard{Story: st}
+		if len(arts) > 0 {
+			c.Lead = arts[0]
+		}
+		names := outletsByCoverage(arts)
+		c.More = max(st.Outlets, len(names)) - min(len(names), cardOutlets)
+		c.Outlets = names[:min(len(names), cardOutlets)]
+		cards = append(cards, c)
+	}
+	return cards, nil
+}
+
+// outletsByCoverage names the outlets of arts, most articles first, then
+// first to publish.
+func outletsByCoverage(arts []model.Article) []string {
+	type tally struct {
+		name  string
+		n     int
+		first time.Time
+	}
+	idx := make(map[string]int)
+	var ts []tally
+	for _, a := range arts {
+		name := sourceName(a)
+		i, ok := idx[name]
+		if !ok {
+			i = len(ts)
+			idx[name] = i
+			ts = append(ts, tally{name: name, first: a.Published})
+		}
+		ts[i].n++
+		if a.Published.Before(ts[i].first) {
+			ts[i].first = a.Published
+		}
+	}
+	slices.SortStableFunc(ts, func(a, b tally) int {
+		if c := cmp.Compare(b.n, a.n); c != 0 {
+			return c
+		}
+		return a.first.Compare(b.first)
+	})
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = t.name
+	}
+	return names
+}
+
+func sourceName(a model.Article) string {
+	switch {
+	case a.Source.Name != "":
+		return a.Source.Name
+	case a.SiteName != "":
+		return a.SiteName
+	default:
+		return host(a.URL)
+	}
+}
+
+// storyData is the story page.
+type storyData struct {
+	Story     model.Story
+	Groups    []outletGroup
+	Shown     int // articles listed
+	Insight   insightView
+	Truncated bool
+}
+
+// outletGroup is one outlet's coverage of a story.
+type outletGroup struct {
+	Source model.Source
+	Name   string
+	Items  []coverageItem
+}
+
+// coverageItem is an original article and the syndicated copies of it.
+type coverageItem struct {
+	Article     model.Article
+	Copies      []model.Article
+	CopyOutlets []string
+}
+
+// CarriedBy is "Yomiuri Shimbun and 12 others".
+func (c coverageItem) CarriedBy() string {
+	return nameList(c.CopyOutlets, 2)
+}
+
+// nameList names the first shown names and counts the rest.
+func nameList(names []string, shown int) string {
+	switch {
+	case len(names) == 0:
+		return ""
+	case len(names) == 1:
+		return names[0]
+	case len(names) <= shown+1:
+		return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	default:
+		rest := len(names) - shown
+		return strings.Join(names[:shown], ", ") + " and " + count(rest, "other")
+	}
+}
+
+func (s *server) storyPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	st, err := s.st.Story(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("story %d: %w", id, err))
+		return
+	}
+	if st.MergedInto != 0 {
+		http.Redirect(w, r, "/story/"+strconv.FormatInt(st.MergedInto, 10), http.StatusMovedPermanently)
+		return
+	}
+	arts, truncated, err := storyArticles(r.Context(), s.st, id, storyArticleCap)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d := storyData{Story: st, Groups: groupCoverage(arts), Shown: len(arts), Truncated: truncated}
+	d.Insight = s.insight.story(r.Context(), st, arts)
+	s.render(w, r, http.StatusOK, "story.html", page{
+		Title:    st.Headline,
+		Feed:     fmt.Sprintf("/story/%d/feed.xml", st.ID),
+		Comments: s.comments(r, "story", st.ID),
+		Data:     d,
+	})
+}
+
+// storyArticles reads up to limit of a story's articles, newest first.
+func storyArticles(ctx context.Context, st store.Store, id int64, limit int) ([]model.Article, bool, error) {
+	var all []model.Article
+	cursor := ""
+	for {
+		arts, next, err := st.Articles(ctx, store.ArticleQuery{StoryID: id, Limit: min(200, limit-len(all)), Cursor: cursor})
+		if err != nil {
+			return nil, false, fmt.Errorf("articles of story %d: %w", id, err)
+		}
+		all = append(all, arts...)
+		if next == "" || len(arts) == 0 {
+			return all, false, nil
+		}
+		if len(all) >= limit {
+			return all, true, nil
+		}
+		cursor = next
+	}
+}
+
+// groupCoverage groups arts by outlet, first outlet to publish first, and
+// folds syndicated copies under the article they copy.
+func groupCoverage(arts []model.Article) []outletGroup {
+	byID := make(map[int64]model.Article, len(arts))
+	for _, a := range arts {
+		byID[a.ID] = a
+	}
+	// root follows CopyOf inside this story to the original (bounded: the
+	// chain could in principle loop through bad data).
+	root := func(a model.Article) int64 {
+		id := a.ID
+		for range 8 {
+			next := byID[id].CopyOf
+			if _, ok := byID[next]; next == 0 || !ok || next == id {
+				break
+			}
+			id = next
+		}
+		return id
+	}
+	copies := make(map[int64][]model.Article)
+	var originals []model.Article
+	for _, a := range arts {
+		if rid := root(a); rid != a.ID {
+			copies[rid] = append(copies[rid], a)
+			continue
+		}
+		originals = append(originals, a)
+	}
+	// Oldest first inside a story reads like the story unfolding.
+	slices.SortStableFunc(originals, func(a, b model.Article) int { return a.Published.Compare(b.Published) })
+
+	idx := make(map[string]int)
+	var groups []outletGroup
+	for _, a := range originals {
+		name := sourceName(a)
+		i, ok := idx[name]
+		if !ok {
+			i = len(groups)
+			idx[name] = i
+			groups = append(groups, outletGroup{Source: a.Source, Name: name})
+		}
+		it := coverageItem{Article: a, Copies: copies[a.ID]}
+		slices.SortStableFunc(it.Copies, func(a, b model.Article) int { return a.Published.Compare(b.Published) })
+		seen := map[string]bool{name: true}
+		for _, c := range it.Copies {
+			if n := sourceName(c); !seen[n] {
+				seen[n] = true
+				it.CopyOutlets = append(it.CopyOutlets, n)
+			}
+		}
+		groups[i].Items = append(groups[i].Items, it)
+	}
+	return groups
+}
+
+// articleData is the article page.
+type articleData struct {
+	Article   model.Article
+	Body      template.HTML // the stored, already sanitized HTML
+	Story     *model.Story
+	KeyPoints []string
+	Hashtags  []string
+	Related   []relatedView
+}
+
+func (s *server) articlePage(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	a, err := s.st.Article(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("article %d: %w", id, err))
+		return
+	}
+	d := articleData{Article: a, Body: sanitizedHTML(a)}
+	if a.StoryID != 0 {
+		if st, err := s.st.Story(r.Context(), a.StoryID); err == nil {
+			if st.MergedInto != 0 {
+				if live, err := s.st.Story(r.Context(), st.MergedInto); err == nil {
+					st = live
+				}
+			}
+			d.Story = &st
+		} else if !errors.Is(err, store.ErrNotFound) {
+			s.log.Warn("story of article", "article", id, "err", err)
+		}
+	}
+	d.KeyPoints, d.Hashtags = s.insight.article(a)
+	if d.Story != nil {
+		d.Related = s.insight.related(r.Context(), d.Story.ID, 5)
+	}
+	s.render(w, r, http.StatusOK, "article.html", page{
+		Title:    a.Title,
+		Comments: s.comments(r, "article", a.ID),
+		Data:     d,
+	})
+}
+
+// sanitizedHTML marks the article body safe. Only Article.HTML qualifies: the
+// extractor stores it after sanitizing; any other field is escaped as text.
+func sanitizedHTML(a model.Article) template.HTML {
+	return template.HTML(a.HTML)
+}
+
+func (s *server) comments(r *http.Request, kind string, id int64) template.HTML {
+	if s.opt.Comments == nil {
+		return ""
+	}
+	h, err := s.opt.Comments.Section(r, kind, id)
+	if err != nil {
+		s.log.Warn("comments", "kind", kind, "id", id, "err", err)
+		return ""
+	}
+	return h
+}
+
+type sourcesData struct {
+	Feeds   []model.Feed
+	Failing int
+}
+
+func (s *server) sourcesPage(w http.ResponseWriter, r *http.Request) {
+	feeds, err := s.st.Feeds(r.Context())
+	if err != nil {
+		s.serverError(w, r, fmt.Errorf("feeds: %w", err))
+		return
+	}
+	d := sourcesData{Feeds: feeds}
+	for _, f := range feeds {
+		if !f.Healthy() {
+			d.Failing++
+		}
+	}
+	s.render(w, r, http.StatusOK, "sources.html", page{Title: "Sources", Data: d})
+}
+
+type listData struct {
+	Heading string
+	Kind    string // "topic", "entity", "search"
+	Query   string
+	Cards   []storyCard
+	Quotes  []quoteView
+	Stories []relatedView // stories the quotes come from, by index
+	Notice  string
+}
+
+func (s *server) topicPage(w http.ResponseWriter, r *http.Request) {
+	tag := strings.TrimPrefix(r.PathValue("tag"), "#")
+	if tag == "" {
+		s.notFound(w, r)
+		return
+	}
+	stories := s.insight.withHashtag(r.Context(), tag, frontPageSize)
+	cards, err := s.cards(r.Context(), stories)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "list.html", page{Title: "#" + tag,
+		Data: listData{Heading: "#" + tag, Kind: "topic", Query: tag, Cards: cards}})
+}
+
+func (s *server) entityPage(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimSpace(r.PathValue("name"))
+	if name == "" {
+		s.notFound(w, r)
+		return
+	}
+	stories, quotes := s.insight.withEntity(r.Context(), name, frontPageSize)
+	cards, err := s.cards(r.Context(), stories)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "list.html", page{Title: name,
+		Data: listData{Heading: name, Kind: "entity", Query: name, Cards: cards, Quotes: quotes}})
+}
+
+func (s *server) offlinePage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "offline.html", page{Title: "Offline"})
+}
+
+func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if p, ok := s.st.(interface{ Ping(context.Context) error }); ok {
+		if err := p.Ping(ctx); err != nil {
+			s.log.Error("healthz", "err", err)
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	w.Write([]byte("ok\n"))
+}
+
+// pathID reads the {id} path segment; false when it is not a positive integer.
+func pathID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}

@@ -1,0 +1,275 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// page is what every template receives: the layout reads the common fields,
+// the page body reads Data.
+type page struct {
+	Site      string
+	Title     string // document title; "" shows the site name alone
+	Canonical string // path of this page, for the canonical link and feeds
+	Feed      string // path of an Atom feed for this page, if any
+	Comments  template.HTML
+	Data      any
+}
+
+// parseTemplates builds one template set per page: the shared files (names
+// starting with "_", such as the layout) plus that page. Other files in this
+// package add a page by dropping templates/name.html and calling render.
+func (s *server) parseTemplates() map[string]*template.Template {
+	base := template.Must(template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/_*.html"))
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	pages := make(map[string]*template.Template)
+	for _, n := range names {
+		name := path.Base(n)
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		t := template.Must(base.Clone())
+		pages[name] = template.Must(t.ParseFS(templateFS, n))
+	}
+	return pages
+}
+
+func (s *server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"ago":        func(t time.Time) string { return relativeTime(s.now(), t) },
+		"exact":      exactTime,
+		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"asset":      func(name string) string { return s.asset(name) },
+		"count":      count,
+		"host":       host,
+		"join":       strings.Join,
+		"add":        func(a, b int) int { return a + b },
+		"quote":      url.QueryEscape,
+		"pathq":      url.PathEscape,
+		"nonzero":    func(t time.Time) bool { return !t.IsZero() },
+		"outlet":     sourceName,
+		"paragraphs": paragraphs,
+	}
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render executes page name into a buffer first, so a template error gives a
+// clean 500 instead of half a page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.serverError(w, r, fmt.Errorf("render: no template %q", name))
+		return
+	}
+	if p.Site == "" {
+		p.Site = s.opt.SiteName
+	}
+	if p.Canonical == "" {
+		p.Canonical = r.URL.Path
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+		s.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(buf.Bytes())
+	}
+}
+
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusNotFound, "Not found", "There is nothing at this address.")
+}
+
+func (s *server) badRequest(w http.ResponseWriter, r *http.Request, msg string) {
+	s.errorPage(w, r, http.StatusBadRequest, "Bad request", msg)
+}
+
+func (s *server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("handler", "method", r.Method, "path", r.URL.Path, "err", err)
+	s.errorPage(w, r, http.StatusInternalServerError, "Something went wrong",
+		"The page could not be built. Try again in a moment.")
+}
+
+type errorData struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+func (s *server) errorPage(w http.ResponseWriter, r *http.Request, status int, heading, msg string) {
+	t := s.pages["error.html"]
+	buf := new(bytes.Buffer)
+	p := page{Site: s.opt.SiteName, Title: heading, Canonical: r.URL.Path,
+		Data: errorData{Status: status, Heading: heading, Message: msg}}
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+		s.log.Error("render error page", "err", err)
+		http.Error(w, heading, status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// writeJSON sends v with status; encoding errors after the header are only
+// possible on a broken connection, so they are ignored.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeJSONAs(w, status, "application/json; charset=utf-8", v)
+}
+
+func writeJSONAs(w http.ResponseWriter, status int, contentType string, v any) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"error":"encode response"}`, http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func writeJSONError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// relativeTime says how long ago t was, the way a reader says it.
+func relativeTime(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return count(int(d/time.Minute), "minute") + " ago"
+	case d < 24*time.Hour:
+		return count(int(d/time.Hour), "hour") + " ago"
+	case d < 48*time.Hour:
+		return "yesterday"
+	case d < 30*24*time.Hour:
+		return count(int(d/(24*time.Hour)), "day") + " ago"
+	case now.Year() == t.Year():
+		return t.UTC().Format("2 Jan")
+	default:
+		return t.UTC().Format("2 Jan 2006")
+	}
+}
+
+func exactTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("Mon 2 Jan 2006 15:04 MST")
+}
+
+// count is "1 outlet", "5 outlets"; plurals here are all regular.
+func count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	if strings.HasSuffix(word, "y") && !strings.HasSuffix(word, "ey") {
+		return strconv.Itoa(n) + " " + word[:len(word)-1] + "ies"
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// paragraphs splits plain text on its newlines, dropping blank lines.
+func paragraphs(text string) []string {
+	var out []string
+	for p := range strings.SplitSeq(text, "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// host is the bare host name of a URL, for "read at example.com".
+func host(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return strings.TrimPrefix(u.Hostname(), "www.")
+}
+
+// assetVersions fingerprints every static file so links change when the
+// content does and browsers may cache them for long.
+func assetVersions() map[string]string {
+	m := make(map[string]string)
+	fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		name := strings.TrimPrefix(p, "static/")
+		m[name] = "/static/" + name + "?v=" + hex.EncodeToString(sum[:6])
+		return nil
+	})
+	return m
+}
+
+func (s *server) asset(name string) string {
+	if v, ok := s.assets[name]; ok {
+		return v
+	}
+	return "/static/" + name
+}
+
+func staticHandler() http.Handler {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err)
+	}
+	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("v") != "" {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+		}
+		files.ServeHTTP(w, r)
+	})
+}

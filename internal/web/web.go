@@ -1,0 +1,140 @@
+// Package web serves Dateline to readers: server-rendered pages, a JSON API,
+// an Atom feed of top stories and the files that make the site an installable
+// web app. Handlers only read through store.Store; everything they need to
+// show is computed from stored values on request (and cached where costly).
+package web
+
+import (
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/dateline-news/dateline/internal/store"
+)
+
+// Options configures the web layer. Every field is optional.
+type Options struct {
+	// SiteName is shown in page titles, the app manifest and the Atom feed.
+	SiteName string
+	// BaseURL is the public absolute URL ("https://news.example.org"), used
+	// in feeds and canonical links; empty derives it from each request.
+	BaseURL string
+	// Logger receives one line per request and handler errors; nil discards.
+	Logger *slog.Logger
+	// Comments plugs accounts and comments into story and article pages; nil
+	// shows "No comments yet".
+	Comments Comments
+	// Now is the clock for relative times; nil is time.Now.
+	Now func() time.Time
+	// InsightScan bounds how many recent stories /topic, /entity and related
+	// stories look through; 0 means 300.
+	InsightScan int
+}
+
+// Comments is the extension point for accounts and discussion. Implementations
+// live outside this package and must be safe for concurrent use.
+type Comments interface {
+	// Section returns the rendered comment area of a page: kind is "story" or
+	// "article" and id that item's ID. The HTML must already be safe.
+	Section(r *http.Request, kind string, id int64) (template.HTML, error)
+	// Routes registers the hook's own handlers (posting, signing in) on mux.
+	// They sit behind the same middleware as every page, including
+	// cross-origin protection for state-changing methods.
+	Routes(mux *http.ServeMux)
+}
+
+type server struct {
+	st      store.Store
+	opt     Options
+	log     *slog.Logger
+	now     func() time.Time
+	pages   map[string]*template.Template
+	assets  map[string]string // static file name -> name?v=hash
+	insight *insightCache
+}
+
+// New returns the handler serving every page, the API and static files.
+func New(st store.Store, opts Options) http.Handler {
+	s := newServer(st, opts)
+	mux := http.NewServeMux()
+	s.routes(mux)
+	if opts.Comments != nil {
+		opts.Comments.Routes(mux)
+	}
+	var h http.Handler = mux
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = s.recoverPanics(h)
+	h = securityHeaders(h)
+	h = s.logRequests(h)
+	return h
+}
+
+func newServer(st store.Store, opts Options) *server {
+	if opts.SiteName == "" {
+		opts.SiteName = "Dateline"
+	}
+	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	if opts.InsightScan <= 0 {
+		opts.InsightScan = 300
+	}
+	s := &server{st: st, opt: opts, log: opts.Logger, now: opts.Now}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.assets = assetVersions()
+	s.pages = s.parseTemplates()
+	s.insight = newInsightCache(st, s.log, opts.InsightScan)
+	return s
+}
+
+func (s *server) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", s.frontPage)
+	mux.HandleFunc("GET /story/{id}", s.storyPage)
+	mux.HandleFunc("GET /story/{id}/feed.xml", s.storyFeed)
+	mux.HandleFunc("GET /article/{id}", s.articlePage)
+	mux.HandleFunc("GET /sources", s.sourcesPage)
+	mux.HandleFunc("GET /topic/{tag}", s.topicPage)
+	mux.HandleFunc("GET /entity/{name}", s.entityPage)
+	mux.HandleFunc("GET /search", s.searchPage)
+	mux.HandleFunc("GET /offline", s.offlinePage)
+	mux.HandleFunc("GET /feed.xml", s.frontFeed)
+	mux.HandleFunc("GET /healthz", s.healthz)
+
+	mux.HandleFunc("GET /manifest.webmanifest", s.manifest)
+	mux.HandleFunc("GET /sw.js", serveServiceWorker)
+	mux.HandleFunc("GET /icon.svg", serveIconSVG)
+	mux.HandleFunc("GET /icon-{size}", servePNGIcon)
+	mux.HandleFunc("GET /favicon.ico", serveIconSVG)
+	mux.Handle("GET /static/", staticHandler())
+
+	mux.HandleFunc("GET /api/v1/articles", s.apiArticles)
+	mux.HandleFunc("GET /api/v1/articles/{id}", s.apiArticle)
+	mux.HandleFunc("GET /api/v1/sources", s.apiSources)
+	mux.HandleFunc("GET /api/v1/stories", s.apiStories)
+	mux.HandleFunc("GET /api/v1/stories/{id}", s.apiStory)
+	mux.HandleFunc("GET /api/v1/search", s.apiSearch)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSONError(w, http.StatusNotFound, "no such endpoint")
+	})
+
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.notFound(w, r)
+	})
+}
+
+// baseURL is the absolute site root, from Options or the request.
+func (s *server) baseURL(r *http.Request) string {
+	if s.opt.BaseURL != "" {
+		return s.opt.BaseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
