@@ -1,0 +1,534 @@
+package insight
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Entity is a person, organisation, place or named thing.
+type Entity struct {
+	Name  string `json:"name"`
+	Kind  string `json:"kind"` // person, org, place, thing
+	Count int    `json:"-"`
+}
+
+// Entity kinds.
+const (
+	KindPerson = "person"
+	KindOrg    = "org"
+	KindPlace  = "place"
+	KindThing  = "thing"
+)
+
+// mention is one occurrence of an entity in a text.
+type mention struct {
+	start, end int
+	name       string
+	kind       string
+	sure       bool // kind known from a title, gazetteer, keyword or speech verb
+	initial    bool // single word at the start of a sentence
+}
+
+// doc is an analysed article text shared by the extractors.
+type doc struct {
+	text     string
+	paras    []span
+	sents    []span
+	sentPara []int
+	mentions []mention // resolved, sorted by start
+	entities []Entity  // by salience
+	kinds    map[string]string
+}
+
+// Entities returns the entities of an article body, most mentioned first.
+func Entities(text string) []Entity {
+	return analyze(text).entities
+}
+
+var datelineRe = regexp.MustCompile(`^([A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+)*)(?:, ([A-Z][A-Za-z.]+(?: [A-Z][a-z.]+)?))?\s*(?:\([^)]{1,40}\))?\s*[—–-]+\s`)
+
+func analyze(text string) *doc {
+	d := &doc{text: text, kinds: map[string]string{}}
+	d.paras = paragraphs(text)
+	for pi, p := range d.paras {
+		for _, s := range sentences(p) {
+			d.sents = append(d.sents, s)
+			d.sentPara = append(d.sentPara, pi)
+		}
+	}
+	lower := lowerWordSet(text)
+	var raw []mention
+	skipUntil := 0
+	if len(d.paras) > 0 {
+		p := d.paras[0]
+		if m := datelineRe.FindStringSubmatchIndex(p.text); m != nil {
+			city := titleCase(p.text[m[2]:m[3]])
+			if e, ok := lookupGaz(city); ok {
+				raw = append(raw, mention{p.start + m[2], p.start + m[3], e.name, e.kind, true, false})
+			} else if !isAcronym(p.text[m[2]:m[3]]) || strings.Contains(p.text[m[2]:m[3]], " ") {
+				raw = append(raw, mention{p.start + m[2], p.start + m[3], city, KindPlace, true, false})
+			}
+			if m[4] >= 0 {
+				if e, ok := lookupGaz(p.text[m[4]:m[5]]); ok {
+					raw = append(raw, mention{p.start + m[4], p.start + m[5], e.name, e.kind, true, false})
+				}
+			}
+			skipUntil = p.start + m[1]
+		}
+	}
+	for _, s := range d.sents {
+		raw = append(raw, sentenceMentions(text, s, skipUntil, lower)...)
+	}
+	d.mentions = resolve(text, raw, lower)
+	counts := map[string]int{}
+	first := map[string]int{}
+	for i, m := range d.mentions {
+		if _, ok := first[m.name]; !ok {
+			first[m.name] = i
+		}
+		counts[m.name]++
+		d.kinds[m.name] = m.kind
+	}
+	for name, c := range counts {
+		d.entities = append(d.entities, Entity{Name: name, Kind: d.kinds[name], Count: c})
+	}
+	sort.Slice(d.entities, func(i, j int) bool {
+		a, b := d.entities[i], d.entities[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return first[a.Name] < first[b.Name]
+	})
+	return d
+}
+
+// lowerWordSet holds every word that occurs in lower case, so that a
+// capitalised sentence-initial "Police" can be recognised as a common word.
+func lowerWordSet(text string) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range words(text) {
+		r, _ := utf8.DecodeRuneInString(t.text)
+		if unicode.IsLower(r) {
+			m[t.text] = true
+		}
+	}
+	return m
+}
+
+func titleCase(s string) string {
+	f := strings.Fields(strings.ToLower(s))
+	for i, w := range f {
+		r, n := utf8.DecodeRuneInString(w)
+		f[i] = string(unicode.ToUpper(r)) + w[n:]
+	}
+	return strings.Join(f, " ")
+}
+
+// capTok is a word of a capitalised run.
+type capTok struct {
+	token
+	word    string // possessive stripped
+	initial bool
+}
+
+// sentenceMentions finds capitalised runs in one sentence and turns them into mentions.
+func sentenceMentions(text string, s span, skipUntil int, lower map[string]bool) []mention {
+	toks := words(s.text)
+	var out []mention
+	var run []capTok
+	flush := func() {
+		if len(run) > 0 {
+			out = append(out, runMentions(run, s, text, lower)...)
+		}
+		run = run[:0]
+	}
+	for i, t := range toks {
+		abs := s.start + t.start
+		if abs < skipUntil {
+			continue
+		}
+		w, poss := stripPossessive(t.text)
+		lw := strings.ToLower(strings.TrimSuffix(w, "."))
+		initial := i == 0 || isBoundaryBefore(s.text[:t.start])
+		capital := isCap(w) && !lowerHyphenSuffix(w) && !months[lw] && !weekdays[lw] && w != "I" && !isDomain(w) && !(allCapsLong(w) && !knownAllCaps(w))
+		if len(run) > 0 && capital {
+			prev := run[len(run)-1]
+			gap := s.text[prev.end:t.start]
+			if strings.TrimSpace(gap) != "" {
+				flush()
+			}
+		}
+		if !capital {
+			// connectors inside names: "Bank of America", "Secretary of State"
+			if len(run) > 0 && (lw == "of" && runHasKeyword(run) || lw == "de" || lw == "van" || lw == "von" || lw == "del" || lw == "da" || lw == "bin" || lw == "al") &&
+				i+1 < len(toks) && isCap(toks[i+1].text) && s.text[run[len(run)-1].end:t.start] == " " && s.text[t.end:toks[i+1].start] == " " {
+				run = append(run, capTok{t, lw, false})
+				continue
+			}
+			// "U.S.-made": the name before a lower-case hyphen suffix
+			if h := strings.Index(t.text, "-"); h > 0 && isCap(t.text) && !demonyms[strings.ToLower(t.text[:h])] {
+				if e, ok := lookupGaz(t.text[:h]); ok {
+					flush()
+					out = append(out, mention{abs, abs + h, e.name, e.kind, true, false})
+					continue
+				}
+			}
+			flush()
+			continue
+		}
+		run = append(run, capTok{t, w, initial})
+		if poss {
+			// "Sheriff's Department" continues; "CBS2's Kristine Lazar" does not.
+			if !(i+1 < len(toks) && orgKeywords[strings.ToLower(toks[i+1].text)]) {
+				flush()
+			}
+		}
+	}
+	flush()
+	return out
+}
+
+// lowerHyphenSuffix: "Russian-made", "U.S.-led" are modifiers, not names.
+func lowerHyphenSuffix(w string) bool {
+	h := strings.LastIndex(w, "-")
+	if h < 0 || h == len(w)-1 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w[h+1:])
+	return unicode.IsLower(r)
+}
+
+// runHasKeyword: a run may continue with "of" only after an organisation,
+// place or title word ("Bank of", "City of", "Secretary of"), not after a person.
+func runHasKeyword(run []capTok) bool {
+	for _, t := range run {
+		lw := strings.ToLower(strings.TrimSuffix(t.word, "."))
+		if orgKeywords[lw] || placeKeywords[lw] || titleWords[lw] {
+			return true
+		}
+	}
+	return false
+}
+
+func isBoundaryBefore(before string) bool {
+	b := strings.TrimRightFunc(before, unicode.IsSpace)
+	if b == "" {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(b)
+	return isOpenQuote(r) || r == '"' || r == '\'' || r == '(' || r == ':' || r == '—' || r == '–' || r == '-' || r == ';' || r == '[' || r == '…'
+}
+
+func isDomain(w string) bool {
+	lw := strings.ToLower(w)
+	return strings.Contains(lw, ".com") || strings.Contains(lw, ".org") || strings.Contains(lw, ".net") || strings.HasPrefix(lw, "www.") || strings.Contains(lw, "http")
+}
+
+func allCapsLong(w string) bool {
+	n := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n >= 6
+}
+
+func knownAllCaps(w string) bool { _, ok := lookupGaz(w); return ok }
+
+// runMentions turns one capitalised run into zero or more mentions: it drops
+// leading common words, splits off a known name at the front, strips titles
+// and classifies what is left.
+func runMentions(run []capTok, s span, text string, lower map[string]bool) []mention {
+	// trailing connectors cannot end a name
+	for len(run) > 0 && !isCap(run[len(run)-1].text) {
+		run = run[:len(run)-1]
+	}
+	// leading common words ("The", "In", "Still"), unless the whole run is a known name ("The Hague")
+	for len(run) > 0 {
+		if _, ok := lookupGaz(joinRun(run)); ok {
+			break
+		}
+		lw := strings.ToLower(strings.TrimSuffix(run[0].word, "."))
+		if commonWords[lw] || (run[0].initial && lower[lw]) || !isCap(run[0].text) {
+			run = run[1:]
+			continue
+		}
+		break
+	}
+	if len(run) == 0 {
+		return nil
+	}
+	mk := func(r []capTok, name, kind string, sure bool) mention {
+		return mention{s.start + r[0].start, s.start + r[len(r)-1].end, name, kind, sure, len(r) == 1 && r[0].initial}
+	}
+	// a known name, whole
+	if e, ok := lookupGaz(joinRun(run)); ok {
+		return []mention{mk(run, e.name, e.kind, true)}
+	}
+	// title: person is what follows the last title; what precedes is a separate name
+	if ti, tj := lastTitle(run); ti >= 0 {
+		var out []mention
+		if ti > 0 {
+			out = append(out, runMentions(run[:ti], s, text, lower)...)
+		}
+		rest := run[tj:]
+		if len(rest) > 0 && !hasKeyword(rest) {
+			out = append(out, mk(rest, joinRun(rest), KindPerson, true))
+		}
+		return out
+	}
+	// a known name at the front: "NATO Kurt Volker" (from "ambassador to NATO Kurt Volker")
+	for n := min(gazMaxTokens, len(run)-1); n >= 1; n-- {
+		if e, ok := lookupGaz(joinRun(run[:n])); ok && !hasKeyword(run[n:]) {
+			out := []mention{mk(run[:n], e.name, e.kind, true)}
+			return append(out, runMentions(run[n:], s, text, lower)...)
+		}
+	}
+	name := joinRun(run)
+	lw := strings.ToLower(name)
+	if demonyms[lw] || commonWords[lw] {
+		return nil
+	}
+	last := strings.ToLower(strings.TrimSuffix(run[len(run)-1].word, "."))
+	switch {
+	case orgKeywords[last]:
+		if allGeneric(run) {
+			return nil // "Police Department", "Sheriff's Office"
+		}
+		return []mention{mk(run, name, KindOrg, true)}
+	case placeKeywords[last] && len(run) > 1:
+		if allGeneric(run) {
+			return nil
+		}
+		return []mention{mk(run, name, KindPlace, true)}
+	case isAcronym(name):
+		return []mention{mk(run, name, KindOrg, false)}
+	case len(run) == 1:
+		if len(name) < 2 || isNumeric(name) {
+			return nil
+		}
+		return []mention{mk(run, name, KindThing, false)}
+	case firstNames[strings.ToLower(run[0].word)] && len(run) <= 4:
+		return []mention{mk(run, name, KindPerson, true)}
+	case len(run) <= 3 && personContext(text, s.start+run[len(run)-1].end):
+		return []mention{mk(run, name, KindPerson, true)}
+	}
+	return []mention{mk(run, name, KindThing, false)}
+}
+
+func joinRun(run []capTok) string {
+	parts := make([]string, len(run))
+	for i, t := range run {
+		parts[i] = t.word
+	}
+	return strings.Join(parts, " ")
+}
+
+// lastTitle returns the token range [i, j) of the last title in the run, or -1.
+func lastTitle(run []capTok) (int, int) {
+	bi, bj := -1, -1
+	for i := 0; i < len(run); i++ {
+		lw := strings.ToLower(strings.TrimSuffix(run[i].word, "."))
+		matched := 0
+		for _, p := range titlePhrases {
+			if len(p) <= len(run)-i && len(p) > matched {
+				ok := true
+				for k, pw := range p {
+					if strings.ToLower(strings.TrimSuffix(run[i+k].word, ".")) != strings.TrimSuffix(pw, ".") {
+						ok = false
+						break
+					}
+				}
+				if ok {
+					matched = len(p)
+				}
+			}
+		}
+		if matched == 0 && titleWords[lw] {
+			matched = 1
+		}
+		if matched > 0 {
+			bi, bj = i, i+matched
+			i += matched - 1
+		}
+	}
+	// a title at the very end with nothing after it names a role, not a person
+	// ("Navarro County Sheriff"); a trailing keyword means an organisation
+	// ("Bowers Memorial CME Church").
+	if bi >= 0 && hasKeyword(run[bj:]) {
+		return -1, -1
+	}
+	return bi, bj
+}
+
+func hasKeyword(run []capTok) bool {
+	for _, t := range run {
+		lw := strings.ToLower(strings.TrimSuffix(t.word, "."))
+		if orgKeywords[lw] || (placeKeywords[lw] && lw != "st") {
+			return true
+		}
+	}
+	return false
+}
+
+// allGeneric: every word is a keyword, title or common word, so nothing names anything in particular.
+func allGeneric(run []capTok) bool {
+	for _, t := range run {
+		lw := strings.ToLower(strings.TrimSuffix(t.word, "."))
+		if !(orgKeywords[lw] || placeKeywords[lw] || titleWords[lw] || commonWords[lw] || lw == "of" || lw == "homicide" || lw == "national" || lw == "local" || lw == "state" || lw == "federal" || lw == "general") {
+			return false
+		}
+	}
+	return true
+}
+
+// resolve joins short forms to the full names seen in the same text
+// ("Trump" -> "Donald Trump"), settles kinds, and drops weak single words.
+func resolve(text string, raw []mention, lower map[string]bool) []mention {
+	sort.SliceStable(raw, func(i, j int) bool { return raw[i].start < raw[j].start })
+	// persons with at least two words, by their last and first words
+	byLast := map[string][]string{}
+	byFirst := map[string][]string{}
+	full := map[string]bool{}
+	for _, m := range raw {
+		if m.kind != KindPerson {
+			continue
+		}
+		f := strings.Fields(m.name)
+		if len(f) < 2 || full[m.name] {
+			continue
+		}
+		full[m.name] = true
+		byLast[f[len(f)-1]] = appendUniq(byLast[f[len(f)-1]], m.name)
+		byFirst[f[0]] = appendUniq(byFirst[f[0]], m.name)
+	}
+	// names that occur capitalised somewhere other than the start of a sentence
+	midCap := map[string]bool{}
+	for _, m := range raw {
+		if !m.initial {
+			midCap[m.name] = true
+		}
+	}
+	var out []mention
+	for _, m := range raw {
+		f := strings.Fields(m.name)
+		if m.kind != KindPerson || len(f) == 1 {
+			if len(f) == 1 && !m.sure {
+				if c := byLast[m.name]; len(c) == 1 {
+					m.name, m.kind, m.sure = c[0], KindPerson, true
+				} else if c := byFirst[m.name]; len(c) == 1 && len(byLast[m.name]) == 0 {
+					m.name, m.kind, m.sure = c[0], KindPerson, true
+				} else if len(c) > 1 || len(byLast[m.name]) > 1 {
+					continue // ambiguous short form: "Howard" with two Howards
+				}
+			}
+		}
+		// a two-word "person" such as "Mr Smith" already went through titles;
+		// here a multi-word person whose last word names a longer person is that person.
+		if m.kind == KindPerson && len(f) >= 2 && !full[m.name] {
+			if c := byLast[f[len(f)-1]]; len(c) == 1 {
+				m.name = c[0]
+			}
+		}
+		if len(strings.Fields(m.name)) == 1 && !m.sure {
+			follows := text[m.end:]
+			if speechVerbAfter(follows) && !lower[strings.ToLower(m.name)] {
+				m.kind, m.sure = KindPerson, true
+			} else if m.initial && !midCap[m.name] {
+				continue // sentence-initial word seen nowhere else capitalised
+			} else if prepBefore(text[:m.start]) && m.kind == KindThing {
+				m.kind = KindPlace
+			}
+		}
+		if len(strings.Fields(m.name)) == 1 && m.kind == KindPerson && !m.sure && lower[strings.ToLower(m.name)] {
+			continue
+		}
+		out = append(out, m)
+	}
+	// "Clear Sky" stays a thing; "Travis Housley" is a person once "Housley says"
+	speaks := map[string]bool{}
+	for _, m := range raw {
+		if len(strings.Fields(m.name)) == 1 && speechVerbAfter(text[m.end:]) {
+			speaks[m.name] = true
+		}
+	}
+	for i, m := range out {
+		if f := strings.Fields(m.name); m.kind == KindThing && !m.sure && len(f) >= 2 && len(f) <= 3 && speaks[f[len(f)-1]] {
+			out[i].kind, out[i].sure = KindPerson, true
+		}
+	}
+	// a lone unknown word counts only when it recurs ("Patriot" yes, "Cabinet" once no)
+	n := map[string]int{}
+	for _, m := range out {
+		n[m.name]++
+	}
+	kept := out[:0]
+	for _, m := range out {
+		if m.kind == KindThing && !m.sure && len(strings.Fields(m.name)) == 1 && n[m.name] < 2 {
+			continue
+		}
+		kept = append(kept, m)
+	}
+	out = kept
+	// one kind per name: a sure kind wins
+	kind := map[string]string{}
+	for _, m := range out {
+		if m.sure || kind[m.name] == "" {
+			if _, had := kind[m.name]; !had || m.sure {
+				kind[m.name] = m.kind
+			}
+		}
+	}
+	for i := range out {
+		out[i].kind = kind[out[i].name]
+	}
+	return out
+}
+
+func appendUniq(s []string, v string) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+// personContext: a name followed by a speech verb or an age ("Braison Howard, 3,").
+func personContext(text string, end int) bool {
+	if speechVerbAfter(text[end:]) {
+		return true
+	}
+	rest := strings.TrimLeft(text[end:], " ")
+	if strings.HasPrefix(rest, ",") {
+		t := words(rest)
+		return len(t) > 0 && isNumeric(t[0].text) && len(t[0].text) <= 3 && strings.TrimSpace(rest[1:t[0].start]) == ""
+	}
+	return false
+}
+
+// speechVerbAfter: the text continues with a speech verb ("Rutte said").
+func speechVerbAfter(s string) bool {
+	t := words(s)
+	if len(t) == 0 {
+		return false
+	}
+	if strings.TrimSpace(s[:t[0].start]) != "" {
+		return false
+	}
+	return speechVerbs[strings.ToLower(t[0].text)]
+}
+
+func prepBefore(s string) bool {
+	s = strings.TrimRight(s, " ")
+	i := strings.LastIndexByte(s, ' ')
+	w := strings.ToLower(s[i+1:])
+	return w == "in" || w == "near" || w == "from" || w == "to" || w == "at"
+}

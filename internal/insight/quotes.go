@@ -1,0 +1,549 @@
+package insight
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Quote is a direct quotation. Speaker is the named person or organisation
+// that said it, or empty when the text does not name one; SpeakerDesc then
+// holds how the text describes the speaker ("one senior U.S. official"), if it does.
+type Quote struct {
+	Text        string   `json:"text"`
+	Speaker     string   `json:"speaker"`
+	SpeakerDesc string   `json:"speaker_desc,omitempty"`
+	Outlets     []string `json:"outlets,omitempty"`
+}
+
+// Quotes returns the direct quotations of one article body with their speakers.
+func Quotes(text string) []Quote {
+	return analyze(text).quotes()
+}
+
+// qspan is a quotation found in the text: content offsets, and the offsets
+// of the marks around it (closeAt == end of paragraph when it runs on).
+type qspan struct {
+	openAt, start, end, closeAt int
+	para                        int
+	text                        string
+	closed                      bool // closing mark found (inner punctuation check)
+}
+
+// findQuotes scans paragraphs for quoted spans. Double marks take priority;
+// single marks count only outside double-quoted text. A paragraph that opens
+// a quote without closing it continues into the next paragraph when that
+// paragraph opens with a quotation mark (the typesetting convention).
+func (d *doc) findQuotes() []qspan {
+	var out []qspan
+	var carry *qspan
+	for pi, p := range d.paras {
+		qs := scanParagraph(p)
+		for i := range qs {
+			qs[i].para = pi
+		}
+		if carry != nil {
+			if len(qs) > 0 && qs[0].openAt == p.start {
+				qs[0].openAt = carry.openAt
+				qs[0].text = carry.text + " " + qs[0].text
+				qs[0].start = carry.start
+			} else {
+				out = append(out, *carry)
+			}
+			carry = nil
+		}
+		if n := len(qs); n > 0 && !qs[n-1].closed {
+			c := qs[n-1]
+			carry = &c
+			qs = qs[:n-1]
+		}
+		out = append(out, qs...)
+	}
+	if carry != nil {
+		out = append(out, *carry)
+	}
+	return out
+}
+
+func scanParagraph(p span) []qspan {
+	s := p.text
+	var out []qspan
+	i := 0
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		var closer func(j int) (int, int) // returns closing mark offset and width, or -1
+		switch {
+		case r == '“' || r == '„' || r == '«':
+			closer = func(j int) (int, int) {
+				for k := j; k < len(s); {
+					c, w := utf8.DecodeRuneInString(s[k:])
+					if c == '”' || c == '»' || (c == '"' && r != '«') {
+						return k, w
+					}
+					if c == '“' { // a new opening before a close: the first ran on
+						return -1, 0
+					}
+					k += w
+				}
+				return -1, 0
+			}
+		case r == '"' && openContext(s, i, n):
+			closer = func(j int) (int, int) {
+				k := strings.IndexByte(s[j:], '"')
+				if k < 0 {
+					return -1, 0
+				}
+				return j + k, 1
+			}
+		case (r == '‘' || r == '\'') && openContext(s, i, n) && singleOpenOK(s, i+n):
+			closer = func(j int) (int, int) {
+				for k := j; k < len(s); {
+					c, w := utf8.DecodeRuneInString(s[k:])
+					if (c == '’' || c == '\'') && singleCloseOK(s, k, w) {
+						return k, w
+					}
+					if c == '"' || c == '“' {
+						return -1, 0
+					}
+					k += w
+				}
+				return -1, 0
+			}
+		}
+		if closer == nil {
+			i += n
+			continue
+		}
+		ck, cw := closer(i + n)
+		if ck < 0 {
+			if r == '\'' || r == '‘' {
+				// an apostrophe that looked like an opening mark ('90s)
+				if !strings.ContainsAny(s[i+n:], "'’") {
+					i += n
+					continue
+				}
+				i += n
+				continue
+			}
+			out = append(out, qspan{openAt: p.start + i, start: p.start + i + n, end: p.start + len(s), closeAt: p.start + len(s), text: strings.TrimSpace(s[i+n:])})
+			break
+		}
+		out = append(out, qspan{openAt: p.start + i, start: p.start + i + n, end: p.start + ck, closeAt: p.start + ck + cw, text: strings.TrimSpace(s[i+n : ck]), closed: true})
+		i = ck + cw
+	}
+	return out
+}
+
+// openContext: an opening mark stands at the start or after a space, bracket or dash, and is followed by a non-space.
+func openContext(s string, i, n int) bool {
+	if i+n >= len(s) {
+		return false
+	}
+	nr, _ := utf8.DecodeRuneInString(s[i+n:])
+	if unicode.IsSpace(nr) {
+		return false
+	}
+	if i == 0 {
+		return true
+	}
+	pr, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsSpace(pr) || pr == '(' || pr == '[' || pr == '—' || pr == '–' || pr == '-' || pr == ':' || pr == '/' || pr == '"' || pr == '“'
+}
+
+// singleOpenOK: a single opening mark is followed by a letter, digit or ellipsis, and is not "'90s" or "'em".
+func singleOpenOK(s string, j int) bool {
+	r, _ := utf8.DecodeRuneInString(s[j:])
+	if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '…' || r == '.') {
+		return false
+	}
+	w := s[j:]
+	if k := strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); k >= 0 {
+		w = w[:k]
+	}
+	lw := strings.ToLower(w)
+	return !(lw == "em" || lw == "til" || lw == "cause" || lw == "n" || (len(lw) == 3 && lw[2] == 's' && unicode.IsDigit(r)))
+}
+
+// singleCloseOK: a single closing mark follows a non-space and is not followed by a letter
+// (so "Trump's" is an apostrophe); "countries' stocks" (s' then a lower-case word) is a possessive.
+func singleCloseOK(s string, k, w int) bool {
+	if k == 0 {
+		return false
+	}
+	pr, _ := utf8.DecodeLastRuneInString(s[:k])
+	if unicode.IsSpace(pr) {
+		return false
+	}
+	if k+w < len(s) {
+		nr, _ := utf8.DecodeRuneInString(s[k+w:])
+		if unicode.IsLetter(nr) || unicode.IsDigit(nr) {
+			return false
+		}
+		if pr == 's' && nr == ' ' {
+			rest := s[k+w+1:]
+			r2, _ := utf8.DecodeRuneInString(rest)
+			if unicode.IsLower(r2) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// minQuoteWords is the shortest quoted span counted as a quotation.
+const minQuoteWords = 4
+
+// quoteWordCount counts words in a quotation.
+func quoteWordCount(s string) int { return len(words(s)) }
+
+// quotes finds the quotations of the document and attributes them.
+func (d *doc) quotes() []Quote {
+	spans := d.findQuotes()
+	var out []Quote
+	prevSpeaker := map[int]attrib{} // last attribution per paragraph
+	var lastPara = -1
+	var lastAttr attrib
+	for qi, q := range spans {
+		n := quoteWordCount(q.text)
+		if n == 0 {
+			continue
+		}
+		a := d.attribute(q, spans, qi)
+		if !a.found {
+			if pa, ok := prevSpeaker[q.para]; ok {
+				a = pa // "...,” Lopez said. “It does not appear..."
+			} else if lastPara == q.para-1 && lastAttr.found && d.paraIsQuote(q.para) && d.introduces(q.para-1) {
+				a = lastAttr // a paragraph of quotation after "X said:"
+			}
+		}
+		// fragments under four words are scare quotes, titles or snippets
+		// ("family gathering", "within days"), not quotations.
+		if n < minQuoteWords {
+			continue
+		}
+		if a.found {
+			prevSpeaker[q.para] = a
+			lastPara, lastAttr = q.para, a
+		}
+		out = append(out, Quote{Text: cleanQuote(q.text), Speaker: a.name, SpeakerDesc: a.desc})
+	}
+	return out
+}
+
+func endsInnerPunct(s string) bool {
+	s = strings.TrimSpace(s)
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r == ',' || r == '.' || r == '!' || r == '?' || r == '…'
+}
+
+// cleanQuote trims the trailing comma a quotation carries before its attribution.
+func cleanQuote(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimRight(s, ", ")
+	return s
+}
+
+// paraIsQuote: the paragraph starts with a quotation mark.
+func (d *doc) paraIsQuote(pi int) bool {
+	r, _ := utf8.DecodeRuneInString(d.paras[pi].text)
+	return r == '“' || r == '"' || r == '‘' || r == '\''
+}
+
+// introduces: the paragraph ends with a colon or an attributed quotation, so the next
+// unattributed quotation paragraph is the same speaker going on.
+func (d *doc) introduces(pi int) bool {
+	t := strings.TrimSpace(d.paras[pi].text)
+	return strings.HasSuffix(t, ":")
+}
+
+// attrib is who said a quotation.
+type attrib struct {
+	name     string
+	desc     string
+	found    bool
+	adjacent bool // the attribution touches the quotation
+}
+
+// attribute finds the speaker of quotation q: first right after it
+// ("…,” Lopez said / said Lopez / according to), then before it in the same
+// sentence ("Rubio said Friday that '…'"), then "according to" anywhere in the sentence.
+func (d *doc) attribute(q qspan, all []qspan, qi int) attrib {
+	p := d.paras[q.para]
+	// after: up to the next opening quote or sentence end
+	aEnd := p.end
+	if qi+1 < len(all) && all[qi+1].para == q.para {
+		aEnd = min(aEnd, all[qi+1].openAt)
+	}
+	if e := sentenceEndAfter(d.text, q.closeAt, aEnd); e >= 0 {
+		aEnd = e
+	}
+	if q.closeAt < aEnd {
+		if a := d.afterAttribution(q.closeAt, aEnd); a.found {
+			a.adjacent = true
+			return a
+		}
+	}
+	// before: from the start of the sentence holding the opening mark
+	bStart := p.start
+	for _, s := range d.sents {
+		if s.start <= q.openAt && q.openAt < s.end {
+			bStart = s.start
+			break
+		}
+	}
+	if a := d.beforeAttribution(bStart, q.openAt, all); a.found {
+		return a
+	}
+	return attrib{}
+}
+
+// sentenceEndAfter finds the first sentence-ending mark in text[from:to], or -1.
+func sentenceEndAfter(text string, from, to int) int {
+	for i := from; i < to; {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if (r == '.' || r == '!' || r == '?' || r == ';') && !(r == '.' && isAbbrevBefore(text[from:i])) {
+			if i+n >= to {
+				return i
+			}
+			nr, _ := utf8.DecodeRuneInString(text[i+n:])
+			if unicode.IsSpace(nr) || isCloseQuote(nr) {
+				return i
+			}
+		}
+		i += n
+	}
+	return -1
+}
+
+var stopAfterSpeaker = setOf(`in on at during after while when who whose which because that as before via with from to
+late early earlier later this last on monday tuesday wednesday thursday friday saturday sunday yesterday today tonight
+and but of`)
+
+var timeWords = setOf(`monday tuesday wednesday thursday friday saturday sunday yesterday today tonight recently earlier
+later again also then afterward afterwards previously`)
+
+// afterAttribution parses text after a closing mark: "said X" / "X said" / "according to X".
+func (d *doc) afterAttribution(from, to int) attrib {
+	seg := d.text[from:to]
+	toks := words(seg)
+	if len(toks) == 0 {
+		return attrib{}
+	}
+	lead := strings.TrimSpace(seg[:toks[0].start])
+	if strings.ContainsAny(lead, ".!?;") {
+		return attrib{}
+	}
+	first := strings.ToLower(toks[0].text)
+	if first == "according" && len(toks) > 1 && strings.ToLower(toks[1].text) == "to" {
+		return d.phrase(from+toks[1].end, from+phraseEnd(seg, toks, 2, false))
+	}
+	if speechVerbs[first] {
+		i := 1
+		for i < len(toks) && timeWords[strings.ToLower(toks[i].text)] {
+			i++
+		}
+		if i >= len(toks) {
+			return attrib{}
+		}
+		return d.phrase(from+toks[i].start, from+phraseEnd(seg, toks, i, true))
+	}
+	// "X said": X may not cross a comma or run long
+	for v := 1; v < len(toks) && v <= 10; v++ {
+		if strings.ContainsAny(seg[toks[v-1].end:toks[v].start], ",;:()—") && !isAppositiveAge(seg, toks, v) {
+			return attrib{}
+		}
+		lv := strings.ToLower(toks[v].text)
+		if speechVerbs[lv] || (lv == "put" && v+1 < len(toks) && strings.ToLower(toks[v+1].text) == "it") {
+			return d.phrase(from+toks[0].start, from+toks[v-1].end)
+		}
+		// auxiliary before a verb: "Lopez has said", "she would later say"
+		if lv == "has" || lv == "had" || lv == "have" || lv == "would" || lv == "later" || lv == "also" || lv == "then" || lv == "previously" {
+			continue
+		}
+	}
+	return attrib{}
+}
+
+// isAppositiveAge allows "Smith, 45, said".
+func isAppositiveAge(seg string, toks []token, v int) bool {
+	return isNumeric(toks[v].text) || (v >= 1 && isNumeric(toks[v-1].text))
+}
+
+// phraseEnd returns where a speaker phrase starting at token i ends: at punctuation or a clause word.
+func phraseEnd(seg string, toks []token, i int, stopWords bool) int {
+	end := toks[i].end
+	for j := i + 1; j < len(toks); j++ {
+		gap := seg[toks[j-1].end:toks[j].start]
+		if strings.ContainsAny(gap, ",;:()—–") {
+			break
+		}
+		lw := strings.ToLower(toks[j].text)
+		if stopWords && stopAfterSpeaker[lw] && !(lw == "of" && j+1 < len(toks) && isCap(toks[j+1].text) && isCap(toks[j-1].text)) {
+			break
+		}
+		if j-i >= 12 {
+			break
+		}
+		end = toks[j].end
+	}
+	return end
+}
+
+// beforeAttribution looks for "X said (that)" or "according to X" between from and the opening mark.
+func (d *doc) beforeAttribution(from, to int, all []qspan) attrib {
+	seg := d.text[from:to]
+	toks := words(seg)
+	// according to X,
+	for i := 0; i+2 < len(toks); i++ {
+		if strings.ToLower(toks[i].text) == "according" && strings.ToLower(toks[i+1].text) == "to" && !insideQuote(from+toks[i].start, all) {
+			if a := d.phrase(from+toks[i+2].start, from+phraseEnd(seg, toks, i+2, false)); a.found {
+				return a
+			}
+		}
+	}
+	// last speech verb outside quotations
+	for v := len(toks) - 1; v >= 0; v-- {
+		lv := strings.ToLower(toks[v].text)
+		isVerb := speechVerbs[lv] || (lv == "put" && v+1 < len(toks) && strings.ToLower(toks[v+1].text) == "it")
+		if !isVerb || insideQuote(from+toks[v].start, all) {
+			continue
+		}
+		// "X said … but noted '…'": the subject is that of the earlier verb
+		if pv := prevNonAux(toks, v); pv >= 0 && (strings.ToLower(toks[pv].text) == "but" || strings.ToLower(toks[pv].text) == "and") {
+			for u := pv - 1; u >= 0; u-- {
+				if speechVerbs[strings.ToLower(toks[u].text)] {
+					v = u
+					break
+				}
+			}
+		}
+		// subject: tokens back to a comma, skipping a leading ", who …," clause
+		s := v
+		for s > 0 {
+			gap := seg[toks[s-1].end:toks[s].start]
+			if strings.ContainsAny(gap, ",;:()—–\"“”") {
+				break
+			}
+			s--
+		}
+		for s < v && (auxWords[strings.ToLower(toks[s].text)] || stopConj[strings.ToLower(toks[s].text)]) {
+			s++
+		}
+		e := v
+		for e > s && auxWords[strings.ToLower(toks[e-1].text)] {
+			e--
+		}
+		if s == e {
+			// "Graham of South Carolina, who has been …, said": take the sentence's opening phrase
+			e2 := phraseEnd(seg, toks, 0, false)
+			if e2 < toks[v].start {
+				return d.phrase(from+toks[0].start, from+e2)
+			}
+			// "…, said X" before the quote
+			if v+1 < len(toks) {
+				return d.phrase(from+toks[v+1].start, from+phraseEnd(seg, toks, v+1, true))
+			}
+			return attrib{}
+		}
+		return d.phrase(from+toks[s].start, from+toks[e-1].end)
+	}
+	return attrib{}
+}
+
+func prevNonAux(toks []token, v int) int {
+	for i := v - 1; i >= 0; i-- {
+		if !auxWords[strings.ToLower(toks[i].text)] {
+			return i
+		}
+	}
+	return -1
+}
+
+var auxWords = setOf(`has had have would will could also later then previously once had has already has been repeatedly
+recently publicly separately earlier`)
+var stopConj = setOf(`but and so as while when then though although because yet since after before if however also in`)
+
+func insideQuote(pos int, all []qspan) bool {
+	for _, q := range all {
+		if q.start <= pos && pos < q.end {
+			return true
+		}
+	}
+	return false
+}
+
+// phrase resolves a speaker phrase: a named person in it, else a named
+// organisation at its head, else a pronoun resolved to the last person named,
+// else the description itself.
+func (d *doc) phrase(from, to int) attrib {
+	if from >= to {
+		return attrib{}
+	}
+	text := strings.TrimSpace(d.text[from:to])
+	if text == "" {
+		return attrib{}
+	}
+	var person, org string
+	orgEnd := -1
+	for _, m := range d.mentions {
+		if m.start >= from && m.end <= to {
+			switch m.kind {
+			case KindPerson:
+				person = m.name
+			case KindOrg, KindPlace:
+				org, orgEnd = m.name, m.end
+			}
+		}
+	}
+	if person != "" {
+		return attrib{name: person, found: true}
+	}
+	toks := words(text)
+	if org != "" && strings.TrimRight(d.text[orgEnd:to], " .,") == "" {
+		return attrib{name: org, found: true}
+	}
+	if len(toks) == 1 {
+		switch strings.ToLower(toks[0].text) {
+		case "he", "she":
+			if name := d.personBefore(from); name != "" {
+				return attrib{name: name, found: true}
+			}
+			return attrib{found: true}
+		case "they", "it", "we", "i", "you":
+			return attrib{found: true}
+		}
+	}
+	if len(toks) > 8 {
+		return attrib{}
+	}
+	// a capitalised single word the recogniser did not keep is still a name ("Housley says")
+	if len(toks) == 1 && isCap(toks[0].text) && !commonWords[strings.ToLower(toks[0].text)] {
+		return attrib{name: toks[0].text, found: true}
+	}
+	return attrib{desc: text, found: true}
+}
+
+// personBefore resolves he/she: the first person named in the nearest
+// sentence before pos that names one (the subject, usually), looking at most
+// three sentences back.
+func (d *doc) personBefore(pos int) string {
+	si := -1
+	for i, s := range d.sents {
+		if s.start <= pos {
+			si = i
+		}
+	}
+	for i := si; i >= 0 && i >= si-3; i-- {
+		s := d.sents[i]
+		limit := s.end
+		if i == si {
+			limit = pos
+		}
+		for _, m := range d.mentions {
+			if m.kind == KindPerson && m.start >= s.start && m.end <= limit {
+				return m.name
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,431 @@
+// Package insight derives what a reader wants around a story from its
+// articles alone: entities, hashtags, an extractive multi-outlet summary,
+// quotations with speakers, attributed figures and terms for related-story
+// matching. It needs no model and no network; everything is plain functions.
+package insight
+
+import (
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Article is one outlet's article in a story.
+type Article struct {
+	ID        int64
+	Title     string
+	Text      string
+	Outlet    string
+	URL       string
+	Published time.Time
+	CopyOf    int64 // nonzero: syndicated copy of article CopyOf
+}
+
+// Insight is what Story and ArticleInsight derive.
+type Insight struct {
+	Entities []Entity   `json:"entities"`
+	Hashtags []string   `json:"hashtags"`
+	Summary  []Sentence `json:"summary"`
+	Quotes   []Quote    `json:"quotes"`
+	Figures  []Figure   `json:"figures"`
+	Terms    []string   `json:"-"` // salient terms for related-story matching
+}
+
+const (
+	maxEntities = 25
+	maxQuotes   = 20
+	maxFigures  = 20
+	maxTerms    = 20
+)
+
+// Story derives the insight of a story from its articles. Syndicated copies
+// (CopyOf set to an article in arts) add their outlet to what the original
+// says but are not counted again.
+func Story(arts []Article) Insight {
+	if len(arts) == 0 {
+		return Insight{}
+	}
+	ids := map[int64]int{}
+	for i, a := range arts {
+		ids[a.ID] = i
+	}
+	docs := make([]*doc, len(arts))
+	copyOf := make([]int, len(arts)) // index of the original, or -1
+	for i, a := range arts {
+		copyOf[i] = -1
+		if j, ok := ids[a.CopyOf]; ok && a.CopyOf != 0 && j != i {
+			copyOf[i] = j
+			continue
+		}
+		docs[i] = analyze(a.Text)
+	}
+	// outlets per original, including its copies
+	outlets := make([][]string, len(arts))
+	for i, a := range arts {
+		o := i
+		if copyOf[i] >= 0 {
+			o = copyOf[i]
+		}
+		if a.Outlet != "" {
+			outlets[o] = unionStrings(outlets[o], []string{a.Outlet})
+		}
+	}
+	canon := storyNames(docs)
+	var in Insight
+	in.Entities = storyEntities(arts, docs, canon)
+
+	var sa []sumArticle
+	for i, d := range docs {
+		if d == nil {
+			continue
+		}
+		var ss []string
+		for _, s := range d.sents {
+			ss = append(ss, s.text)
+		}
+		sa = append(sa, sumArticle{outlets: outlets[i], sents: ss})
+	}
+	k := 3
+	if len(sa) == 2 {
+		k = 4
+	} else if len(sa) > 2 {
+		k = 5
+	}
+	in.Summary = summarize(sa, k)
+
+	var qs []Quote
+	for i, d := range docs {
+		if d == nil {
+			continue
+		}
+		for _, q := range d.quotes() {
+			q.Speaker = canonName(canon, q.Speaker)
+			q.Outlets = outlets[i]
+			qs = append(qs, q)
+		}
+	}
+	in.Quotes = mergeQuotes(qs)
+	if len(in.Quotes) > maxQuotes {
+		in.Quotes = in.Quotes[:maxQuotes]
+	}
+
+	seen := map[Figure]bool{}
+	for i, d := range docs {
+		if d == nil {
+			continue
+		}
+		for _, f := range d.figures() {
+			f.SaidBy = canonName(canon, f.SaidBy)
+			for _, o := range orEmpty(outlets[i]) {
+				f.Outlet = o
+				if !seen[f] {
+					seen[f] = true
+					in.Figures = append(in.Figures, f)
+				}
+			}
+		}
+	}
+	// figures about the same thing sit together, so differing accounts show
+	sort.SliceStable(in.Figures, func(i, j int) bool {
+		return stem(strings.ToLower(lastWord(in.Figures[i].What))) < stem(strings.ToLower(lastWord(in.Figures[j].What)))
+	})
+	if len(in.Figures) > maxFigures {
+		in.Figures = in.Figures[:maxFigures]
+	}
+
+	in.Terms = storyTerms(arts, docs, in.Entities)
+	in.Hashtags = hashtags(in.Entities, in.Terms, headlineWords(arts))
+	return in
+}
+
+// ArticleInsight derives one article's entities, hashtags, quotes and
+// figures, and its key points (two or three central sentences).
+func ArticleInsight(a Article) (Insight, []string) {
+	a.CopyOf = 0
+	in := Story([]Article{a})
+	d := analyze(a.Text)
+	var ss []string
+	for _, s := range d.sents {
+		ss = append(ss, s.text)
+	}
+	k := 3
+	if len(ss) < 8 {
+		k = 2
+	}
+	var points []string
+	for _, s := range summarize([]sumArticle{{outlets: orEmpty([]string{a.Outlet}), sents: ss}}, k) {
+		points = append(points, s.Text)
+	}
+	in.Summary = nil
+	return in, points
+}
+
+func orEmpty(s []string) []string {
+	if len(s) == 0 {
+		return []string{""}
+	}
+	return s
+}
+
+func lastWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[len(f)-1]
+}
+
+// storyNames maps short person names to the full names used anywhere in the
+// story: one outlet's "Trump" is another's "Donald Trump".
+func storyNames(docs []*doc) map[string]string {
+	byLast := map[string][]string{}
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		for _, e := range d.entities {
+			f := strings.Fields(e.Name)
+			if e.Kind == KindPerson && len(f) >= 2 {
+				byLast[f[len(f)-1]] = appendUniq(byLast[f[len(f)-1]], e.Name)
+			}
+		}
+	}
+	canon := map[string]string{}
+	for last, names := range byLast {
+		if len(names) == 1 {
+			canon[last] = names[0]
+		}
+	}
+	return canon
+}
+
+func canonName(canon map[string]string, name string) string {
+	if c, ok := canon[name]; ok {
+		return c
+	}
+	return name
+}
+
+// storyEntities merges the articles' entities, ranked by how many articles
+// name them and then by mentions.
+func storyEntities(arts []Article, docs []*doc, canon map[string]string) []Entity {
+	type agg struct {
+		e        Entity
+		articles int
+		first    int
+	}
+	m := map[string]*agg{}
+	order := 0
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, e := range d.entities {
+			name := canonName(canon, e.Name)
+			a, ok := m[name]
+			if !ok {
+				a = &agg{e: Entity{Name: name, Kind: e.Kind}, first: order}
+				order++
+				m[name] = a
+			}
+			if name != e.Name && e.Kind == KindPerson {
+				a.e.Kind = KindPerson
+			}
+			a.e.Count += e.Count
+			if !seen[name] {
+				seen[name] = true
+				a.articles++
+			}
+		}
+	}
+	list := make([]*agg, 0, len(m))
+	for _, a := range m {
+		list = append(list, a)
+	}
+	sort.Slice(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if a.articles != b.articles {
+			return a.articles > b.articles
+		}
+		if a.e.Count != b.e.Count {
+			return a.e.Count > b.e.Count
+		}
+		return a.first < b.first
+	})
+	var out []Entity
+	for _, a := range list {
+		if len(out) == maxEntities {
+			break
+		}
+		out = append(out, a.e)
+	}
+	return out
+}
+
+// mergeQuotes joins the same quotation carried by several outlets: same
+// words, or one contained in the other (an outlet may trim a quotation).
+func mergeQuotes(qs []Quote) []Quote {
+	var out []Quote
+	var keys []string
+	for _, q := range qs {
+		k := normKey(q.Text)
+		merged := false
+		for i, ok := range keys {
+			if k == ok || (len(k) > 20 && strings.Contains(ok, k)) || (len(ok) > 20 && strings.Contains(k, ok)) {
+				out[i].Outlets = unionStrings(out[i].Outlets, q.Outlets)
+				if out[i].Speaker == "" && q.Speaker != "" {
+					out[i].Speaker, out[i].SpeakerDesc = q.Speaker, ""
+				}
+				if len(k) > len(ok) {
+					out[i].Text, keys[i] = q.Text, k
+				}
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			q.Outlets = append([]string(nil), q.Outlets...)
+			out = append(out, q)
+			keys = append(keys, k)
+		}
+	}
+	// quotations carried by more outlets first, then named speakers
+	sort.SliceStable(out, func(i, j int) bool {
+		if len(out[i].Outlets) != len(out[j].Outlets) {
+			return len(out[i].Outlets) > len(out[j].Outlets)
+		}
+		return out[i].Speaker != "" && out[j].Speaker == ""
+	})
+	return out
+}
+
+func headlineWords(arts []Article) map[string]bool {
+	m := map[string]bool{}
+	for _, a := range arts {
+		for _, w := range contentWords(a.Title) {
+			m[w] = true
+		}
+	}
+	return m
+}
+
+// storyTerms ranks content words by the number of articles using them,
+// then frequency, with a bonus for headline words; entity words are included
+// lower-cased so related stories can match on them too.
+func storyTerms(arts []Article, docs []*doc, ents []Entity) []string {
+	tf := map[string]int{}
+	df := map[string]int{}
+	for i, a := range arts {
+		if docs[i] == nil {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, w := range contentWords(a.Title + "\n" + a.Text) {
+			tf[w]++
+			if !seen[w] {
+				seen[w] = true
+				df[w]++
+			}
+		}
+	}
+	title := headlineWords(arts)
+	type ts struct {
+		t string
+		s float64
+	}
+	var list []ts
+	for w, n := range tf {
+		if len(w) < 4 {
+			continue
+		}
+		s := float64(n) + 2*float64(df[w])
+		if title[w] {
+			s += 3
+		}
+		list = append(list, ts{w, s})
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].s != list[j].s {
+			return list[i].s > list[j].s
+		}
+		return list[i].t < list[j].t
+	})
+	var out []string
+	for _, x := range list {
+		if len(out) == maxTerms {
+			break
+		}
+		if x.s < 3 {
+			break
+		}
+		out = append(out, x.t)
+	}
+	return out
+}
+
+// hashtags: the most salient entities first (at most five), then keywords
+// not already covered, giving three to eight tags.
+func hashtags(ents []Entity, terms []string, title map[string]bool) []string {
+	var out []string
+	covered := map[string]bool{}
+	add := func(name string) {
+		tag := hashtag(name)
+		if tag == "#" || covered[strings.ToLower(tag)] {
+			return
+		}
+		covered[strings.ToLower(tag)] = true
+		out = append(out, tag)
+	}
+	for _, e := range ents {
+		if len(out) == 5 {
+			break
+		}
+		if e.Count >= 2 || len(out) < 3 {
+			add(e.Name)
+			for _, w := range contentWords(e.Name) {
+				covered["#"+w] = true
+			}
+		}
+	}
+	for _, t := range terms {
+		if len(out) >= 6 || (len(out) >= 3 && !title[t]) {
+			break
+		}
+		if !covered["#"+t] {
+			add(t)
+		}
+	}
+	for _, t := range terms {
+		if len(out) >= 3 {
+			break
+		}
+		add(t)
+	}
+	if len(out) > 8 {
+		out = out[:8]
+	}
+	return out
+}
+
+// hashtag writes a name as one CamelCase tag: "Donald Trump" -> "#DonaldTrump", "U.S." -> "#US".
+func hashtag(name string) string {
+	var b strings.Builder
+	b.WriteByte('#')
+	up := true
+	for _, r := range name {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if up {
+				r = unicode.ToUpper(r)
+			}
+			b.WriteRune(r)
+			up = false
+		case r == '.' || r == '\'' || r == '’':
+		default:
+			up = true
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,272 @@
+package insight
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Sentence is a summary sentence with the outlets whose articles carry it.
+type Sentence struct {
+	Text    string   `json:"text"`
+	Outlets []string `json:"outlets"`
+}
+
+// cand is a candidate summary sentence: one node of the similarity graph,
+// standing for all near-identical copies of the sentence across articles.
+type cand struct {
+	text     string
+	article  int // index of the first article carrying it
+	pos      int // sentence position in that article
+	outlets  []string
+	vec      svec
+	eligible bool
+}
+
+// svec is a sparse TF-IDF vector: term ids ascending, unit length.
+type svec struct {
+	ids []int
+	w   []float64
+}
+
+func dot(a, b svec) float64 {
+	s := 0.0
+	for i, j := 0, 0; i < len(a.ids) && j < len(b.ids); {
+		switch {
+		case a.ids[i] == b.ids[j]:
+			s += a.w[i] * b.w[j]
+			i++
+			j++
+		case a.ids[i] < b.ids[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return s
+}
+
+// sameSentence is the cosine above which two sentences count as one (syndicated or lightly edited copy).
+const sameSentence = 0.8
+
+// redundant is the cosine above which a second summary sentence would repeat the first.
+const redundant = 0.45
+
+type sumArticle struct {
+	outlets []string // the article's outlet plus those of its syndicated copies
+	sents   []string
+}
+
+// summarize picks k central sentences. Sentences from different outlets that
+// are near-identical become one node listing every outlet; edges between
+// sentences of different articles weigh more than edges within one, so a
+// sentence is central when several outlets report the same thing.
+func summarize(arts []sumArticle, k int) []Sentence {
+	vocab := map[string]int{}
+	var cands []cand
+	var bags [][]int
+	for ai, a := range arts {
+		for si, s := range a.sents {
+			ws := contentWords(s)
+			ids := make([]int, 0, len(ws))
+			for _, w := range ws {
+				id, ok := vocab[w]
+				if !ok {
+					id = len(vocab)
+					vocab[w] = id
+				}
+				ids = append(ids, id)
+			}
+			if m := datelineRe.FindStringIndex(s); m != nil && si == 0 {
+				s = s[m[1]:] // "WASHINGTON (AP) — " is furniture in a summary
+			}
+			cands = append(cands, cand{text: s, article: ai, pos: si, outlets: a.outlets, eligible: eligibleSentence(s)})
+			bags = append(bags, ids)
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	df := make([]int, len(vocab))
+	for _, b := range bags {
+		seen := map[int]bool{}
+		for _, id := range b {
+			if !seen[id] {
+				seen[id] = true
+				df[id]++
+			}
+		}
+	}
+	n := float64(len(cands))
+	for i, b := range bags {
+		tf := map[int]float64{}
+		for _, id := range b {
+			tf[id]++
+		}
+		v := svec{}
+		for id := range tf {
+			v.ids = append(v.ids, id)
+		}
+		sort.Ints(v.ids)
+		norm := 0.0
+		for _, id := range v.ids {
+			w := (1 + math.Log(tf[id])) * math.Log(1+n/float64(df[id]))
+			v.w = append(v.w, w)
+			norm += w * w
+		}
+		norm = math.Sqrt(norm)
+		for j := range v.w {
+			v.w[j] /= norm
+		}
+		cands[i].vec = v
+	}
+	// merge near-identical sentences of different articles
+	alias := make([]int, len(cands))
+	for i := range cands {
+		alias[i] = i
+		for j := 0; j < i; j++ {
+			if alias[j] != j || cands[j].article == cands[i].article {
+				continue
+			}
+			if len(cands[i].vec.ids) > 0 && dot(cands[i].vec, cands[j].vec) >= sameSentence {
+				alias[i] = j
+				cands[j].outlets = unionStrings(cands[j].outlets, cands[i].outlets)
+				break
+			}
+		}
+	}
+	var nodes []int
+	for i := range cands {
+		if alias[i] == i {
+			nodes = append(nodes, i)
+		}
+	}
+	// LexRank by power iteration on the thresholded, weighted cosine graph
+	m := len(nodes)
+	w := make([][]float64, m)
+	deg := make([]float64, m)
+	for a := 0; a < m; a++ {
+		w[a] = make([]float64, m)
+	}
+	for a := 0; a < m; a++ {
+		for b := a + 1; b < m; b++ {
+			ca, cb := cands[nodes[a]], cands[nodes[b]]
+			c := dot(ca.vec, cb.vec)
+			if c < 0.1 {
+				continue
+			}
+			if ca.article == cb.article {
+				c *= 0.3
+			}
+			w[a][b], w[b][a] = c, c
+			deg[a] += c
+			deg[b] += c
+		}
+	}
+	score := make([]float64, m)
+	for a := range score {
+		score[a] = 1 / float64(m)
+	}
+	const damp = 0.85
+	next := make([]float64, m)
+	for it := 0; it < 30; it++ {
+		for b := 0; b < m; b++ {
+			s := 0.0
+			for a := 0; a < m; a++ {
+				if w[a][b] > 0 {
+					s += w[a][b] / deg[a] * score[a]
+				}
+			}
+			next[b] = (1-damp)/float64(m) + damp*s
+		}
+		score, next = next, score
+	}
+	// prefer sentences carried by more outlets and those near an article's lead
+	type ranked struct {
+		node  int
+		score float64
+	}
+	var rs []ranked
+	for a, ci := range nodes {
+		c := cands[ci]
+		if !c.eligible {
+			continue
+		}
+		s := score[a] * (1 + 0.3*float64(len(c.outlets)-1)) * (1 + 0.5/float64(1+c.pos))
+		rs = append(rs, ranked{ci, s})
+	}
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
+	var chosen []int
+	for _, r := range rs {
+		if len(chosen) == k {
+			break
+		}
+		dup := false
+		for _, c := range chosen {
+			if dot(cands[c].vec, cands[r.node].vec) >= redundant {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			chosen = append(chosen, r.node)
+		}
+	}
+	out := make([]Sentence, 0, len(chosen))
+	for _, c := range chosen {
+		out = append(out, Sentence{Text: cands[c].text, Outlets: append([]string(nil), cands[c].outlets...)})
+	}
+	return out
+}
+
+var boilerplate = []string{"copyright", "all rights reserved", "click here", "subscribe", "sign up", "newsletter",
+	"http://", "https://", "www.", "follow us", "read more", "related articles", "comments", "advertisement", "©",
+	"contributed to this report", "reporting by", "editing by", "stay with", "for more on this", "download our app"}
+
+// eligibleSentence: a complete declarative sentence of 8-60 words that
+// stands on its own (no leading quotation or pronoun) and is not page furniture.
+func eligibleSentence(s string) bool {
+	n := len(words(s))
+	if n < 8 || n > 60 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if last != '.' && !isCloseQuote(last) && last != '!' {
+		return false
+	}
+	ls := strings.ToLower(s)
+	for _, b := range boilerplate {
+		if strings.Contains(ls, b) {
+			return false
+		}
+	}
+	first := strings.ToLower(words(s)[0].text)
+	switch first {
+	case "he", "she", "they", "it", "this", "that", "these", "those", "his", "her", "their", "but", "and", "so", "also":
+		return false
+	}
+	return true
+}
+
+func unionStrings(a, b []string) []string {
+	out := append([]string(nil), a...)
+	for _, x := range b {
+		found := false
+		for _, y := range out {
+			if x == y {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, x)
+		}
+	}
+	return out
+}
