@@ -6,8 +6,6 @@ import (
 	"image/color"
 	"image/png"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -63,11 +61,9 @@ var (
 // servePNGIcon serves /icon-192.png and /icon-512.png, drawn from the same
 // rectangles as the SVG (PNG icons are what install prompts require).
 func servePNGIcon(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("size")
-	size, err := strconv.Atoi(strings.TrimSuffix(name, ".png"))
-	if !strings.HasSuffix(name, ".png") || err != nil || (size != 192 && size != 512) {
-		http.NotFound(w, r)
-		return
+	size := 192
+	if r.URL.Path == "/icon-512.png" {
+		size = 512
 	}
 	pngMu.Lock()
 	b, ok := pngCache[size]

@@ -211,10 +211,20 @@ func (c *insightCache) recent(ctx context.Context, wait bool) []indexed {
 	return idx
 }
 
-func (c *insightCache) build(ctx context.Context) []indexed {
+func (c *insightCache) build(ctx context.Context) (idx []indexed) {
 	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
 	defer cancel()
-	var idx []indexed
+	defer func() {
+		// Builds may run outside any request, where no middleware recovers.
+		if v := recover(); v != nil {
+			c.log.Error("insight index panic", "panic", v)
+			c.idxMu.Lock()
+			c.building = false
+			c.idxAt = time.Now() // retry after indexMaxAge, not on every request
+			idx = c.idx
+			c.idxMu.Unlock()
+		}
+	}()
 	cursor := ""
 	for len(idx) < c.scan {
 		stories, next, err := c.st.Stories(ctx, store.StoryQuery{Limit: min(100, c.scan-len(idx)), Cursor: cursor})

@@ -200,12 +200,13 @@ func exactTime(t time.Time) string {
 	return t.UTC().Format("Mon 2 Jan 2006 15:04 MST")
 }
 
-// count is "1 outlet", "5 outlets"; plurals here are all regular.
+// count is "1 outlet", "5 outlets", "2 countries"; the nouns used here all
+// pluralise regularly.
 func count(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	if strings.HasSuffix(word, "y") && !strings.HasSuffix(word, "ey") {
+	if len(word) > 1 && word[len(word)-1] == 'y' && !strings.ContainsRune("aeiou", rune(word[len(word)-2])) {
 		return strconv.Itoa(n) + " " + word[:len(word)-1] + "ies"
 	}
 	return strconv.Itoa(n) + " " + word + "s"

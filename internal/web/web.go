@@ -108,7 +108,8 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /manifest.webmanifest", s.manifest)
 	mux.HandleFunc("GET /sw.js", serveServiceWorker)
 	mux.HandleFunc("GET /icon.svg", serveIconSVG)
-	mux.HandleFunc("GET /icon-{size}", servePNGIcon)
+	mux.HandleFunc("GET /icon-192.png", servePNGIcon)
+	mux.HandleFunc("GET /icon-512.png", servePNGIcon)
 	mux.HandleFunc("GET /favicon.ico", serveIconSVG)
 	mux.Handle("GET /static/", staticHandler())
 
