@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dateline-news/dateline/internal/insight"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
 )
@@ -31,6 +32,7 @@ type quoteView struct {
 	Text    string   `json:"text"`
 	Speaker string   `json:"speaker"`
 	Outlets []string `json:"outlets"`
+	Desc    string   `json:"-"` // how the text describes an unnamed speaker
 	StoryID int64    `json:"-"` // set on entity pages, where quotes come from many stories
 }
 
@@ -88,8 +90,8 @@ func (v insightView) normalize() insightView {
 // stories (those change as other stories do) and the signature related
 // stories are found with.
 type cachedInsight struct {
-	View insightView     `json:"view"`
-	Sig  json.RawMessage `json:"sig,omitempty"`
+	View insightView        `json:"view"`
+	Sig  *insight.Signature `json:"sig,omitempty"`
 }
 
 // insightVersion changes whenever the story gains coverage or the code that

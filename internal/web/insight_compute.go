@@ -1,65 +1,76 @@
 package web
 
 import (
-	"cmp"
-	"slices"
-	"strings"
-
+	"github.com/dateline-news/dateline/internal/insight"
 	"github.com/dateline-news/dateline/internal/model"
 )
 
 // insightCodeVersion is part of every cache key: bump it when the insight
 // computation or cachedInsight changes shape.
-const insightCodeVersion = "w0"
+const insightCodeVersion = "w1"
+
+func insightArticle(a model.Article) insight.Article {
+	return insight.Article{ID: a.ID, Title: a.Title, Text: a.Text, Outlet: sourceName(a), URL: a.URL,
+		Published: a.Published, CopyOf: a.CopyOf}
+}
 
 // computeInsight enriches a story from its articles.
 func computeInsight(st model.Story, arts []model.Article) cachedInsight {
-	return cachedInsight{}
+	in := make([]insight.Article, len(arts))
+	for i, a := range arts {
+		in[i] = insightArticle(a)
+	}
+	res := insight.Story(in)
+	sig := insight.NewSignature(st.ID, res, st.Updated)
+	return cachedInsight{View: toView(res), Sig: &sig}
+}
+
+func toView(in insight.Insight) insightView {
+	var v insightView
+	for _, e := range in.Entities {
+		v.Entities = append(v.Entities, entityView{Name: e.Name, Kind: e.Kind})
+	}
+	v.Hashtags = in.Hashtags
+	for _, s := range in.Summary {
+		v.Summary = append(v.Summary, summaryView{Text: s.Text, Outlets: s.Outlets})
+	}
+	for _, q := range in.Quotes {
+		outlets := q.Outlets
+		if outlets == nil {
+			outlets = []string{}
+		}
+		v.Quotes = append(v.Quotes, quoteView{Text: q.Text, Speaker: q.Speaker, Desc: q.SpeakerDesc, Outlets: outlets})
+	}
+	for _, f := range in.Figures {
+		v.Figures = append(v.Figures, figureView{Value: f.Value, What: f.What, SaidBy: f.SaidBy, Outlet: f.Outlet})
+	}
+	return v.normalize()
 }
 
 // computeArticleInsight gives one article's key points and hashtags.
 func computeArticleInsight(a model.Article) (keyPoints, hashtags []string) {
-	return nil, nil
+	in, points := insight.ArticleInsight(insightArticle(a))
+	return points, in.Hashtags
 }
 
-// relatedStories ranks the indexed stories by shared hashtags and entities.
+// relatedStories picks the indexed stories most related to self.
 func relatedStories(id int64, self cachedInsight, idx []indexed, limit int) []relatedView {
-	tags := make(map[string]bool)
-	for _, h := range self.View.Hashtags {
-		tags[strings.ToLower(h)] = true
+	if self.Sig == nil {
+		return nil
 	}
-	ents := make(map[string]bool)
-	for _, e := range self.View.Entities {
-		ents[strings.ToLower(e.Name)] = true
-	}
-	type scored struct {
-		rv    relatedView
-		score int
-	}
-	var out []scored
+	cands := make([]insight.Signature, 0, len(idx))
+	heads := make(map[int64]string, len(idx))
 	for _, it := range idx {
-		if it.story.ID == id || it.story.MergedInto != 0 {
+		if it.story.ID == id || it.story.MergedInto != 0 || it.ci.Sig == nil {
 			continue
 		}
-		n := 0
-		for _, h := range it.ci.View.Hashtags {
-			if tags[strings.ToLower(h)] {
-				n += 2
-			}
-		}
-		for _, e := range it.ci.View.Entities {
-			if ents[strings.ToLower(e.Name)] {
-				n++
-			}
-		}
-		if n >= 2 {
-			out = append(out, scored{relatedView{ID: it.story.ID, Headline: it.story.Headline}, n})
-		}
+		cands = append(cands, *it.ci.Sig)
+		heads[it.story.ID] = it.story.Headline
 	}
-	slices.SortStableFunc(out, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
-	rv := make([]relatedView, 0, min(limit, len(out)))
-	for _, s := range out[:min(limit, len(out))] {
-		rv = append(rv, s.rv)
+	ids := insight.Related(*self.Sig, cands, limit)
+	out := make([]relatedView, 0, len(ids))
+	for _, rid := range ids {
+		out = append(out, relatedView{ID: rid, Headline: heads[rid]})
 	}
-	return rv
+	return out
 }
