@@ -1,0 +1,84 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dateline-news/dateline/internal/model"
+	"github.com/dateline-news/dateline/internal/store/sqlstore"
+)
+
+// matchExpr turns user text into an FTS5 query: every word quoted (so no
+// character is syntax), all words required.
+func matchExpr(q string) string {
+	terms := sqlstore.Terms(q)
+	for i, t := range terms {
+		terms[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	return strings.Join(terms, " ")
+}
+
+// rankExpr orders matches: bm25 (negative, lower is better; title words
+// weigh 4x) shrunk toward zero as the article ages. The one parameter is now
+// in unix microseconds.
+var rankExpr = fmt.Sprintf(`bm25(articles_fts, 4.0, 1.0) / (1.0 + max(0, ? - CASE WHEN a.published <> 0 THEN a.published ELSE a.fetched END) / %g)`,
+	sqlstore.RecencyHalfLife*86400e6)
+
+// Search returns articles matching every word of q, best first.
+func (s *Store) Search(ctx context.Context, q string, limit int) ([]model.Article, error) {
+	m := matchExpr(q)
+	if m == "" || limit <= 0 {
+		return nil, nil
+	}
+	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.ArticleCols+`
+FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid JOIN sources s ON s.id = a.source_id
+WHERE articles_fts MATCH ? ORDER BY `+rankExpr+`, a.id DESC LIMIT ?`, m, time.Now().UnixMicro(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", q, err)
+	}
+	defer rows.Close()
+	var out []model.Article
+	for rows.Next() {
+		a, err := sqlstore.ScanArticle(rows)
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", q, err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search %q: %w", q, err)
+	}
+	return out, nil
+}
+
+// SearchStories returns live stories ranked by their best matching article.
+func (s *Store) SearchStories(ctx context.Context, q string, limit int) ([]model.Story, error) {
+	m := matchExpr(q)
+	if m == "" || limit <= 0 {
+		return nil, nil
+	}
+	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.StoryCols+` FROM (
+  SELECT a.story_id AS sid, MIN(`+rankExpr+`) AS r
+  FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+  WHERE articles_fts MATCH ? AND a.story_id <> 0 GROUP BY a.story_id
+) m JOIN stories t ON t.id = m.sid
+WHERE t.merged_into = 0 ORDER BY m.r, t.id DESC LIMIT ?`, time.Now().UnixMicro(), m, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search stories %q: %w", q, err)
+	}
+	defer rows.Close()
+	var out []model.Story
+	for rows.Next() {
+		st, err := sqlstore.ScanStory(rows)
+		if err != nil {
+			return nil, fmt.Errorf("search stories %q: %w", q, err)
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search stories %q: %w", q, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,248 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dateline-news/dateline/internal/model"
+	"github.com/dateline-news/dateline/internal/store"
+)
+
+// UpsertSource creates the source named s.Name or updates it. Empty fields of
+// s keep the stored value, so callers that know only the name lose nothing.
+func (db *Store) UpsertSource(ctx context.Context, s model.Source) (model.Source, error) {
+	if s.Name == "" {
+		return model.Source{}, errors.New("upsert source: empty name")
+	}
+	const q = `INSERT INTO sources (name, home_url, country, language) VALUES (?, ?, ?, ?)
+ON CONFLICT (name) DO UPDATE SET
+  home_url = CASE WHEN excluded.home_url <> '' THEN excluded.home_url ELSE sources.home_url END,
+  country = CASE WHEN excluded.country <> '' THEN excluded.country ELSE sources.country END,
+  language = CASE WHEN excluded.language <> '' THEN excluded.language ELSE sources.language END
+RETURNING id, name, home_url, country, language`
+	var out model.Source
+	err := db.queryRow(ctx, db.W, q, s.Name, s.HomeURL, s.Country, s.Language).
+		Scan(&out.ID, &out.Name, &out.HomeURL, &out.Country, &out.Language)
+	if err != nil {
+		return model.Source{}, fmt.Errorf("upsert source %q: %w", s.Name, err)
+	}
+	return out, nil
+}
+
+// Sources lists all sources by name.
+func (db *Store) Sources(ctx context.Context) ([]model.Source, error) {
+	rows, err := db.query(ctx, db.R, `SELECT id, name, home_url, country, language FROM sources ORDER BY name, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Source
+	for rows.Next() {
+		var s model.Source
+		if err := rows.Scan(&s.ID, &s.Name, &s.HomeURL, &s.Country, &s.Language); err != nil {
+			return nil, fmt.Errorf("list sources: %w", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	return out, nil
+}
+
+const feedCols = `f.id, f.source_id, f.url, f.title, f.etag, f.last_modified, f.next_poll, f.last_poll,
+ f.last_status, f.last_error, f.failures, s.id, s.name, s.home_url, s.country, s.language`
+
+func scanFeed(sc interface{ Scan(...any) error }, extra ...any) (model.Feed, error) {
+	var f model.Feed
+	var next, last int64
+	dest := []any{&f.ID, &f.SourceID, &f.URL, &f.Title, &f.ETag, &f.LastModified, &next, &last,
+		&f.LastStatus, &f.LastError, &f.Failures,
+		&f.Source.ID, &f.Source.Name, &f.Source.HomeURL, &f.Source.Country, &f.Source.Language}
+	if err := sc.Scan(append(dest, extra...)...); err != nil {
+		return model.Feed{}, err
+	}
+	f.NextPoll, f.LastPoll = Time(next), Time(last)
+	return f, nil
+}
+
+// AddFeed subscribes to f.URL. When f.SourceID is 0 the source f.Source is
+// upserted first (by name). An existing feed is returned with created=false.
+func (db *Store) AddFeed(ctx context.Context, f model.Feed) (model.Feed, bool, error) {
+	if f.URL == "" {
+		return model.Feed{}, false, errors.New("add feed: empty url")
+	}
+	if f.SourceID == 0 {
+		if f.Source.Name == "" {
+			return model.Feed{}, false, fmt.Errorf("add feed %s: no source", f.URL)
+		}
+		src, err := db.UpsertSource(ctx, f.Source)
+		if err != nil {
+			return model.Feed{}, false, fmt.Errorf("add feed %s: %w", f.URL, err)
+		}
+		f.SourceID = src.ID
+	}
+	var id int64
+	created := true
+	err := db.queryRow(ctx, db.W, `INSERT INTO feeds (source_id, url, title, etag, last_modified, next_poll)
+VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING RETURNING id`,
+		f.SourceID, f.URL, f.Title, f.ETag, f.LastModified, Micros(f.NextPoll)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		created = false
+		err = db.queryRow(ctx, db.W, `SELECT id FROM feeds WHERE url = ?`, f.URL).Scan(&id)
+	}
+	if err != nil {
+		return model.Feed{}, false, fmt.Errorf("add feed %s: %w", f.URL, err)
+	}
+	out, err := db.feed(ctx, db.W, id)
+	if err != nil {
+		return model.Feed{}, false, fmt.Errorf("add feed %s: %w", f.URL, err)
+	}
+	return out, created, nil
+}
+
+func (db *Store) feed(ctx context.Context, q querier, id int64) (model.Feed, error) {
+	row := db.queryRow(ctx, q, `SELECT `+feedCols+`, (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id)
+FROM feeds f JOIN sources s ON s.id = f.source_id WHERE f.id = ?`, id)
+	var n int
+	f, err := scanFeed(row, &n)
+	if err != nil {
+		return model.Feed{}, notFound(err)
+	}
+	f.Articles = n
+	return f, nil
+}
+
+// RemoveFeed unsubscribes from url. Its articles stay, with feed id 0.
+func (db *Store) RemoveFeed(ctx context.Context, url string) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		if err := db.queryRow(ctx, tx, `SELECT id FROM feeds WHERE url = ?`, url).Scan(&id); err != nil {
+			return notFound(err)
+		}
+		if _, err := db.exec(ctx, tx, `UPDATE articles SET feed_id = 0 WHERE feed_id = ?`, id); err != nil {
+			return err
+		}
+		_, err := db.exec(ctx, tx, `DELETE FROM feeds WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("remove feed %s: %w", url, err)
+	}
+	return nil
+}
+
+// Feeds lists every feed with its source and article count, by source name.
+func (db *Store) Feeds(ctx context.Context) ([]model.Feed, error) {
+	rows, err := db.query(ctx, db.R, `SELECT `+feedCols+`, COALESCE(c.n, 0)
+FROM feeds f JOIN sources s ON s.id = f.source_id
+LEFT JOIN (SELECT feed_id, COUNT(*) AS n FROM articles WHERE feed_id <> 0 GROUP BY feed_id) c ON c.feed_id = f.id
+ORDER BY s.name, f.url`)
+	if err != nil {
+		return nil, fmt.Errorf("list feeds: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Feed
+	for rows.Next() {
+		var n int
+		f, err := scanFeed(rows, &n)
+		if err != nil {
+			return nil, fmt.Errorf("list feeds: %w", err)
+		}
+		f.Articles = n
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list feeds: %w", err)
+	}
+	return out, nil
+}
+
+// LeaseDueFeeds leases up to limit due feeds (NextPoll <= now, no live
+// lease) to owner until now+lease, soonest due first. The pick and the lease
+// happen in one statement inside a write transaction; on PostgreSQL the pick
+// skips rows another leaser has locked, on SQLite writers are serialized.
+// Returned feeds have Source filled; Articles is not counted.
+func (db *Store) LeaseDueFeeds(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration) ([]model.Feed, error) {
+	if owner == "" {
+		return nil, errors.New("lease feeds: empty owner")
+	}
+	if limit <= 0 {
+		return nil, nil
+	}
+	nowUS := Micros(now)
+	var out []model.Feed
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := db.query(ctx, tx, `UPDATE feeds SET lease_owner = ?, lease_until = ?
+WHERE id IN (SELECT id FROM feeds WHERE next_poll <= ? AND lease_until <= ?
+  ORDER BY next_poll, id LIMIT ?`+db.D.LockSkip+`)
+RETURNING id`, owner, Micros(now.Add(lease)), nowUS, nowUS, limit)
+		if err != nil {
+			return err
+		}
+		var ids []any
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		rows, err = db.query(ctx, tx, `SELECT `+feedCols+` FROM feeds f JOIN sources s ON s.id = f.source_id
+WHERE f.id IN (`+placeholders(len(ids))+`) ORDER BY f.next_poll, f.id`, ids...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			f, err := scanFeed(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, f)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lease due feeds for %s: %w", owner, err)
+	}
+	return out, nil
+}
+
+// SaveFeedState stores a poll's outcome and releases the feed's lease.
+func (db *Store) SaveFeedState(ctx context.Context, f model.Feed) error {
+	res, err := db.exec(ctx, db.W, `UPDATE feeds SET etag = ?, last_modified = ?, next_poll = ?, last_poll = ?,
+ last_status = ?, last_error = ?, failures = ?, title = ?, lease_owner = '', lease_until = 0 WHERE id = ?`,
+		f.ETag, f.LastModified, Micros(f.NextPoll), Micros(f.LastPoll), f.LastStatus, f.LastError,
+		f.Failures, f.Title, f.ID)
+	if err == nil {
+		err = mustAffect(res)
+	}
+	if err != nil {
+		return fmt.Errorf("save feed state %d: %w", f.ID, err)
+	}
+	return nil
+}
+
+// mustAffect turns "no row matched" into store.ErrNotFound.
+func mustAffect(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
