@@ -59,11 +59,14 @@ func (s *Store) SearchStories(ctx context.Context, q string, limit int) ([]model
 	if m == "" || limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.StoryCols+` FROM (
-  SELECT a.story_id AS sid, MIN(`+rankExpr+`) AS r
+	// bm25 cannot be used inside an aggregate, so matches are ranked in a
+	// materialized CTE first and grouped after.
+	rows, err := s.R.QueryContext(ctx, `WITH hits AS MATERIALIZED (
+  SELECT a.story_id AS sid, `+rankExpr+` AS r
   FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-  WHERE articles_fts MATCH ? AND a.story_id <> 0 GROUP BY a.story_id
-) m JOIN stories t ON t.id = m.sid
+  WHERE articles_fts MATCH ? AND a.story_id <> 0
+)
+SELECT `+sqlstore.StoryCols+` FROM (SELECT sid, MIN(r) AS r FROM hits GROUP BY sid) m JOIN stories t ON t.id = m.sid
 WHERE t.merged_into = 0 ORDER BY m.r, t.id DESC LIMIT ?`, time.Now().UnixMicro(), m, limit)
 	if err != nil {
 		return nil, fmt.Errorf("search stories %q: %w", q, err)
