@@ -28,8 +28,11 @@ type mention struct {
 	start, end int
 	name       string
 	kind       string
-	sure       bool // kind known from a title, gazetteer, keyword or speech verb
-	initial    bool // single word at the start of a sentence
+	sure       bool   // kind known from a title, gazetteer, keyword or speech verb
+	initial    bool   // single word at the start of a sentence
+	headline   bool   // found in a headline-like line (title case throughout)
+	role       string // title the text gave a person ("judge")
+	gaz        bool   // from the gazetteer
 }
 
 // doc is an analysed article text shared by the extractors.
@@ -41,6 +44,7 @@ type doc struct {
 	mentions []mention // resolved, sorted by start
 	entities []Entity  // by salience
 	kinds    map[string]string
+	roles    map[string][]string // title word -> persons given it ("judge" -> Ian English)
 }
 
 // Entities returns the entities of an article body, most mentioned first.
@@ -48,10 +52,21 @@ func Entities(text string) []Entity {
 	return analyze(text).entities
 }
 
-var datelineRe = regexp.MustCompile(`^([A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+)*)(?:, ([A-Z][A-Za-z.]+(?: [A-Z][a-z.]+)?))?\s*(?:\([^)]{1,40}\))?\s*[—–-]+\s`)
+// datelineRe matches "HAWTHORNE (CBSLA.com) — ", "KANSAS CITY, Mo. - ", "NEWBURGH >> " and "Kalamazoo — ".
+var datelineRe = regexp.MustCompile(`^([A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+)*|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})(?:, ([A-Z][A-Za-z.]+(?: [A-Z][a-z.]+)?))?\s*(?:\(([^)]{1,40})\))?\s*(?:[—–-]+|>>)\s`)
+
+// isTitleCaseDateline: "Kalamazoo — " is already in its proper case; it must use an em dash.
+func isTitleCaseDateline(city, rest string) bool {
+	for _, r := range city {
+		if unicode.IsLower(r) {
+			return true
+		}
+	}
+	return false
+}
 
 func analyze(text string) *doc {
-	d := &doc{text: text, kinds: map[string]string{}}
+	d := &doc{text: text, kinds: map[string]string{}, roles: map[string][]string{}}
 	d.paras = paragraphs(text)
 	for pi, p := range d.paras {
 		for _, s := range sentences(p) {
@@ -61,26 +76,44 @@ func analyze(text string) *doc {
 	}
 	lower := lowerWordSet(text)
 	var raw []mention
-	skipUntil := 0
-	if len(d.paras) > 0 {
-		p := d.paras[0]
-		if m := datelineRe.FindStringSubmatchIndex(p.text); m != nil {
-			city := titleCase(p.text[m[2]:m[3]])
-			if e, ok := lookupGaz(city); ok {
-				raw = append(raw, mention{p.start + m[2], p.start + m[3], e.name, e.kind, true, false})
-			} else if !isAcronym(p.text[m[2]:m[3]]) || strings.Contains(p.text[m[2]:m[3]], " ") {
-				raw = append(raw, mention{p.start + m[2], p.start + m[3], city, KindPlace, true, false})
-			}
-			if m[4] >= 0 {
-				if e, ok := lookupGaz(p.text[m[4]:m[5]]); ok {
-					raw = append(raw, mention{p.start + m[4], p.start + m[5], e.name, e.kind, true, false})
-				}
-			}
-			skipUntil = p.start + m[1]
+	skipFrom, skipUntil := 0, 0
+	for pi := 0; pi < len(d.paras) && pi < 3; pi++ {
+		p := d.paras[pi]
+		m := datelineRe.FindStringSubmatchIndex(p.text)
+		if m == nil {
+			continue
 		}
+		city := p.text[m[2]:m[3]]
+		if isTitleCaseDateline(city, "") {
+			if !strings.ContainsAny(p.text[m[3]:m[1]], "—–") || m[4] >= 0 {
+				continue
+			}
+		} else {
+			city = titleCase(city)
+		}
+		if e, ok := lookupGaz(city); ok {
+			raw = append(raw, mention{start: p.start + m[2], end: p.start + m[3], name: e.name, kind: e.kind, sure: true})
+		} else {
+			raw = append(raw, mention{start: p.start + m[2], end: p.start + m[3], name: city, kind: KindPlace, sure: true})
+		}
+		if m[4] >= 0 {
+			if e, ok := lookupGaz(p.text[m[4]:m[5]]); ok {
+				raw = append(raw, mention{start: p.start + m[4], end: p.start + m[5], name: e.name, kind: e.kind, sure: true})
+			}
+		}
+		if m[6] >= 0 { // "(KTLA)", "(AP)"
+			src := p.text[m[6]:m[7]]
+			if e, ok := lookupGaz(src); ok {
+				raw = append(raw, mention{start: p.start + m[6], end: p.start + m[7], name: e.name, kind: e.kind, sure: true})
+			} else if isAcronym(src) && !isDomain(src) {
+				raw = append(raw, mention{start: p.start + m[6], end: p.start + m[7], name: src, kind: KindOrg, sure: true})
+			}
+		}
+		skipFrom, skipUntil = p.start, p.start+m[1]
+		break
 	}
 	for _, s := range d.sents {
-		raw = append(raw, sentenceMentions(text, s, skipUntil, lower)...)
+		raw = append(raw, sentenceMentions(text, s, skipFrom, skipUntil, lower)...)
 	}
 	d.mentions = resolve(text, raw, lower)
 	counts := map[string]int{}
@@ -91,6 +124,9 @@ func analyze(text string) *doc {
 		}
 		counts[m.name]++
 		d.kinds[m.name] = m.kind
+		if m.role != "" && m.kind == KindPerson {
+			d.roles[m.role] = appendUniq(d.roles[m.role], m.name)
+		}
 	}
 	for name, c := range counts {
 		d.entities = append(d.entities, Entity{Name: name, Kind: d.kinds[name], Count: c})
@@ -135,31 +171,59 @@ type capTok struct {
 }
 
 // sentenceMentions finds capitalised runs in one sentence and turns them into mentions.
-func sentenceMentions(text string, s span, skipUntil int, lower map[string]bool) []mention {
+func sentenceMentions(text string, s span, skipFrom, skipUntil int, lower map[string]bool) []mention {
 	toks := words(s.text)
+	head := headlineLike(toks)
 	var out []mention
 	var run []capTok
 	flush := func() {
+		// numbers may sit inside a name ("Channel 2 Action News") but not start or end one,
+		// except an ordinal street ("West 205th Street") or "Interstate 20"
+		for len(run) > 0 && startsDigit(run[0].word) && !(isOrdinal(run[0].word) && len(run) > 1) {
+			run = run[1:]
+		}
+		for len(run) > 1 && startsDigit(run[len(run)-1].word) && !numberedName[strings.ToLower(run[len(run)-2].word)] {
+			run = run[:len(run)-1]
+		}
 		if len(run) > 0 {
-			out = append(out, runMentions(run, s, text, lower)...)
+			ms := runMentions(run, s, text, lower)
+			for i := range ms {
+				ms[i].headline = head
+			}
+			out = append(out, ms...)
 		}
 		run = run[:0]
 	}
+	allNumericSoFar := true
 	for i, t := range toks {
 		abs := s.start + t.start
-		if abs < skipUntil {
-			continue
+		if abs >= skipFrom && abs < skipUntil {
+			continue // the dateline, handled already
 		}
 		w, poss := stripPossessive(t.text)
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
-		initial := i == 0 || isBoundaryBefore(s.text[:t.start])
-		capital := isCap(w) && !lowerHyphenSuffix(w) && !months[lw] && !weekdays[lw] && w != "I" && !isDomain(w) && !(allCapsLong(w) && !knownAllCaps(w))
-		if len(run) > 0 && capital {
+		initial := i == 0 || allNumericSoFar || isBoundaryBefore(s.text[:t.start])
+		if !startsDigit(t.text) {
+			allNumericSoFar = false
+		}
+		capital := isCap(w) && !lowerHyphenSuffix(w) && !months[lw] && !weekdays[lw] && w != "I" && !isDomain(w) &&
+			!furniture[lw] && !isContraction(w) && !isHandle(s.text, t.start) && !shouting(toks, i, s.text) &&
+			!(allCapsLong(w) && !knownAllCaps(w))
+		joinable := startsDigit(t.text) && len(run) > 0 || isOrdinal(t.text) && i+1 < len(toks) && isCap(toks[i+1].text)
+		if len(run) > 0 && (capital || joinable) {
 			prev := run[len(run)-1]
 			gap := s.text[prev.end:t.start]
 			if strings.TrimSpace(gap) != "" {
-				flush()
+				if gap == ". " && utf8.RuneCountInString(prev.word) == 1 && isCap(prev.word) {
+					run[len(run)-1].word += "." // "W. Hopkins", "John F. Kennedy"
+				} else {
+					flush()
+				}
 			}
+		}
+		if joinable && !capital {
+			run = append(run, capTok{t, t.text, initial})
+			continue
 		}
 		if !capital {
 			// connectors inside names: "Bank of America", "Secretary of State"
@@ -172,23 +236,130 @@ func sentenceMentions(text string, s span, skipUntil int, lower map[string]bool)
 			if h := strings.Index(t.text, "-"); h > 0 && isCap(t.text) && !demonyms[strings.ToLower(t.text[:h])] {
 				if e, ok := lookupGaz(t.text[:h]); ok {
 					flush()
-					out = append(out, mention{abs, abs + h, e.name, e.kind, true, false})
+					out = append(out, mention{start: abs, end: abs + h, name: e.name, kind: e.kind, sure: true, headline: head})
 					continue
 				}
 			}
 			flush()
 			continue
 		}
-		run = append(run, capTok{t, w, initial})
-		if poss {
-			// "Sheriff's Department" continues; "CBS2's Kristine Lazar" does not.
-			if !(i+1 < len(toks) && orgKeywords[strings.ToLower(toks[i+1].text)]) {
-				flush()
-			}
+		word := w
+		if poss && possessiveInName(toks, i) {
+			word = t.text // "Sheriff's Department", "Children's Hospital" keep their possessive
+		}
+		run = append(run, capTok{t, word, initial})
+		if poss && word == w {
+			flush() // "CBS2's Kristine Lazar" is two names
 		}
 	}
 	flush()
 	return out
+}
+
+// possessiveInName: "Sheriff's Department", "Children's Medical Center": a
+// possessive followed by capitalised words ending in an organisation keyword.
+func possessiveInName(toks []token, i int) bool {
+	for j := i + 1; j < len(toks) && j <= i+3; j++ {
+		if !isCap(toks[j].text) {
+			return false
+		}
+		if orgKeywords[strings.ToLower(toks[j].text)] {
+			return true
+		}
+	}
+	return false
+}
+
+// numberedName words take a number after them inside a name.
+var numberedName = setOf(`channel interstate route highway station unit engine ward district precinct i-`)
+
+func startsDigit(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsDigit(r)
+}
+
+// isOrdinal: "205th", "36th", "1st".
+func isOrdinal(w string) bool {
+	lw := strings.ToLower(w)
+	if !startsDigit(lw) {
+		return false
+	}
+	for _, suf := range []string{"st", "nd", "rd", "th"} {
+		if strings.HasSuffix(lw, suf) && isNumeric(lw[:len(lw)-2]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isContraction: "Can't", "I'm", "We're" start with a capital but are no names.
+func isContraction(w string) bool {
+	lw := strings.ToLower(strings.ReplaceAll(w, "’", "'"))
+	for _, suf := range []string{"n't", "'re", "'ll", "'ve", "'m", "'d"} {
+		if strings.HasSuffix(lw, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// isHandle: "@DeKalbCountyPD" or "#Hashtag".
+func isHandle(s string, start int) bool {
+	return start > 0 && (s[start-1] == '@' || s[start-1] == '#')
+}
+
+// shouting: an all-capital word next to another all-capital word that is no
+// known name ("LOCK UP YOUR WEAPONS", "FREE APPS"), or an all-capital common word ("NEVER").
+func shouting(toks []token, i int, s string) bool {
+	w := toks[i].text
+	if !isAllCapsWord(w) {
+		return false
+	}
+	if stopwords[strings.ToLower(w)] || commonWords[strings.ToLower(w)] {
+		return true
+	}
+	if _, ok := lookupGaz(w); ok {
+		return false
+	}
+	near := func(j int) bool {
+		if j < 0 || j >= len(toks) || !isAllCapsWord(toks[j].text) {
+			return false
+		}
+		if _, ok := lookupGaz(toks[j].text); ok {
+			return false
+		}
+		a, b := toks[min(i, j)], toks[max(i, j)]
+		return strings.TrimSpace(s[a.end:b.start]) == ""
+	}
+	return near(i-1) || near(i+1)
+}
+
+func isAllCapsWord(w string) bool {
+	n := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// headlineLike: most longer words capitalised, as in a headline pasted into the body.
+func headlineLike(toks []token) bool {
+	n, c := 0, 0
+	for _, t := range toks {
+		if len(t.text) < 4 || startsDigit(t.text) {
+			continue
+		}
+		n++
+		if isCap(t.text) {
+			c++
+		}
+	}
+	return n >= 5 && float64(c) >= 0.7*float64(n)
 }
 
 // lowerHyphenSuffix: "Russian-made", "U.S.-led" are modifiers, not names.
@@ -256,53 +427,76 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 			break
 		}
 		lw := strings.ToLower(strings.TrimSuffix(run[0].word, "."))
-		if commonWords[lw] || (run[0].initial && lower[lw]) || !isCap(run[0].text) {
+		if commonWords[lw] || (run[0].initial && lower[lw]) || !isCap(run[0].text) && !isOrdinal(run[0].text) {
 			run = run[1:]
 			continue
 		}
 		break
 	}
+	if len(run) > 2 && run[0].initial && !firstNames[strings.ToLower(run[0].word)] && !hasGazPrefix(run, 0) && hasGazPrefix(run, 1) {
+		run = run[1:]
+	}
 	if len(run) == 0 {
 		return nil
 	}
 	mk := func(r []capTok, name, kind string, sure bool) mention {
-		return mention{s.start + r[0].start, s.start + r[len(r)-1].end, name, kind, sure, len(r) == 1 && r[0].initial}
+		return mention{start: s.start + r[0].start, end: s.start + r[len(r)-1].end, name: name, kind: kind, sure: sure, initial: len(r) == 1 && r[0].initial}
 	}
 	// a known name, whole
 	if e, ok := lookupGaz(joinRun(run)); ok {
-		return []mention{mk(run, e.name, e.kind, true)}
+		m := mk(run, e.name, e.kind, true)
+		m.gaz = true
+		return []mention{m}
 	}
 	// title: person is what follows the last title; what precedes is a separate name
 	if ti, tj := lastTitle(run); ti >= 0 {
 		var out []mention
 		if ti > 0 {
-			out = append(out, runMentions(run[:ti], s, text, lower)...)
+			before := run[:ti]
+			// "South Dakota Conservation Officer": the known place, not "South Dakota Conservation"
+			if _, ok := lookupGaz(joinRun(before)); !ok && len(before) > 1 {
+				for n := min(gazMaxTokens, len(before)-1); n >= 1; n-- {
+					if _, ok := lookupGaz(joinRun(before[:n])); ok && !hasKeyword(before[n:]) {
+						before = before[:n]
+						break
+					}
+				}
+			}
+			out = append(out, runMentions(before, s, text, lower)...)
 		}
 		rest := run[tj:]
-		if len(rest) > 0 && !hasKeyword(rest) {
-			out = append(out, mk(rest, joinRun(rest), KindPerson, true))
+		if len(rest) > 0 && !hasKeyword(rest) && !(len(rest) == 1 && isAcronym(rest[0].word)) {
+			m := mk(rest, joinRun(rest), KindPerson, true)
+			m.role = strings.ToLower(strings.TrimSuffix(run[tj-1].word, "."))
+			out = append(out, m)
 		}
 		return out
 	}
 	// a known name at the front: "NATO Kurt Volker" (from "ambassador to NATO Kurt Volker")
-	for n := min(gazMaxTokens, len(run)-1); n >= 1; n-- {
-		if e, ok := lookupGaz(joinRun(run[:n])); ok && !hasKeyword(run[n:]) {
-			out := []mention{mk(run[:n], e.name, e.kind, true)}
+	for n := min(gazMaxTokens, len(run)-2); n >= 1; n-- {
+		if e, ok := lookupGaz(joinRun(run[:n])); ok && !hasKeyword(run[n:]) && !thingKeywords[strings.ToLower(run[len(run)-1].word)] {
+			m := mk(run[:n], e.name, e.kind, true)
+			m.gaz = true
+			out := []mention{m}
 			return append(out, runMentions(run[n:], s, text, lower)...)
 		}
 	}
 	name := joinRun(run)
 	lw := strings.ToLower(name)
-	if demonyms[lw] || commonWords[lw] {
+	if demonyms[lw] || commonWords[lw] || genericAcronyms[name] {
 		return nil
 	}
 	last := strings.ToLower(strings.TrimSuffix(run[len(run)-1].word, "."))
 	switch {
+	case (last == "dr" || last == "st") && len(run) > 1:
+		return []mention{mk(run, name, KindPlace, true)}
 	case orgKeywords[last]:
 		if allGeneric(run) {
 			return nil // "Police Department", "Sheriff's Office"
 		}
 		return []mention{mk(run, name, KindOrg, true)}
+	case thingKeywords[last] && len(run) > 1:
+		return []mention{mk(run, name, KindThing, true)}
 	case placeKeywords[last] && len(run) > 1:
 		if allGeneric(run) {
 			return nil
@@ -317,10 +511,20 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 		return []mention{mk(run, name, KindThing, false)}
 	case firstNames[strings.ToLower(run[0].word)] && len(run) <= 4:
 		return []mention{mk(run, name, KindPerson, true)}
-	case len(run) <= 3 && personContext(text, s.start+run[len(run)-1].end):
+	case len(run) <= 3 && personContext(text, s.start+run[0].start, s.start+run[len(run)-1].end):
 		return []mention{mk(run, name, KindPerson, true)}
 	}
 	return []mention{mk(run, name, KindThing, false)}
+}
+
+// hasGazPrefix: the run from token i starts with a gazetteer name.
+func hasGazPrefix(run []capTok, i int) bool {
+	for n := min(gazMaxTokens, len(run)-i); n >= 1; n-- {
+		if _, ok := lookupGaz(joinRun(run[i : i+n])); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func joinRun(run []capTok) string {
@@ -359,6 +563,12 @@ func lastTitle(run []capTok) (int, int) {
 			i += matched - 1
 		}
 	}
+	// "Rebecca Dr." and "Main St." are streets, not titles
+	if bi == len(run)-1 && bi > 0 {
+		if lw := strings.ToLower(strings.TrimSuffix(run[bi].word, ".")); lw == "dr" || lw == "st" {
+			return -1, -1
+		}
+	}
 	// a title at the very end with nothing after it names a role, not a person
 	// ("Navarro County Sheriff"); a trailing keyword means an organisation
 	// ("Bowers Memorial CME Church").
@@ -381,8 +591,9 @@ func hasKeyword(run []capTok) bool {
 // allGeneric: every word is a keyword, title or common word, so nothing names anything in particular.
 func allGeneric(run []capTok) bool {
 	for _, t := range run {
-		lw := strings.ToLower(strings.TrimSuffix(t.word, "."))
-		if !(orgKeywords[lw] || placeKeywords[lw] || titleWords[lw] || commonWords[lw] || lw == "of" || lw == "homicide" || lw == "national" || lw == "local" || lw == "state" || lw == "federal" || lw == "general") {
+		w, _ := stripPossessive(t.word)
+		lw := strings.ToLower(strings.TrimSuffix(w, "."))
+		if !(orgKeywords[lw] || titleWords[lw] || commonWords[lw] || lw == "of" || lw == "medical" || lw == "homicide" || lw == "national" || lw == "local" || lw == "state" || lw == "federal" || lw == "general") {
 			return false
 		}
 	}
@@ -419,6 +630,21 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 	var out []mention
 	for _, m := range raw {
 		f := strings.Fields(m.name)
+		// "Peace Sherman Wilson" (from "Rest in Peace Sherman Wilson") is Sherman Wilson
+		if len(f) >= 3 && !full[m.name] {
+			for k := 1; k < len(f)-1; k++ {
+				if tail := strings.Join(f[k:], " "); full[tail] {
+					m.name, m.kind, m.sure = tail, KindPerson, true
+					f = f[k:]
+					break
+				}
+			}
+		}
+		if len(f) == 1 && m.kind == KindPerson {
+			if c := byLast[m.name]; len(c) == 1 {
+				m.name = c[0] // "Judge English" -> Ian English
+			}
+		}
 		if m.kind != KindPerson || len(f) == 1 {
 			if len(f) == 1 && !m.sure {
 				if c := byLast[m.name]; len(c) == 1 {
@@ -441,9 +667,9 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 			follows := text[m.end:]
 			if speechVerbAfter(follows) && !lower[strings.ToLower(m.name)] {
 				m.kind, m.sure = KindPerson, true
-			} else if m.initial && !midCap[m.name] {
+			} else if m.initial && !midCap[m.name] && !isAcronym(m.name) {
 				continue // sentence-initial word seen nowhere else capitalised
-			} else if prepBefore(text[:m.start]) && m.kind == KindThing {
+			} else if (prepBefore(text[:m.start]) || stateAfter(text[m.end:])) && m.kind == KindThing {
 				m.kind = KindPlace
 			}
 		}
@@ -452,6 +678,21 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 		}
 		out = append(out, m)
 	}
+	// headline-like lines (menus, pasted headlines) only confirm names found elsewhere
+	plain := map[string]bool{}
+	for _, m := range out {
+		if !m.headline {
+			plain[m.name] = true
+		}
+	}
+	kept0 := out[:0]
+	for _, m := range out {
+		if m.headline && !m.gaz && !plain[m.name] && !(m.kind == KindPerson && m.sure && firstNames[strings.ToLower(strings.Fields(m.name)[0])]) {
+			continue
+		}
+		kept0 = append(kept0, m)
+	}
+	out = kept0
 	// "Clear Sky" stays a thing; "Travis Housley" is a person once "Housley says"
 	speaks := map[string]bool{}
 	for _, m := range raw {
@@ -502,8 +743,8 @@ func appendUniq(s []string, v string) []string {
 }
 
 // personContext: a name followed by a speech verb or an age ("Braison Howard, 3,").
-func personContext(text string, end int) bool {
-	if speechVerbAfter(text[end:]) {
+func personContext(text string, start, end int) bool {
+	if speechVerbAfter(text[end:]) || speechVerbBefore(text[:start]) {
 		return true
 	}
 	rest := strings.TrimLeft(text[end:], " ")
@@ -512,6 +753,13 @@ func personContext(text string, end int) bool {
 		return len(t) > 0 && isNumeric(t[0].text) && len(t[0].text) <= 3 && strings.TrimSpace(rest[1:t[0].start]) == ""
 	}
 	return false
+}
+
+// speechVerbBefore: "said Edmund Karwowski".
+func speechVerbBefore(s string) bool {
+	t := strings.TrimRight(s, " ")
+	i := strings.LastIndexAny(t, " \n\"”“,")
+	return speechVerbs[strings.ToLower(t[i+1:])]
 }
 
 // speechVerbAfter: the text continues with a speech verb ("Rutte said").
@@ -530,5 +778,24 @@ func prepBefore(s string) bool {
 	s = strings.TrimRight(s, " ")
 	i := strings.LastIndexByte(s, ' ')
 	w := strings.ToLower(s[i+1:])
-	return w == "in" || w == "near" || w == "from" || w == "to" || w == "at"
+	return w == "in" || w == "near" || w == "from" || w == "to" || w == "at" || w == "of"
+}
+
+// stateAfter: "Chubbuck, Idaho".
+func stateAfter(s string) bool {
+	if !strings.HasPrefix(s, ", ") {
+		return false
+	}
+	t := words(s)
+	if len(t) == 0 {
+		return false
+	}
+	name := t[0].text
+	if len(t) > 1 && s[t[0].end:t[1].start] == " " && isCap(t[1].text) {
+		if e, ok := lookupGaz(name + " " + t[1].text); ok && e.kind == KindPlace {
+			return true
+		}
+	}
+	e, ok := lookupGaz(name)
+	return ok && e.kind == KindPlace
 }

@@ -68,8 +68,14 @@ func gazKey(s string) string {
 }
 
 func lookupGaz(s string) (gazEntry, bool) {
-	e, ok := gazetteer[gazKey(s)]
-	return e, ok
+	if e, ok := gazetteer[gazKey(s)]; ok {
+		return e, true
+	}
+	if len(s) > 4 && isAcronym(s) { // "FACEBOOK" in a shouting menu
+		e, ok := gazetteer[strings.ToLower(s)]
+		return e, ok
+	}
+	return gazEntry{}, false
 }
 
 // isAcronym: two to six characters, all upper-case letters, digits or periods, at least two letters.

@@ -10,7 +10,7 @@ judge justice dr mr mrs ms miss rev reverend pastor father bishop pope king quee
 admiral cpl corporal pvt private coroner prosecutor attorney superintendent principal coach professor prof dean chairman
 chairwoman chair ceo patrolman marshal constable former acting interim senior special speaker leader assistant ofc
 cmdr commander inspector supt lawyer attorney-general first lady sister brother uncle aunt cousin mother dad mom grandmother
-grandfather officer-in-charge spokesperson manager owner president-elect candidate nominee host anchor correspondent reporter
+grandfather officer-in-charge spokesperson president-elect candidate nominee host anchor correspondent reporter
 republican democrat democratic gop independent`)
 
 // titlePhrases are multi-word titles matched before single title words.
@@ -20,7 +20,7 @@ var titlePhrases = [][]string{
 	{"foreign", "minister"}, {"defense", "minister"}, {"defence", "minister"}, {"state", "attorney"}, {"u.s.", "attorney"},
 	{"police", "officer"}, {"police", "sgt"}, {"police", "sergeant"}, {"police", "capt"}, {"police", "captain"},
 	{"police", "lt"}, {"police", "lieutenant"}, {"police", "spokesman"}, {"police", "spokeswoman"}, {"police", "detective"},
-	{"police", "det"}, {"police", "officer"}, {"county", "sheriff"}, {"county", "coroner"}, {"medical", "examiner"},
+	{"police", "det"}, {"police", "officer"}, {"medical", "examiner"},
 	{"house", "speaker"}, {"white", "house", "press", "secretary"}, {"press", "secretary"}, {"public", "information", "officer"},
 }
 
@@ -36,7 +36,7 @@ var placeKeywords = setOf(`street st avenue ave road rd drive boulevard blvd lan
 expressway route county city town township borough park lake river mountain mountains island islands beach valley heights hills
 hill bay square bridge parkway pkwy circle terrace trail pike creek village region province state district gateway harbor port
 canyon springs falls mall plaza apartments estates gardens airport station coast peninsula sea ocean gulf strait desert forest
-neighborhood neighbourhood ridge point fort crossing junction`)
+neighborhood neighbourhood ridge point fort crossing junction av se sw ne nw`)
 
 var months = setOf(`january february march april may june july august september october november december jan feb mar apr
 jun jul aug sep sept oct nov dec`)
@@ -62,7 +62,20 @@ no yes not one two three four five six seven eight nine ten eleven twelve twenty
 both each every another other others more most few first second third last next new former later earlier still meanwhile
 however also instead indeed ultimately already now then today tonight yesterday tomorrow according asked anyone anybody
 nobody everyone everybody please thanks thank oh well ok okay mr mrs ms sir madam dear just only even again once
-details update updated breaking watch video photos photo read more related copyright editing reporting`)
+details update updated breaking watch video photos photo read more related copyright editing reporting
+block`)
+
+// furniture words of web pages are never part of a name ("Updated", "Posted", "PM").
+var furniture = setOf(`updated posted published photo photos video videos advertisement page read share watch click follow
+related caption view full close pause play free apps now more am pm a.m p.m edt est cdt cst mdt mst pdt pst gmt utc bst
+ii iii iv`)
+
+// genericAcronyms are capitalised abbreviations that name no one in particular.
+var genericAcronyms = setOf(`EMS BB SUV ATV CPR ER ICU DUI DWI GPS DNA TV ID PD OK AM PM FM AP-`)
+
+// thingKeywords end names of events and works ("Sacramento Mural Festival").
+var thingKeywords = setOf(`festival fair conference summit games awards award prize cup championship tournament marathon
+parade show expo week day program programme initiative act`)
 
 // speechVerbs introduce or close a quotation.
 var speechVerbs = setOf(`said says say told tells added adds asked asks explained explains wrote writes stated states noted notes

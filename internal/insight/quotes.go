@@ -516,6 +516,20 @@ func (d *doc) phrase(from, to int) attrib {
 	if len(toks) > 8 {
 		return attrib{}
 	}
+	// "the judge" is the one person the text titled Judge
+	if len(toks) == 2 && strings.EqualFold(toks[0].text, "the") {
+		if ps := d.roles[strings.ToLower(toks[1].text)]; len(ps) == 1 {
+			return attrib{name: ps[0], found: true}
+		}
+	}
+	// a capitalised name right after "said" is a person even if the recogniser was unsure
+	if org == "" && len(toks) >= 2 && len(toks) <= 3 && isCap(toks[0].text) && isCap(toks[len(toks)-1].text) && speechVerbBefore(d.text[:from]) {
+		for _, m := range d.mentions {
+			if m.start >= from && m.end <= to {
+				return attrib{name: m.name, found: true}
+			}
+		}
+	}
 	// a capitalised single word the recogniser did not keep is still a name ("Housley says")
 	if len(toks) == 1 && isCap(toks[0].text) && !commonWords[strings.ToLower(toks[0].text)] {
 		return attrib{name: toks[0].text, found: true}

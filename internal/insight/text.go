@@ -158,7 +158,7 @@ func words(s string) []token {
 			if r2 == '\'' || r2 == '’' || r2 == '-' || r2 == '&' || r2 == '.' {
 				if j+n2 < len(s) {
 					r3, _ := utf8.DecodeRuneInString(s[j+n2:])
-					if isWordRune(r3) {
+					if isWordRune(r3) && (r2 != '.' || dotJoins(s[i:j], s[j+n2:])) {
 						j += n2
 						continue
 					}
@@ -174,6 +174,27 @@ func words(s string) []token {
 		i = j
 	}
 	return out
+}
+
+// dotJoins: a period inside a word joins dotted abbreviations ("U.S.", "a.m.",
+// "H.H.") and domains ("kcra.com"), but not two words run together ("Dept.Police").
+func dotJoins(before, after string) bool {
+	seg := before
+	if k := strings.LastIndexByte(seg, '.'); k >= 0 {
+		seg = seg[k+1:]
+	}
+	if utf8.RuneCountInString(seg) <= 2 {
+		return true
+	}
+	end := strings.IndexFunc(after, func(r rune) bool { return !isWordRune(r) })
+	if end < 0 {
+		end = len(after)
+	}
+	switch strings.ToLower(after[:end]) {
+	case "com", "org", "net", "gov", "edu", "us", "tv", "co", "uk", "ca", "info", "ly", "ws", "io":
+		return true
+	}
+	return false
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -1,0 +1,80 @@
+package insighteval
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+}
+
+// TestGVADev scores the extractors against the hand labels and holds them to the targets.
+func TestGVADev(t *testing.T) {
+	root := repoRoot(t)
+	data := filepath.Join(root, "..", "shared", "data", "clustering", "gva-dev.jsonl")
+	if _, err := os.Stat(data); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("evaluation data missing: %v", err)
+		}
+		t.Skipf("evaluation data absent: %v", err)
+	}
+	var out bytes.Buffer
+	rep, err := Run(context.Background(), filepath.Join(root, "testdata", "insight", "gva-dev-labels.json"), data, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", out.String())
+	if rep.Articles < 40 {
+		t.Errorf("labelled articles = %d, want at least 40", rep.Articles)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"entity precision", rep.EntityPrecision, 0.90},
+		{"quote detection F1", rep.QuoteF1, 0.90},
+		{"speaker attribution", rep.SpeakerAccuracy, 0.90},
+	} {
+		if c.got < c.want {
+			t.Errorf("%s = %.3f, want >= %.2f", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestMatchers(t *testing.T) {
+	tests := []struct {
+		pred, gold string
+		want       bool
+	}{
+		{"Sacramento County Sheriff’s Department", "Sacramento County Sheriff's Department", true},
+		{"Mo.", "Missouri|Mo.", true},
+		{"The Daily Sentinel", "Daily Sentinel", true},
+		{"Lopez", "Rudy Lopez", false},
+	}
+	for _, tt := range tests {
+		if got := matchName(tt.pred, tt.gold); got != tt.want {
+			t.Errorf("matchName(%q, %q) = %v, want %v", tt.pred, tt.gold, got, tt.want)
+		}
+	}
+	if !matchSpeaker("", "") || matchSpeaker("Rudy Lopez", "") || matchSpeaker("", "Rudy Lopez") {
+		t.Error("matchSpeaker: empty means unattributed on both sides")
+	}
+}
