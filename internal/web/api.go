@@ -223,12 +223,12 @@ func (s *server) apiStories(w http.ResponseWriter, r *http.Request) {
 		NextCursor string     `json:"next_cursor"`
 	}{Stories: make([]apiStory, 0, len(stories)), NextCursor: next}
 	for _, st := range stories {
-		arts, _, err := s.st.Articles(r.Context(), store.ArticleQuery{StoryID: st.ID, Limit: apiStoryArticles})
+		h, err := s.heads.head(r.Context(), s.st, st)
 		if err != nil {
-			s.apiError(w, r, fmt.Errorf("articles of story %d: %w", st.ID, err))
+			s.apiError(w, r, err)
 			return
 		}
-		out.Stories = append(out.Stories, toAPIStory(st, arts))
+		out.Stories = append(out.Stories, toAPIStory(st, h.articles[:min(len(h.articles), apiStoryArticles)]))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"html/template"
@@ -18,7 +19,6 @@ import (
 
 const (
 	frontPageSize   = 30
-	cardArticles    = 50   // articles read per front-page card to name its outlets
 	cardOutlets     = 4    // outlets named on a card
 	storyArticleCap = 1000 // articles shown on one story page
 )
@@ -67,15 +67,15 @@ func (s *server) frontPage(w http.ResponseWriter, r *http.Request) {
 func (s *server) cards(ctx context.Context, stories []model.Story) ([]storyCard, error) {
 	cards := make([]storyCard, 0, len(stories))
 	for _, st := range stories {
-		arts, _, err := s.st.Articles(ctx, store.ArticleQuery{StoryID: st.ID, Limit: cardArticles})
+		h, err := s.heads.head(ctx, s.st, st)
 		if err != nil {
-			return nil, fmt.Errorf("articles of story %d: %w", st.ID, err)
+			return nil, err
 		}
 		c := storyCard{Story: st}
-		if len(arts) > 0 {
-			c.Lead = arts[0]
+		if len(h.articles) > 0 {
+			c.Lead = h.articles[0]
 		}
-		names := outletsByCoverage(arts)
+		names := h.outlets
 		c.More = max(st.Outlets, len(names)) - min(len(names), cardOutlets)
 		c.Outlets = names[:min(len(names), cardOutlets)]
 		cards = append(cards, c)
@@ -421,12 +421,19 @@ func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if p, ok := s.st.(interface{ Ping(context.Context) error }); ok {
-		if err := p.Ping(ctx); err != nil {
-			s.log.Error("healthz", "err", err)
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
+	var err error
+	switch db := s.st.(type) {
+	case interface{ Ping(context.Context) error }:
+		err = db.Ping(ctx)
+	case interface{ ReadDB() *sql.DB }:
+		err = db.ReadDB().PingContext(ctx)
+	case interface{ DB() *sql.DB }:
+		err = db.DB().PingContext(ctx)
+	}
+	if err != nil {
+		s.log.Error("healthz", "err", err)
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
 	}
 	w.Write([]byte("ok\n"))
 }

@@ -28,6 +28,9 @@ type Options struct {
 	Comments Comments
 	// Now is the clock for relative times; nil is time.Now.
 	Now func() time.Time
+	// CacheTTL is how long the front page, listings and feeds are served
+	// from memory to anonymous readers; 0 means 5s, negative disables.
+	CacheTTL time.Duration
 	// InsightScan bounds how many recent stories /topic, /entity and related
 	// stories look through; 0 means 300.
 	InsightScan int
@@ -53,6 +56,8 @@ type server struct {
 	pages   map[string]*template.Template
 	assets  map[string]string // static file name -> name?v=hash
 	insight *insightCache
+	heads   *headCache
+	cache   *microCache
 }
 
 // New returns the handler serving every page, the API and static files.
@@ -79,6 +84,9 @@ func newServer(st store.Store, opts Options) *server {
 	if opts.InsightScan <= 0 {
 		opts.InsightScan = 300
 	}
+	if opts.CacheTTL == 0 {
+		opts.CacheTTL = 5 * time.Second
+	}
 	s := &server{st: st, opt: opts, log: opts.Logger, now: opts.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -88,21 +96,23 @@ func newServer(st store.Store, opts Options) *server {
 	}
 	s.assets = assetVersions()
 	s.pages = s.parseTemplates()
+	s.heads = newHeadCache()
+	s.cache = newMicroCache(opts.CacheTTL)
 	s.insight = newInsightCache(st, s.log, opts.InsightScan)
 	return s
 }
 
 func (s *server) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", s.frontPage)
+	mux.HandleFunc("GET /{$}", s.cache.wrap(s.frontPage))
 	mux.HandleFunc("GET /story/{id}", s.storyPage)
 	mux.HandleFunc("GET /story/{id}/feed.xml", s.storyFeed)
 	mux.HandleFunc("GET /article/{id}", s.articlePage)
-	mux.HandleFunc("GET /sources", s.sourcesPage)
-	mux.HandleFunc("GET /topic/{tag}", s.topicPage)
+	mux.HandleFunc("GET /sources", s.cache.wrap(s.sourcesPage))
+	mux.HandleFunc("GET /topic/{tag}", s.cache.wrap(s.topicPage))
 	mux.HandleFunc("GET /entity/{name}", s.entityPage)
 	mux.HandleFunc("GET /search", s.searchPage)
 	mux.HandleFunc("GET /offline", s.offlinePage)
-	mux.HandleFunc("GET /feed.xml", s.frontFeed)
+	mux.HandleFunc("GET /feed.xml", s.cache.wrap(s.frontFeed))
 	mux.HandleFunc("GET /healthz", s.healthz)
 
 	mux.HandleFunc("GET /manifest.webmanifest", s.manifest)
@@ -113,10 +123,10 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /favicon.ico", serveIconSVG)
 	mux.Handle("GET /static/", staticHandler())
 
-	mux.HandleFunc("GET /api/v1/articles", s.apiArticles)
+	mux.HandleFunc("GET /api/v1/articles", s.cache.wrap(s.apiArticles))
 	mux.HandleFunc("GET /api/v1/articles/{id}", s.apiArticle)
 	mux.HandleFunc("GET /api/v1/sources", s.apiSources)
-	mux.HandleFunc("GET /api/v1/stories", s.apiStories)
+	mux.HandleFunc("GET /api/v1/stories", s.cache.wrap(s.apiStories))
 	mux.HandleFunc("GET /api/v1/stories/{id}", s.apiStory)
 	mux.HandleFunc("GET /api/v1/search", s.apiSearch)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -466,3 +466,46 @@ func TestGroupCoverage(t *testing.T) {
 		t.Errorf("copy loop lost articles: %d listed", n)
 	}
 }
+
+func TestMicroCache(t *testing.T) {
+	f := newFixture()
+	h := f.handler(Options{CacheTTL: time.Hour})
+	first := do(t, h, "GET", "/", nil).Body.String()
+	f.st.mu.Lock()
+	f.st.stories[0].Headline = "Changed headline"
+	f.st.mu.Unlock()
+	if got := do(t, h, "GET", "/", nil).Body.String(); got != first {
+		t.Error("anonymous front page not served from the cache")
+	}
+	if got := do(t, h, "GET", "/", map[string]string{"Cookie": "session=1"}).Body.String(); !strings.Contains(got, "Changed headline") {
+		t.Error("a request with a cookie got the cached page")
+	}
+	if got := do(t, h, "GET", "/story/1", nil).Body.String(); !strings.Contains(got, "Changed headline") {
+		t.Error("story pages must not be micro-cached")
+	}
+	// A failed render is not cached.
+	f2 := newFixture()
+	h2 := f2.handler(Options{CacheTTL: time.Hour})
+	f2.st.failAll = errors.New("down")
+	if rec := do(t, h2, "GET", "/", nil); rec.Code != 500 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	f2.st.failAll = nil
+	if rec := do(t, h2, "GET", "/", nil); rec.Code != 200 {
+		t.Errorf("error response was cached: %d", rec.Code)
+	}
+
+	c := newMicroCache(time.Second)
+	now := time.Unix(0, 0)
+	c.now = func() time.Time { return now }
+	n := 0
+	hf := c.wrap(func(w http.ResponseWriter, r *http.Request) { n++; w.Write([]byte("x")) })
+	for range 3 {
+		hf(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	}
+	now = now.Add(2 * time.Second)
+	hf(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	if n != 2 {
+		t.Errorf("handler ran %d times, want 2 (once, then after expiry)", n)
+	}
+}
