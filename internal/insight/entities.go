@@ -359,7 +359,7 @@ func headlineLike(toks []token) bool {
 			c++
 		}
 	}
-	return n >= 5 && float64(c) >= 0.7*float64(n)
+	return n >= 5 && float64(c) >= 0.85*float64(n)
 }
 
 // lowerHyphenSuffix: "Russian-made", "U.S.-led" are modifiers, not names.

@@ -25,7 +25,8 @@ func Quotes(text string) []Quote {
 // of the marks around it (closeAt == end of paragraph when it runs on).
 type qspan struct {
 	openAt, start, end, closeAt int
-	para                        int
+	para                        int // paragraph of the opening mark
+	endPara                     int // paragraph of the closing mark
 	text                        string
 	closed                      bool // closing mark found (inner punctuation check)
 }
@@ -40,15 +41,16 @@ func (d *doc) findQuotes() []qspan {
 	for pi, p := range d.paras {
 		qs := scanParagraph(p)
 		for i := range qs {
-			qs[i].para = pi
+			qs[i].para, qs[i].endPara = pi, pi
 		}
 		if carry != nil {
-			if len(qs) > 0 && qs[0].openAt == p.start {
+			if len(qs) > 0 && qs[0].openAt == p.start && carry.openAt == d.paras[carry.para].start {
 				qs[0].openAt = carry.openAt
 				qs[0].text = carry.text + " " + qs[0].text
 				qs[0].start = carry.start
-			} else {
-				out = append(out, *carry)
+				qs[0].para = carry.para
+			} else if carry.openAt == d.paras[carry.para].start {
+				out = append(out, *carry) // a whole paragraph of quotation left open
 			}
 			carry = nil
 		}
@@ -59,7 +61,7 @@ func (d *doc) findQuotes() []qspan {
 		}
 		out = append(out, qs...)
 	}
-	if carry != nil {
+	if carry != nil && carry.openAt == d.paras[carry.para].start {
 		out = append(out, *carry)
 	}
 	return out
@@ -87,7 +89,7 @@ func scanParagraph(p span) []qspan {
 				}
 				return -1, 0
 			}
-		case r == '"' && openContext(s, i, n):
+		case r == '"' && (openContext(s, i, n) || afterPunct(s, i, n)):
 			closer = func(j int) (int, int) {
 				k := strings.IndexByte(s[j:], '"')
 				if k < 0 {
@@ -132,6 +134,17 @@ func scanParagraph(p span) []qspan {
 		i = ck + cw
 	}
 	return out
+}
+
+// afterPunct: a straight double mark right after sentence punctuation opens a
+// quotation when a word follows ("handgun."It appears"): the space went missing.
+func afterPunct(s string, i, n int) bool {
+	if i == 0 || i+n >= len(s) {
+		return false
+	}
+	pr, _ := utf8.DecodeLastRuneInString(s[:i])
+	nr, _ := utf8.DecodeRuneInString(s[i+n:])
+	return (pr == '.' || pr == ',' || pr == ';' || pr == ':' || pr == '?' || pr == '!') && unicode.IsUpper(nr)
 }
 
 // openContext: an opening mark stands at the start or after a space, bracket or dash, and is followed by a non-space.
@@ -212,8 +225,14 @@ func (d *doc) quotes() []Quote {
 		if !a.found {
 			if pa, ok := prevSpeaker[q.para]; ok {
 				a = pa // "...,” Lopez said. “It does not appear..."
-			} else if lastPara == q.para-1 && lastAttr.found && d.paraIsQuote(q.para) && d.introduces(q.para-1) {
-				a = lastAttr // a paragraph of quotation after "X said:"
+			} else if d.paraIsQuote(q.para) && q.para > 0 {
+				if d.introduces(q.para - 1) {
+					// "Trooper Robert Hicks released the following statement:"
+					a = d.introducer(q.para - 1)
+				} else if lastPara == q.para-1 && lastAttr.name != "" && d.wholeParaQuote(q) {
+					// a paragraph that is all quotation goes on with the speaker of the one before
+					a = lastAttr
+				}
 			}
 		}
 		// fragments under four words are scare quotes, titles or snippets
@@ -256,6 +275,26 @@ func (d *doc) introduces(pi int) bool {
 	return strings.HasSuffix(t, ":")
 }
 
+// introducer: the speaker a colon-ended paragraph introduces: the person it names first.
+func (d *doc) introducer(pi int) attrib {
+	p := d.paras[pi]
+	if a := d.beforeAttribution(p.start, p.end, nil); a.found {
+		return a
+	}
+	for _, m := range d.mentions {
+		if m.start >= p.start && m.end <= p.end && m.kind == KindPerson {
+			return attrib{name: m.name, found: true}
+		}
+	}
+	return attrib{}
+}
+
+// wholeParaQuote: the quotation fills its paragraph.
+func (d *doc) wholeParaQuote(q qspan) bool {
+	p := d.paras[q.para]
+	return q.openAt == p.start && strings.TrimSpace(d.text[q.closeAt:p.end]) == ""
+}
+
 // attrib is who said a quotation.
 type attrib struct {
 	name     string
@@ -270,8 +309,8 @@ type attrib struct {
 func (d *doc) attribute(q qspan, all []qspan, qi int) attrib {
 	p := d.paras[q.para]
 	// after: up to the next opening quote or sentence end
-	aEnd := p.end
-	if qi+1 < len(all) && all[qi+1].para == q.para {
+	aEnd := d.paras[q.endPara].end
+	if qi+1 < len(all) && all[qi+1].para == q.endPara {
 		aEnd = min(aEnd, all[qi+1].openAt)
 	}
 	if e := sentenceEndAfter(d.text, q.closeAt, aEnd); e >= 0 {
@@ -433,6 +472,14 @@ func (d *doc) beforeAttribution(from, to int, all []qspan) attrib {
 		for e > s && auxWords[strings.ToLower(toks[e-1].text)] {
 			e--
 		}
+		// "He said …, and went on to say, '…'": the subject is that of the earlier verb
+		if e > s && strings.ToLower(toks[e-1].text) == "to" {
+			for u := s - 1; u >= 0; u-- {
+				if speechVerbs[strings.ToLower(toks[u].text)] && !insideQuote(from+toks[u].start, all) {
+					return d.beforeAttribution(from, from+toks[u].end, all)
+				}
+			}
+		}
 		if s == e {
 			// "Graham of South Carolina, who has been …, said": take the sentence's opening phrase
 			e2 := phraseEnd(seg, toks, 0, false)
@@ -554,10 +601,38 @@ func (d *doc) personBefore(pos int) string {
 			limit = pos
 		}
 		for _, m := range d.mentions {
-			if m.kind == KindPerson && m.start >= s.start && m.end <= limit {
+			if m.kind == KindPerson && m.start >= s.start && m.end <= limit && !listener(d.text[s.start:m.start]) {
 				return m.name
 			}
 		}
+		if firstSpeechVerb(d.text[s.start:limit]) >= 0 {
+			// "Another woman … told Lazar that …": the last sentence that reported
+			// speech named only its listener, so the speaker is unnamed
+			return ""
+		}
 	}
 	return ""
+}
+
+// listener: the text before a name ends in "told" or "asked", so the name is who was spoken to.
+func listener(before string) bool {
+	t := words(before)
+	if len(t) == 0 || strings.TrimSpace(before[t[len(t)-1].end:]) != "" {
+		return false
+	}
+	switch strings.ToLower(t[len(t)-1].text) {
+	case "told", "tells", "tell", "asked", "asks", "ask":
+		return true
+	}
+	return false
+}
+
+// firstSpeechVerb returns the offset of the first speech verb in s, or -1.
+func firstSpeechVerb(s string) int {
+	for _, t := range words(s) {
+		if speechVerbs[strings.ToLower(t.text)] {
+			return t.start
+		}
+	}
+	return -1
 }
