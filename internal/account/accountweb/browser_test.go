@@ -1,0 +1,144 @@
+package accountweb
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// findChromium returns the Debian chromium binary, skipping the test when it
+// is absent (failing instead under CI=true).
+func findChromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium not installed and CI=true")
+	}
+	t.Skip("chromium not installed (apt-get install chromium chromium-driver)")
+	return ""
+}
+
+// TestBrowserSignUpCommentReply drives headless Chromium through the real
+// pages under the site's CSP: sign up, comment, reply, see both, with no
+// console errors, exceptions or CSP violations.
+func TestBrowserSignUpCommentReply(t *testing.T) {
+	bin := findChromium(t)
+	e := newEnv(t, Options{}, false)
+
+	actx, cancel := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(bin),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+
+	// Every console message, exception and browser-log entry (CSP violations
+	// land there) is a problem: the pages run no script at all.
+	var mu sync.Mutex
+	var problems []string
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			problems = append(problems, m.String())
+			mu.Unlock()
+		}
+	}()
+
+	checkCSP := func(step string, res *network.Response, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		got, _ := res.Headers["Content-Security-Policy"].(string)
+		if res.Status != 200 || got != csp {
+			t.Errorf("%s: %s status %d, CSP %q", step, res.URL, res.Status, got)
+		}
+	}
+	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(e.srv.URL+"/stories/1"))
+	checkCSP("story page", res, err)
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(`//p[contains(., "No comments yet")]`)); err != nil {
+		t.Fatal(err)
+	}
+	res, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`#comments a[href^="/signup"]`)))
+	checkCSP("sign-up page", res, err)
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), "browser_ann"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), "a long enough password"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form.account-form button[type=submit]`)))
+	checkCSP("sign-up", res, err)
+	if !strings.HasSuffix(res.URL, "/stories/1") {
+		t.Fatalf("after sign-up at %s", res.URL)
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`form.comment-form textarea`), "First! See https://example.org/report.")); err != nil {
+		t.Fatal(err)
+	}
+	res, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form.comment-form button[type=submit]`)))
+	checkCSP("post comment", res, err)
+	// Reply through the <details> disclosure: no script needed.
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`details.reply summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`details.reply textarea`)),
+		chromedp.SendKeys(chromedp.CSS(`details.reply textarea`), "A reply <b>in</b> plain text"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`details.reply button[type=submit]`)))
+	checkCSP("post reply", res, err)
+
+	page, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#comments`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"First! See https://example.org/report.", "A reply <b>in</b> plain text", "browser_ann", "Comments (2)"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("comment section text lacks %q:\n%s", want, page)
+		}
+	}
+	replies, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(`ol.replies article.comment`), chromedp.AtLeast(0)))
+	if err != nil || len(replies) != 1 {
+		t.Errorf("replies rendered: %d (%v)", len(replies), err)
+	}
+	rel, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`.comment .body a`), "rel"))
+	if err != nil || rel.Value != "nofollow ugc" {
+		t.Errorf("link rel = %q (%v)", rel.Value, err)
+	}
+	bold, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(`.comment .body b`), chromedp.AtLeast(0)))
+	if err != nil || len(bold) != 0 {
+		t.Errorf("reply markup became elements: %d (%v)", len(bold), err)
+	}
+	time.Sleep(200 * time.Millisecond) // let late console messages arrive
+	mu.Lock()
+	defer mu.Unlock()
+	if len(problems) > 0 {
+		t.Errorf("browser console:\n%s", strings.Join(problems, "\n"))
+	}
+}
