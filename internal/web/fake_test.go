@@ -247,7 +247,7 @@ func newFixture() *fixture {
 	f.lemonde = st.addArticle(model.Article{SourceID: f.le.ID, URL: "https://lemonde.example/tempete", Title: "Tempête sur la côte",
 		Published: f.now.Add(-35 * time.Minute), StoryID: f.big.ID, Reason: "shares names: Storm, Coast"})
 	f.lone = st.addArticle(model.Article{SourceID: f.bbc.ID, URL: "https://bbc.example/budget", Title: "Council approves <script>alert(1)</script> budget",
-		Published: f.now.Add(-2 * time.Hour), StoryID: f.single.ID, Text: "The council voted."})
+		Published: f.now.Add(-2 * time.Hour), StoryID: f.single.ID, Text: "The council voted.", Image: "http://insecure.example/a.jpg"})
 	st.feeds = []model.Feed{
 		{ID: 1, SourceID: f.ap.ID, URL: "https://apnews.com/feed", Title: "AP Top", LastPoll: f.now.Add(-5 * time.Minute),
 			LastStatus: 200, Articles: 1, Source: f.ap},

@@ -113,8 +113,9 @@ type insightCache struct {
 	st  store.Store
 	log *slog.Logger
 
-	mu  sync.Mutex
-	mem map[int64]memEntry
+	mu   sync.Mutex
+	mem  map[int64]memEntry
+	arts map[int64][2][]string // article ID -> key points, hashtags
 
 	idxMu    sync.Mutex
 	idx      []indexed
@@ -134,7 +135,8 @@ type indexed struct {
 }
 
 func newInsightCache(st store.Store, log *slog.Logger, scan int) *insightCache {
-	return &insightCache{st: st, log: log, mem: make(map[int64]memEntry), scan: scan}
+	return &insightCache{st: st, log: log, mem: make(map[int64]memEntry),
+		arts: make(map[int64][2][]string), scan: scan}
 }
 
 // story returns the insight of st (whose articles are arts, or nil to read
@@ -319,7 +321,21 @@ func (c *insightCache) withEntity(ctx context.Context, name string, limit int) (
 	return stories, quotes
 }
 
-// article returns an article's key points and hashtags.
+// article returns an article's key points and hashtags. Stored articles do
+// not change, so results are kept in memory by ID (bounded).
 func (c *insightCache) article(a model.Article) (keyPoints, hashtags []string) {
-	return computeArticleInsight(a)
+	c.mu.Lock()
+	e, ok := c.arts[a.ID]
+	c.mu.Unlock()
+	if ok {
+		return e[0], e[1]
+	}
+	keyPoints, hashtags = computeArticleInsight(a)
+	c.mu.Lock()
+	if len(c.arts) >= memInsights {
+		clear(c.arts)
+	}
+	c.arts[a.ID] = [2][]string{keyPoints, hashtags}
+	c.mu.Unlock()
+	return keyPoints, hashtags
 }
