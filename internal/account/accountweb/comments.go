@@ -41,15 +41,15 @@ type sectionView struct {
 	Parent    int64
 }
 
-// Section renders the comment section of (kind, id) for r's reader: the
-// comments and a form, or an invitation to log in. Embed it in the story
-// or article page.
-func (h *Handler) Section(r *http.Request, kind string, id int64) template.HTML {
+// Section renders the comment area of (kind, id) for r's reader: the
+// comments and a form, or an invitation to log in. It is the inside of the
+// page's comments section (no wrapper, no heading), so that Handler is a
+// web.Comments hook as is.
+func (h *Handler) Section(r *http.Request, kind string, id int64) (template.HTML, error) {
 	u, ok := h.User(r)
 	v, err := h.section(r, u, ok, kind, id)
 	if err != nil {
-		h.log.Error("comment section", "kind", kind, "id", id, "err", err)
-		return template.HTML(`<section class="comments" id="comments"><h2>Comments</h2><p>Comments are unavailable right now.</p></section>`)
+		return template.HTML(`<p class="error">Comments are unavailable right now.</p>`), fmt.Errorf("comment section of %s %d: %w", kind, id, err)
 	}
 	switch r.URL.Query().Get("comment") {
 	case "reported":
@@ -57,16 +57,11 @@ func (h *Handler) Section(r *http.Request, kind string, id int64) template.HTML 
 	case "deleted":
 		v.Notice = "Your comment is deleted."
 	}
-	return h.renderSection(v)
-}
-
-func (h *Handler) renderSection(v sectionView) template.HTML {
 	var b strings.Builder
 	if err := h.pages["section"].ExecuteTemplate(&b, "section", v); err != nil {
-		h.log.Error("render comment section", "err", err)
-		return template.HTML(`<section class="comments" id="comments"><h2>Comments</h2><p>Comments are unavailable right now.</p></section>`)
+		return template.HTML(`<p class="error">Comments are unavailable right now.</p>`), fmt.Errorf("render comment section: %w", err)
 	}
-	return template.HTML(b.String())
+	return template.HTML(b.String()), nil
 }
 
 func (h *Handler) section(r *http.Request, u account.User, loggedIn bool, kind string, id int64) (sectionView, error) {

@@ -37,7 +37,7 @@ func (c *fakeClock) Add(d time.Duration) {
 }
 
 // env is a running site: the handler on a real SQLite file, a story page
-// that embeds the comment section, the stylesheet, and the site's CSP and
+// that embeds the comment section as internal/web does, the stylesheet, and the site's CSP and
 // cross-origin protection around it all.
 type env struct {
 	t   *testing.T
@@ -66,14 +66,18 @@ func newEnv(t *testing.T, opts Options, useTLS bool) *env {
 	}
 	h := New(svc, opts)
 	mux := http.NewServeMux()
-	h.Register(mux)
-	mux.HandleFunc("GET /stories/{id}", func(w http.ResponseWriter, r *http.Request) {
+	h.Routes(mux)
+	mux.HandleFunc("GET /story/{id}", func(w http.ResponseWriter, r *http.Request) {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
 			http.NotFound(w, r)
 			return
 		}
-		storyPage.Execute(w, map[string]any{"ID": id, "Section": h.Section(r, account.KindStory, id)})
+		section, err := h.Section(r, account.KindStory, id)
+		if err != nil {
+			t.Errorf("section: %v", err)
+		}
+		storyPage.Execute(w, map[string]any{"ID": id, "Section": section})
 	})
 	mux.HandleFunc("GET /static/style.css", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/css")
@@ -101,7 +105,7 @@ func newEnv(t *testing.T, opts Options, useTLS bool) *env {
 
 var storyPage = template.Must(template.New("story").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Story {{.ID}}</title><link rel="stylesheet" href="/static/style.css"></head>
-<body><h1>Story {{.ID}}</h1>{{.Section}}</body></html>`))
+<body><h1>Story {{.ID}}</h1><section class="comments" id="comments"><h2>Comments</h2>{{.Section}}</section></body></html>`))
 
 // client is one browser: its own cookie jar, redirects not followed so
 // tests can see them.
@@ -170,7 +174,7 @@ func (e *env) comment(c *http.Client, story, parent int64, body string) int64 {
 	loc := r.Header.Get("Location")
 	_, frag, _ := strings.Cut(loc, "#c")
 	id, err := strconv.ParseInt(frag, 10, 64)
-	if err != nil || !strings.HasPrefix(loc, fmt.Sprintf("/stories/%d", story)) {
+	if err != nil || !strings.HasPrefix(loc, fmt.Sprintf("/story/%d", story)) {
 		e.t.Fatalf("post comment redirected to %q", loc)
 	}
 	return id

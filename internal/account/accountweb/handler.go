@@ -35,8 +35,8 @@ type Options struct {
 	TrustProxy bool
 	// CookieName of the session cookie; default "dateline_session".
 	CookieName string
-	// TargetURL is the page of a story or article; default /stories/{id} and
-	// /articles/{id}.
+	// TargetURL is the page of a story or article; default /story/{id} and
+	// /article/{id}, as internal/web serves them.
 	TargetURL func(kind string, id int64) string
 	// TargetExists, when set, refuses comments on stories or articles that
 	// do not exist (and answers 404 on their comments API).
@@ -63,9 +63,9 @@ func New(svc *account.Service, opts Options) *Handler {
 	if opts.TargetURL == nil {
 		opts.TargetURL = func(kind string, id int64) string {
 			if kind == account.KindArticle {
-				return fmt.Sprintf("/articles/%d", id)
+				return fmt.Sprintf("/article/%d", id)
 			}
-			return fmt.Sprintf("/stories/%d", id)
+			return fmt.Sprintf("/story/%d", id)
 		}
 	}
 	if opts.CrossOrigin == nil {
@@ -90,7 +90,11 @@ func New(svc *account.Service, opts Options) *Handler {
 	return h
 }
 
-// Register mounts every route on mux, each behind CrossOriginProtection.
+// Routes mounts every route on mux; it makes Handler a web.Comments hook.
+func (h *Handler) Routes(mux *http.ServeMux) { h.Register(mux) }
+
+// Register mounts every route on mux, each behind CrossOriginProtection
+// (harmless when the site wraps everything in its own as well).
 func (h *Handler) Register(mux *http.ServeMux) {
 	routes := map[string]http.HandlerFunc{
 		"GET /signup":                        h.signupForm,

@@ -32,7 +32,7 @@ func TestStoredXSSIsInert(t *testing.T) {
 	if _, err := e.db.Exec(`UPDATE users SET username = ? WHERE username = 'ann'`, `<b onclick=alert(3)>ann</b>`); err != nil {
 		t.Fatal(err)
 	}
-	page := e.get(ann, "/stories/1").body
+	page := e.get(ann, "/story/1").body
 	for _, bad := range []string{"<script>", "<img", "<svg", `href="javascript:`, "<b onclick", `"onmouseover="`} {
 		if strings.Contains(page, bad) {
 			t.Errorf("story page contains %q live", bad)
@@ -132,14 +132,14 @@ func TestOthersCommentsAreOffLimits(t *testing.T) {
 		t.Errorf("after bob's attempts: %q deleted=%d", body, deleted)
 	}
 	// Bob's page offers him no edit or delete buttons on ann's comment.
-	if page := e.get(bob, "/stories/1").body; strings.Contains(page, fmt.Sprintf("/comments/%d/edit", id)) || strings.Contains(page, fmt.Sprintf("/comments/%d/delete", id)) {
+	if page := e.get(bob, "/story/1").body; strings.Contains(page, fmt.Sprintf("/comments/%d/edit", id)) || strings.Contains(page, fmt.Sprintf("/comments/%d/delete", id)) {
 		t.Error("bob is offered edit/delete on ann's comment")
 	}
 	// Ann can delete: shown as [deleted], row kept.
 	if r := e.post(ann, fmt.Sprintf("/comments/%d/delete", id), nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("own delete: %d", r.StatusCode)
 	}
-	page := e.get(bob, "/stories/1").body
+	page := e.get(bob, "/story/1").body
 	if !strings.Contains(page, "[deleted]") || strings.Contains(page, "ann&#39;s words") {
 		t.Error("deleted comment not shown as [deleted]")
 	}
@@ -202,7 +202,7 @@ func TestSQLInjectionStoredVerbatim(t *testing.T) {
 			t.Errorf("comment %d = %q, want %q", i, out.Comments[i].Body, s)
 		}
 	}
-	page := e.get(ann, "/stories/1").body
+	page := e.get(ann, "/story/1").body
 	if !strings.Contains(page, "&#39;); DROP TABLE comments; --") {
 		t.Error("page does not show the injection text verbatim")
 	}
@@ -304,14 +304,14 @@ func TestHiddenCommentOnlyForModerators(t *testing.T) {
 		t.Fatalf("hide: %d %s", r.StatusCode, r.body)
 	}
 	for name, c := range map[string]*http.Client{"anonymous": e.client(), "bob": bob, "author": ann} {
-		if page := e.get(c, "/stories/1").body; strings.Contains(page, "rude words") || !strings.Contains(page, "civil words") {
+		if page := e.get(c, "/story/1").body; strings.Contains(page, "rude words") || !strings.Contains(page, "civil words") {
 			t.Errorf("%s sees the hidden comment (or not the other)", name)
 		}
 		if api := e.get(c, "/api/v1/stories/1/comments").body; strings.Contains(api, "rude words") {
 			t.Errorf("%s gets the hidden comment from the API", name)
 		}
 	}
-	page := e.get(mia, "/stories/1").body
+	page := e.get(mia, "/story/1").body
 	if !strings.Contains(page, "rude words") || !strings.Contains(page, "hidden by a moderator") {
 		t.Error("moderator does not see the hidden comment marked")
 	}
@@ -323,7 +323,7 @@ func TestHiddenCommentOnlyForModerators(t *testing.T) {
 	if r := e.post(mia, "/moderation/restore", url.Values{"id": {fmt.Sprint(bad)}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("restore: %d", r.StatusCode)
 	}
-	if page := e.get(bob, "/stories/1").body; !strings.Contains(page, "rude words") {
+	if page := e.get(bob, "/story/1").body; !strings.Contains(page, "rude words") {
 		t.Error("restored comment not shown")
 	}
 }
@@ -374,7 +374,7 @@ func TestEditWindow(t *testing.T) {
 	if r := e.post(ann, fmt.Sprintf("/comments/%d/edit", id), url.Values{"body": {"third draft"}}); r.StatusCode != http.StatusForbidden {
 		t.Errorf("edit at 16 min: %d", r.StatusCode)
 	}
-	page := e.get(ann, "/stories/1").body
+	page := e.get(ann, "/story/1").body
 	if !strings.Contains(page, "second draft") || strings.Contains(page, "third draft") || !strings.Contains(page, "(edited)") {
 		t.Error("page does not show the in-window edit only")
 	}
@@ -414,12 +414,12 @@ func TestRefusedCommentKeepsText(t *testing.T) {
 func TestSectionAndAPI(t *testing.T) {
 	e := newEnv(t, Options{}, false)
 	anon := e.client()
-	page := e.get(anon, "/stories/1").body
-	if !strings.Contains(page, "No comments yet") || !strings.Contains(page, "Log in to comment") || !strings.Contains(page, `/login?next=%2fstories%2f1`) {
+	page := e.get(anon, "/story/1").body
+	if !strings.Contains(page, "No comments yet") || !strings.Contains(page, "Log in to comment") || !strings.Contains(page, `/login?next=%2fstory%2f1`) {
 		t.Errorf("empty section for anonymous reader:\n%s", page)
 	}
 	ann, bob := e.signup("ann"), e.signup("bob")
-	if page := e.get(ann, "/stories/1").body; !strings.Contains(page, `<textarea name="body"`) || strings.Contains(page, "Log in to comment") {
+	if page := e.get(ann, "/story/1").body; !strings.Contains(page, `<textarea name="body"`) || strings.Contains(page, "Log in to comment") {
 		t.Error("signed-in reader gets no form")
 	}
 	a := e.comment(ann, 1, 0, "alpha-one")
@@ -460,11 +460,11 @@ func TestSectionAndAPI(t *testing.T) {
 	if err != nil || counts[1] != 3 || counts[2] != 1 || counts[3] != 0 {
 		t.Errorf("counts = %v %v", counts, err)
 	}
-	page = e.get(anon, "/stories/1?order=newest").body
+	page = e.get(anon, "/story/1?order=newest").body
 	if strings.Index(page, "beta-two") > strings.Index(page, "alpha-one") {
 		t.Error("newest first not honoured")
 	}
-	if !strings.Contains(page, "Comments (3)") {
+	if !strings.Contains(page, "3 comments") {
 		t.Error("section heading lacks the count")
 	}
 }
@@ -472,10 +472,10 @@ func TestSectionAndAPI(t *testing.T) {
 func TestRedirectsStayOnSite(t *testing.T) {
 	e := newEnv(t, Options{}, false)
 	e.signup("ann")
-	for _, next := range []string{"//evil.example/x", "https://evil.example", "/\\evil.example", "javascript:alert(1)", "/stories/1"} {
+	for _, next := range []string{"//evil.example/x", "https://evil.example", "/\\evil.example", "javascript:alert(1)", "/story/1"} {
 		r := e.post(e.client(), "/login", url.Values{"username": {"ann"}, "password": {testPassword}, "next": {next}})
 		want := "/"
-		if next == "/stories/1" {
+		if next == "/story/1" {
 			want = next
 		}
 		if loc := r.Header.Get("Location"); loc != want {
