@@ -2,6 +2,7 @@ package feed
 
 import (
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -320,6 +321,30 @@ func TestParseTruncatedNeverPanics(t *testing.T) {
 			if p == nil && err == nil {
 				t.Fatalf("prefix %d: nil result and nil error", i)
 			}
+		}
+	}
+}
+
+// Randomly damaged fixtures (fixed seed, so failures reproduce) must also
+// come back as a result or an error.
+func TestParseMutatedNeverPanics(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	seeds := []string{rss2Fixture, atomFixture, jsonFixture, rdfFixture}
+	for i := 0; i < 3000; i++ {
+		b := []byte(seeds[r.IntN(len(seeds))])
+		for k := r.IntN(4) + 1; k > 0 && len(b) > 0; k-- {
+			p := r.IntN(len(b))
+			switch r.IntN(3) {
+			case 0: // overwrite a byte
+				b[p] = byte(r.IntN(256))
+			case 1: // cut a span
+				b = append(b[:p:p], b[p+r.IntN(len(b)-p):]...)
+			case 2: // insert a byte
+				b = append(b[:p:p], append([]byte{byte(r.IntN(256))}, b[p:]...)...)
+			}
+		}
+		if p, err := Parse(b, "", feedURL); p == nil && err == nil {
+			t.Fatalf("mutation %d: nil result and nil error for %q", i, b)
 		}
 	}
 }
