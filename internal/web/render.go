@@ -71,6 +71,7 @@ func (s *server) funcs() template.FuncMap {
 		"nonzero":    func(t time.Time) bool { return !t.IsZero() },
 		"outlet":     sourceName,
 		"img":        httpsOnly,
+		"tag":        func(h string) string { return strings.TrimPrefix(h, "#") },
 		"paragraphs": paragraphs,
 	}
 }

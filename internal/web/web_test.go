@@ -509,3 +509,67 @@ func TestMicroCache(t *testing.T) {
 		t.Errorf("handler ran %d times, want 2 (once, then after expiry)", n)
 	}
 }
+
+// TestInsightRendering seeds the store's insight cache, so what the pages
+// show comes from this test, not from internal/insight's heuristics.
+func TestInsightRendering(t *testing.T) {
+	f := newFixture()
+	view := insightView{
+		Entities: []entityView{{Name: "Maria Lopez", Kind: "person"}, {Name: "Valparaiso", Kind: "place"}},
+		Hashtags: []string{"#Flood"},
+		Summary:  []summaryView{{Text: "Rivers burst their banks.", Outlets: []string{"AP", "Le Monde"}}},
+		Quotes:   []quoteView{{Text: "We are <b>ready</b>", Speaker: "Maria Lopez", Outlets: []string{"AP"}}},
+		Figures:  []figureView{{Value: "40,000", What: "homes flooded", SaidBy: "the ministry", Outlet: "Le Monde"}},
+	}
+	data, err := json.Marshal(cachedInsight{View: view})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.st.SaveInsight(context.Background(), f.big.ID, insightVersion(f.big), data)
+	h := f.handler(Options{})
+
+	story := do(t, h, "GET", "/story/1", nil).Body.String()
+	for _, want := range []string{
+		"Rivers burst their banks. <span class=\"src\">AP, Le Monde</span>",
+		"“We are &lt;b&gt;ready&lt;/b&gt;”", `<a href="/entity/Maria%20Lopez">Maria Lopez</a>`,
+		"<strong>40,000</strong> homes flooded — <span class=\"who\">the ministry</span> <span class=\"src\">Le Monde</span>",
+		`<a href="/topic/Flood">#Flood</a>`, `title="place">Valparaiso</a>`,
+	} {
+		if !strings.Contains(story, want) {
+			t.Errorf("story page lacks %q", want)
+		}
+	}
+
+	topic := do(t, h, "GET", "/topic/flood", nil).Body.String()
+	if !strings.Contains(topic, "Storm floods the coast") || strings.Contains(topic, "Council approves") {
+		t.Errorf("topic page lists the wrong stories:\n%s", topic)
+	}
+	entity := do(t, h, "GET", "/entity/maria%20lopez", nil).Body.String()
+	if !strings.Contains(entity, "Storm floods the coast") || !strings.Contains(entity, "We are &lt;b&gt;ready") {
+		t.Errorf("entity page lacks the story or quote:\n%s", entity)
+	}
+
+	d := decode(t, do(t, h, "GET", "/api/v1/stories/1", nil))
+	q := d["quotes"].([]any)[0].(map[string]any)
+	if q["speaker"] != "Maria Lopez" || q["text"] != "We are <b>ready</b>" || keys(q)[0] != "outlets" || len(keys(q)) != 3 {
+		t.Errorf("quote %v", q)
+	}
+	fig := d["figures"].([]any)[0].(map[string]any)
+	if !slices.Equal(keys(fig), []string{"outlet", "said_by", "value", "what"}) || fig["said_by"] != "the ministry" {
+		t.Errorf("figure %v", fig)
+	}
+	if s := d["summary"].([]any)[0].(map[string]any); !slices.Equal(keys(s), []string{"outlets", "text"}) {
+		t.Errorf("summary %v", s)
+	}
+	if e := d["entities"].([]any)[0].(map[string]any); e["name"] != "Maria Lopez" || e["kind"] != "person" {
+		t.Errorf("entity %v", e)
+	}
+
+	// A new article changes the story's version: the stale cache is recomputed.
+	f.st.mu.Lock()
+	f.st.stories[0].Articles = 4
+	f.st.mu.Unlock()
+	if body := do(t, h, "GET", "/story/1", nil).Body.String(); strings.Contains(body, "Rivers burst their banks.") {
+		t.Error("stale insight served after the story changed")
+	}
+}
