@@ -225,7 +225,7 @@ func TestUsersAndSessions(t *testing.T) {
 
 func TestLoginThrottle(t *testing.T) {
 	ctx := context.Background()
-	tdb := testDBs(t)[0]
+	tdb := sqliteOnly(t)
 	s, clk := newTestService(t, tdb)
 	mustUser(t, s, "ann", Reader)
 	for i := 0; i < 5; i++ {
@@ -393,7 +393,7 @@ func TestComments(t *testing.T) {
 
 func TestCommentRate(t *testing.T) {
 	ctx := context.Background()
-	s, clk := newTestService(t, testDBs(t)[0])
+	s, clk := newTestService(t, sqliteOnly(t))
 	ann := mustUser(t, s, "ann", Reader)
 	for i := 0; i < 5; i++ {
 		if _, err := s.Post(ctx, ann, KindStory, 1, 0, fmt.Sprint("comment ", i)); err != nil {

@@ -14,41 +14,63 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-// testDB is one freshly migrated database to run a storage test on.
+// testDB is one database to run a storage test on.
 type testDB struct {
 	name    string
 	db      *sql.DB
 	dialect Dialect
 }
 
-// testDBs returns a SQLite database on a temp file and, when
-// DATELINE_TEST_POSTGRES_URL is set, a fresh PostgreSQL database created
+// testDBs returns freshly migrated databases: SQLite on a temp file and,
+// when DATELINE_TEST_POSTGRES_URL is set, a new PostgreSQL database created
 // through that server and dropped after the test.
 func testDBs(t *testing.T) []testDB {
 	t.Helper()
-	out := []testDB{{"sqlite", openTestSQLite(t), SQLite}}
-	if db := openTestPostgres(t); db != nil {
+	out := rawDBs(t)
+	for _, tdb := range out {
+		if err := Migrate(context.Background(), tdb.db, tdb.dialect); err != nil {
+			t.Fatalf("migrate %s: %v", tdb.name, err)
+		}
+	}
+	return out
+}
+
+// rawDBs is testDBs without the migrations.
+func rawDBs(t *testing.T) []testDB {
+	t.Helper()
+	out := []testDB{{"sqlite", openRawSQLite(t), SQLite}}
+	if db := openRawPostgres(t); db != nil {
 		out = append(out, testDB{"postgres", db, Postgres})
 	}
 	return out
 }
 
-// openTestSQLite opens and migrates a SQLite database in t's temp dir.
-func openTestSQLite(t testing.TB) *sql.DB {
+// sqliteOnly is the SQLite database of testDBs, for tests of logic that
+// does not depend on the backend.
+func sqliteOnly(t *testing.T) testDB {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "dateline.db")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openRawSQLite(t)
 	if err := Migrate(context.Background(), db, SQLite); err != nil {
 		t.Fatal(err)
 	}
+	return testDB{"sqlite", db, SQLite}
+}
+
+func openRawSQLite(t testing.TB) *sql.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "dateline.db")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One connection, as the SQLite store's write handle has: a query that
+	// held a connection while starting another would deadlock here.
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
 	return db
 }
 
-func openTestPostgres(t *testing.T) *sql.DB {
+func openRawPostgres(t *testing.T) *sql.DB {
 	t.Helper()
 	base := os.Getenv("DATELINE_TEST_POSTGRES_URL")
 	if base == "" {
@@ -87,8 +109,5 @@ func openTestPostgres(t *testing.T) *sql.DB {
 		}
 		admin.Close()
 	})
-	if err := Migrate(ctx, db, Postgres); err != nil {
-		t.Fatal(err)
-	}
 	return db
 }

@@ -51,10 +51,11 @@ type env struct {
 func newEnv(t *testing.T, opts Options, useTLS bool) *env {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "dateline.db")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_txlock=immediate")
 	if err != nil {
 		t.Fatal(err)
 	}
+	db.SetMaxOpenConns(1) // as the SQLite store's write handle
 	t.Cleanup(func() { db.Close() })
 	if err := account.Migrate(context.Background(), db, account.SQLite); err != nil {
 		t.Fatal(err)

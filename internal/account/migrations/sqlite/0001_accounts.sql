@@ -1,7 +1,7 @@
 -- Accounts, sessions, comments, reports and follows. Timestamps are Unix
 -- microseconds in UTC so that ordering and comparisons are plain integers on
 -- both backends.
-CREATE TABLE users (
+CREATE TABLE IF NOT EXISTS users (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     username     TEXT    NOT NULL,
     username_key TEXT    NOT NULL UNIQUE, -- lower case: names are unique ignoring case
@@ -12,15 +12,15 @@ CREATE TABLE users (
     created_at   INTEGER NOT NULL
 );
 
-CREATE TABLE user_sessions (
+CREATE TABLE IF NOT EXISTS user_sessions (
     id_hash    TEXT    PRIMARY KEY, -- hex SHA-256 of the cookie value; the value itself is never stored
     user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     created_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL
 );
-CREATE INDEX user_sessions_user ON user_sessions(user_id);
+CREATE INDEX IF NOT EXISTS user_sessions_user ON user_sessions(user_id);
 
-CREATE TABLE comments (
+CREATE TABLE IF NOT EXISTS comments (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     target_kind TEXT    NOT NULL,
     target_id   INTEGER NOT NULL,
@@ -34,10 +34,10 @@ CREATE TABLE comments (
     hidden_by   INTEGER NOT NULL DEFAULT 0,
     hidden_at   INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX comments_target ON comments(target_kind, target_id, created_at);
-CREATE INDEX comments_user ON comments(user_id, created_at);
+CREATE INDEX IF NOT EXISTS comments_target ON comments(target_kind, target_id, created_at);
+CREATE INDEX IF NOT EXISTS comments_user ON comments(user_id, created_at);
 
-CREATE TABLE comment_reports (
+CREATE TABLE IF NOT EXISTS comment_reports (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     comment_id  INTEGER NOT NULL REFERENCES comments(id),
     user_id     INTEGER NOT NULL REFERENCES users(id),
@@ -46,9 +46,9 @@ CREATE TABLE comment_reports (
     resolved    INTEGER NOT NULL DEFAULT 0,
     UNIQUE (comment_id, user_id)
 );
-CREATE INDEX comment_reports_open ON comment_reports(resolved, comment_id);
+CREATE INDEX IF NOT EXISTS comment_reports_open ON comment_reports(resolved, comment_id);
 
-CREATE TABLE user_follows (
+CREATE TABLE IF NOT EXISTS user_follows (
     user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     kind       TEXT    NOT NULL, -- 'topic' or 'source'
     value      TEXT    NOT NULL,
