@@ -266,7 +266,7 @@ func (c *Client) wrapErr(ctx context.Context, rawURL string, err error) error {
 		err = ue.Err // url.Error would repeat the method and URL
 	}
 	if ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || isNetTimeout(err)) {
-		return fmt.Errorf("fetch %s: %w (limit %s): %w", rawURL, ErrTimeout, c.opts.ReadTimeout, err)
+		return fmt.Errorf("fetch %s: %w: %w", rawURL, ErrTimeout, err)
 	}
 	return fmt.Errorf("fetch %s: %w", rawURL, err)
 }

@@ -366,6 +366,27 @@ func TestTimeouts(t *testing.T) {
 	}
 }
 
+func TestConnectTimeout(t *testing.T) {
+	opts := testOptions()
+	opts.ConnectTimeout = 100 * time.Millisecond
+	c := New(opts)
+	fakeDNS(c, map[string]string{"slow.test": "93.184.216.34"}, "")
+	var dialed atomic.Bool
+	c.dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dialed.Store(true)
+		<-ctx.Done() // a SYN that is never answered
+		return nil, ctx.Err()
+	}
+	start := time.Now()
+	_, err := c.Get(context.Background(), "http://slow.test/", Conditional{}, 0)
+	if !errors.Is(err, ErrTimeout) || !dialed.Load() {
+		t.Fatalf("error = %v (dialed %v), want ErrTimeout", err, dialed.Load())
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("connect took %s, want about 100ms", d)
+	}
+}
+
 func TestStatusError(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/busy" {
