@@ -41,6 +41,8 @@ type doc struct {
 	paras    []span
 	sents    []span
 	sentPara []int
+	sentToks [][]token // words of each sentence, split once
+	content  [][]string // content words of each sentence, computed on first use
 	mentions []mention // resolved, sorted by start
 	entities []Entity  // by salience
 	kinds    map[string]string
@@ -74,7 +76,16 @@ func analyze(text string) *doc {
 			d.sentPara = append(d.sentPara, pi)
 		}
 	}
-	lower := lowerWordSet(text)
+	lower := map[string]bool{}
+	for _, s := range d.sents {
+		toks := words(s.text)
+		d.sentToks = append(d.sentToks, toks)
+		for _, t := range toks {
+			if r, _ := utf8.DecodeRuneInString(t.text); unicode.IsLower(r) {
+				lower[t.text] = true
+			}
+		}
+	}
 	var raw []mention
 	skipFrom, skipUntil := 0, 0
 	for pi := 0; pi < len(d.paras) && pi < 3; pi++ {
@@ -112,8 +123,8 @@ func analyze(text string) *doc {
 		skipFrom, skipUntil = p.start, p.start+m[1]
 		break
 	}
-	for _, s := range d.sents {
-		raw = append(raw, sentenceMentions(text, s, skipFrom, skipUntil, lower)...)
+	for i, s := range d.sents {
+		raw = append(raw, sentenceMentions(text, s, d.sentToks[i], skipFrom, skipUntil, lower)...)
 	}
 	d.mentions = resolve(text, raw, lower)
 	counts := map[string]int{}
@@ -141,26 +152,24 @@ func analyze(text string) *doc {
 	return d
 }
 
-// lowerWordSet holds every word that occurs in lower case, so that a
-// capitalised sentence-initial "Police" can be recognised as a common word.
-func lowerWordSet(text string) map[string]bool {
-	m := map[string]bool{}
-	for _, t := range words(text) {
-		r, _ := utf8.DecodeRuneInString(t.text)
-		if unicode.IsLower(r) {
-			m[t.text] = true
-		}
-	}
-	return m
-}
-
 func titleCase(s string) string {
-	f := strings.Fields(strings.ToLower(s))
+	f := strings.Fields(lowerASCII(s))
 	for i, w := range f {
 		r, n := utf8.DecodeRuneInString(w)
 		f[i] = string(unicode.ToUpper(r)) + w[n:]
 	}
 	return strings.Join(f, " ")
+}
+
+// contentWords returns the content words of each sentence, computing them once.
+func (d *doc) contentWords() [][]string {
+	if d.content == nil {
+		d.content = make([][]string, len(d.sentToks))
+		for i, t := range d.sentToks {
+			d.content[i] = contentOf(t)
+		}
+	}
+	return d.content
 }
 
 // capTok is a word of a capitalised run.
@@ -171,8 +180,7 @@ type capTok struct {
 }
 
 // sentenceMentions finds capitalised runs in one sentence and turns them into mentions.
-func sentenceMentions(text string, s span, skipFrom, skipUntil int, lower map[string]bool) []mention {
-	toks := words(s.text)
+func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int, lower map[string]bool) []mention {
 	head := headlineLike(toks)
 	var out []mention
 	var run []capTok
@@ -182,7 +190,7 @@ func sentenceMentions(text string, s span, skipFrom, skipUntil int, lower map[st
 		for len(run) > 0 && startsDigit(run[0].word) && !(isOrdinal(run[0].word) && len(run) > 1) {
 			run = run[1:]
 		}
-		for len(run) > 1 && startsDigit(run[len(run)-1].word) && !numberedName[strings.ToLower(run[len(run)-2].word)] {
+		for len(run) > 1 && startsDigit(run[len(run)-1].word) && !numberedName[lowerASCII(run[len(run)-2].word)] {
 			run = run[:len(run)-1]
 		}
 		if len(run) > 0 {
@@ -201,7 +209,7 @@ func sentenceMentions(text string, s span, skipFrom, skipUntil int, lower map[st
 			continue // the dateline, handled already
 		}
 		w, poss := stripPossessive(t.text)
-		lw := strings.ToLower(strings.TrimSuffix(w, "."))
+		lw := lowerASCII(strings.TrimSuffix(w, "."))
 		initial := i == 0 || allNumericSoFar || isBoundaryBefore(s.text[:t.start])
 		if !startsDigit(t.text) {
 			allNumericSoFar = false
@@ -233,7 +241,7 @@ func sentenceMentions(text string, s span, skipFrom, skipUntil int, lower map[st
 				continue
 			}
 			// "U.S.-made": the name before a lower-case hyphen suffix
-			if h := strings.Index(t.text, "-"); h > 0 && isCap(t.text) && !demonyms[strings.ToLower(t.text[:h])] {
+			if h := strings.Index(t.text, "-"); h > 0 && isCap(t.text) && !demonyms[lowerASCII(t.text[:h])] {
 				if e, ok := lookupGaz(t.text[:h]); ok {
 					flush()
 					out = append(out, mention{start: abs, end: abs + h, name: e.name, kind: e.kind, sure: true, headline: head})
@@ -263,7 +271,7 @@ func possessiveInName(toks []token, i int) bool {
 		if !isCap(toks[j].text) {
 			return false
 		}
-		if orgKeywords[strings.ToLower(toks[j].text)] {
+		if orgKeywords[lowerASCII(toks[j].text)] {
 			return true
 		}
 	}
@@ -280,7 +288,7 @@ func startsDigit(w string) bool {
 
 // isOrdinal: "205th", "36th", "1st".
 func isOrdinal(w string) bool {
-	lw := strings.ToLower(w)
+	lw := lowerASCII(w)
 	if !startsDigit(lw) {
 		return false
 	}
@@ -294,7 +302,7 @@ func isOrdinal(w string) bool {
 
 // isContraction: "Can't", "I'm", "We're" start with a capital but are no names.
 func isContraction(w string) bool {
-	lw := strings.ToLower(strings.ReplaceAll(w, "’", "'"))
+	lw := lowerASCII(strings.ReplaceAll(w, "’", "'"))
 	for _, suf := range []string{"n't", "'re", "'ll", "'ve", "'m", "'d"} {
 		if strings.HasSuffix(lw, suf) {
 			return true
@@ -315,7 +323,7 @@ func shouting(toks []token, i int, s string) bool {
 	if !isAllCapsWord(w) {
 		return false
 	}
-	if stopwords[strings.ToLower(w)] || commonWords[strings.ToLower(w)] {
+	if stopwords[lowerASCII(w)] || commonWords[lowerASCII(w)] {
 		return true
 	}
 	if _, ok := lookupGaz(w); ok {
@@ -376,7 +384,7 @@ func lowerHyphenSuffix(w string) bool {
 // place or title word ("Bank of", "City of", "Secretary of"), not after a person.
 func runHasKeyword(run []capTok) bool {
 	for _, t := range run {
-		lw := strings.ToLower(strings.TrimSuffix(t.word, "."))
+		lw := lowerASCII(strings.TrimSuffix(t.word, "."))
 		if orgKeywords[lw] || placeKeywords[lw] || titleWords[lw] {
 			return true
 		}
@@ -394,7 +402,7 @@ func isBoundaryBefore(before string) bool {
 }
 
 func isDomain(w string) bool {
-	lw := strings.ToLower(w)
+	lw := lowerASCII(w)
 	return strings.Contains(lw, ".com") || strings.Contains(lw, ".org") || strings.Contains(lw, ".net") || strings.HasPrefix(lw, "www.") || strings.Contains(lw, "http")
 }
 
@@ -426,14 +434,14 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 		if _, ok := lookupGaz(joinRun(run)); ok {
 			break
 		}
-		lw := strings.ToLower(strings.TrimSuffix(run[0].word, "."))
+		lw := lowerASCII(strings.TrimSuffix(run[0].word, "."))
 		if commonWords[lw] || (run[0].initial && lower[lw]) || !isCap(run[0].text) && !isOrdinal(run[0].text) {
 			run = run[1:]
 			continue
 		}
 		break
 	}
-	if len(run) > 2 && run[0].initial && !firstNames[strings.ToLower(run[0].word)] && !hasGazPrefix(run, 0) && hasGazPrefix(run, 1) {
+	if len(run) > 2 && run[0].initial && !firstNames[lowerASCII(run[0].word)] && !hasGazPrefix(run, 0) && hasGazPrefix(run, 1) {
 		run = run[1:]
 	}
 	if len(run) == 0 {
@@ -467,14 +475,14 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 		rest := run[tj:]
 		if len(rest) > 0 && !hasKeyword(rest) && !(len(rest) == 1 && isAcronym(rest[0].word)) {
 			m := mk(rest, joinRun(rest), KindPerson, true)
-			m.role = strings.ToLower(strings.TrimSuffix(run[tj-1].word, "."))
+			m.role = lowerASCII(strings.TrimSuffix(run[tj-1].word, "."))
 			out = append(out, m)
 		}
 		return out
 	}
 	// a known name at the front: "NATO Kurt Volker" (from "ambassador to NATO Kurt Volker")
 	for n := min(gazMaxTokens, len(run)-2); n >= 1; n-- {
-		if e, ok := lookupGaz(joinRun(run[:n])); ok && !hasKeyword(run[n:]) && !thingKeywords[strings.ToLower(run[len(run)-1].word)] {
+		if e, ok := lookupGaz(joinRun(run[:n])); ok && !hasKeyword(run[n:]) && !thingKeywords[lowerASCII(run[len(run)-1].word)] {
 			m := mk(run[:n], e.name, e.kind, true)
 			m.gaz = true
 			out := []mention{m}
@@ -482,11 +490,11 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 		}
 	}
 	name := joinRun(run)
-	lw := strings.ToLower(name)
+	lw := lowerASCII(name)
 	if demonyms[lw] || commonWords[lw] || genericAcronyms[name] {
 		return nil
 	}
-	last := strings.ToLower(strings.TrimSuffix(run[len(run)-1].word, "."))
+	last := lowerASCII(strings.TrimSuffix(run[len(run)-1].word, "."))
 	switch {
 	case (last == "dr" || last == "st") && len(run) > 1:
 		return []mention{mk(run, name, KindPlace, true)}
@@ -509,7 +517,7 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 			return nil
 		}
 		return []mention{mk(run, name, KindThing, false)}
-	case firstNames[strings.ToLower(run[0].word)] && len(run) <= 4:
+	case firstNames[lowerASCII(run[0].word)] && len(run) <= 4:
 		return []mention{mk(run, name, KindPerson, true)}
 	case len(run) <= 3 && personContext(text, s.start+run[0].start, s.start+run[len(run)-1].end):
 		return []mention{mk(run, name, KindPerson, true)}
@@ -539,13 +547,13 @@ func joinRun(run []capTok) string {
 func lastTitle(run []capTok) (int, int) {
 	bi, bj := -1, -1
 	for i := 0; i < len(run); i++ {
-		lw := strings.ToLower(strings.TrimSuffix(run[i].word, "."))
+		lw := lowerASCII(strings.TrimSuffix(run[i].word, "."))
 		matched := 0
 		for _, p := range titlePhrases {
 			if len(p) <= len(run)-i && len(p) > matched {
 				ok := true
 				for k, pw := range p {
-					if strings.ToLower(strings.TrimSuffix(run[i+k].word, ".")) != strings.TrimSuffix(pw, ".") {
+					if lowerASCII(strings.TrimSuffix(run[i+k].word, ".")) != strings.TrimSuffix(pw, ".") {
 						ok = false
 						break
 					}
@@ -565,7 +573,7 @@ func lastTitle(run []capTok) (int, int) {
 	}
 	// "Rebecca Dr." and "Main St." are streets, not titles
 	if bi == len(run)-1 && bi > 0 {
-		if lw := strings.ToLower(strings.TrimSuffix(run[bi].word, ".")); lw == "dr" || lw == "st" {
+		if lw := lowerASCII(strings.TrimSuffix(run[bi].word, ".")); lw == "dr" || lw == "st" {
 			return -1, -1
 		}
 	}
@@ -580,7 +588,7 @@ func lastTitle(run []capTok) (int, int) {
 
 func hasKeyword(run []capTok) bool {
 	for _, t := range run {
-		lw := strings.ToLower(strings.TrimSuffix(t.word, "."))
+		lw := lowerASCII(strings.TrimSuffix(t.word, "."))
 		if orgKeywords[lw] || (placeKeywords[lw] && lw != "st") {
 			return true
 		}
@@ -592,7 +600,7 @@ func hasKeyword(run []capTok) bool {
 func allGeneric(run []capTok) bool {
 	for _, t := range run {
 		w, _ := stripPossessive(t.word)
-		lw := strings.ToLower(strings.TrimSuffix(w, "."))
+		lw := lowerASCII(strings.TrimSuffix(w, "."))
 		if !(orgKeywords[lw] || titleWords[lw] || commonWords[lw] || lw == "of" || lw == "medical" || lw == "homicide" || lw == "national" || lw == "local" || lw == "state" || lw == "federal" || lw == "general") {
 			return false
 		}
@@ -663,9 +671,9 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 				m.name = c[0]
 			}
 		}
-		if len(strings.Fields(m.name)) == 1 && !m.sure {
+		if !strings.Contains(m.name, " ") && !m.sure {
 			follows := text[m.end:]
-			if speechVerbAfter(follows) && !lower[strings.ToLower(m.name)] {
+			if speechVerbAfter(follows) && !lower[lowerASCII(m.name)] {
 				m.kind, m.sure = KindPerson, true
 			} else if m.initial && !midCap[m.name] && !isAcronym(m.name) {
 				continue // sentence-initial word seen nowhere else capitalised
@@ -673,7 +681,7 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 				m.kind = KindPlace
 			}
 		}
-		if len(strings.Fields(m.name)) == 1 && m.kind == KindPerson && !m.sure && lower[strings.ToLower(m.name)] {
+		if !strings.Contains(m.name, " ") && m.kind == KindPerson && !m.sure && lower[lowerASCII(m.name)] {
 			continue
 		}
 		out = append(out, m)
@@ -687,7 +695,7 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 	}
 	kept0 := out[:0]
 	for _, m := range out {
-		if m.headline && !m.gaz && !plain[m.name] && !(m.kind == KindPerson && m.sure && firstNames[strings.ToLower(strings.Fields(m.name)[0])]) {
+		if m.headline && !m.gaz && !plain[m.name] && !(m.kind == KindPerson && m.sure && firstNames[lowerASCII(strings.Fields(m.name)[0])]) {
 			continue
 		}
 		kept0 = append(kept0, m)
@@ -696,7 +704,7 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 	// "Clear Sky" stays a thing; "Travis Housley" is a person once "Housley says"
 	speaks := map[string]bool{}
 	for _, m := range raw {
-		if len(strings.Fields(m.name)) == 1 && speechVerbAfter(text[m.end:]) {
+		if !strings.Contains(m.name, " ") && speechVerbAfter(text[m.end:]) {
 			speaks[m.name] = true
 		}
 	}
@@ -712,7 +720,7 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 	}
 	kept := out[:0]
 	for _, m := range out {
-		if m.kind == KindThing && !m.sure && len(strings.Fields(m.name)) == 1 && n[m.name] < 2 {
+		if m.kind == KindThing && !m.sure && !strings.Contains(m.name, " ") && n[m.name] < 2 {
 			continue
 		}
 		kept = append(kept, m)
@@ -747,7 +755,7 @@ func personContext(text string, start, end int) bool {
 	if speechVerbAfter(text[end:]) || speechVerbBefore(text[:start]) {
 		return true
 	}
-	rest := strings.TrimLeft(text[end:], " ")
+	rest := strings.TrimLeft(prefix(text[end:], 20), " ")
 	if strings.HasPrefix(rest, ",") {
 		t := words(rest)
 		return len(t) > 0 && isNumeric(t[0].text) && len(t[0].text) <= 3 && strings.TrimSpace(rest[1:t[0].start]) == ""
@@ -755,29 +763,37 @@ func personContext(text string, start, end int) bool {
 	return false
 }
 
+// prefix returns at most the first n bytes of s (possibly cutting a rune, which words ignores).
+func prefix(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
 // speechVerbBefore: "said Edmund Karwowski".
 func speechVerbBefore(s string) bool {
 	t := strings.TrimRight(s, " ")
 	i := strings.LastIndexAny(t, " \n\"”“,")
-	return speechVerbs[strings.ToLower(t[i+1:])]
+	return speechVerbs[lowerASCII(t[i+1:])]
 }
 
 // speechVerbAfter: the text continues with a speech verb ("Rutte said").
 func speechVerbAfter(s string) bool {
-	t := words(s)
+	t := words(prefix(s, 40))
 	if len(t) == 0 {
 		return false
 	}
 	if strings.TrimSpace(s[:t[0].start]) != "" {
 		return false
 	}
-	return speechVerbs[strings.ToLower(t[0].text)]
+	return speechVerbs[lowerASCII(t[0].text)]
 }
 
 func prepBefore(s string) bool {
 	s = strings.TrimRight(s, " ")
 	i := strings.LastIndexByte(s, ' ')
-	w := strings.ToLower(s[i+1:])
+	w := lowerASCII(s[i+1:])
 	return w == "in" || w == "near" || w == "from" || w == "to" || w == "at" || w == "of"
 }
 
@@ -786,7 +802,7 @@ func stateAfter(s string) bool {
 	if !strings.HasPrefix(s, ", ") {
 		return false
 	}
-	t := words(s)
+	t := words(prefix(s, 40))
 	if len(t) == 0 {
 		return false
 	}

@@ -1,7 +1,6 @@
 package insight
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -13,28 +12,68 @@ type Figure struct {
 	Outlet string `json:"outlet,omitempty"`
 }
 
-var numberRe = regexp.MustCompile(`(?i)(?:\$|\b)(?:(?:more than|fewer than|less than|about|at least|at most|nearly|up to|over|almost|roughly|around|some|an additional|another|only|just) )?(?:\$?\d[\d,]*(?:\.\d+)?(?:\s?[–-]\s?\d[\d,]*(?:\.\d+)?)?%?(?: (?:million|billion|trillion|thousand|hundred))?|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen|dozens|hundreds|thousands|millions)(?:[ -](?:one|two|three|four|five|six|seven|eight|nine|hundred|thousand|million|billion))?)\b`)
+var numberWords = setOf(`two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred dozen dozens hundreds thousands millions`)
 
+var magnitudes = setOf(`hundred thousand million billion trillion`)
+
+// qualifiers that belong to a figure ("more than 700", "an additional 10").
+var qualifiers = []string{"more than", "fewer than", "less than", "at least", "at most", "up to", "an additional",
+	"about", "nearly", "over", "almost", "roughly", "around", "some", "another", "only", "just"}
+
+// numberAt reports whether toks[i] starts a number and returns the byte range of
+// the value in s (qualifier, range and magnitude included) and the next token index.
+func numberAt(s string, toks []token, i int) (start, end, next int, ok bool) {
+	t := toks[i]
+	lw := lowerASCII(t.text)
+	if !startsDigit(t.text) && !numberWords[lw] {
+		return 0, 0, 0, false
+	}
+	start, end, next = t.start, t.end, i+1
+	if start > 0 && s[start-1] == '$' {
+		start--
+	}
+	if end < len(s) && s[end] == '%' {
+		end++
+	}
+	// "12–13", "12-13": words() keeps "12-13" whole; an en dash splits it
+	if next < len(toks) && startsDigit(toks[next].text) && strings.TrimSpace(s[end:toks[next].start]) == "–" {
+		end, next = toks[next].end, next+1
+	}
+	if next < len(toks) && magnitudes[lowerASCII(toks[next].text)] && s[end:toks[next].start] == " " {
+		end, next = toks[next].end, next+1
+	}
+	before := lowerASCII(s[:start])
+	for _, q := range qualifiers {
+		if strings.HasSuffix(before, q+" ") {
+			start -= len(q) + 1
+			break
+		}
+	}
+	return start, end, next, true
+}
 var unitStop = setOf(`a.m am p.m pm block o'clock percent year-old years-old times time`)
 
 // figures finds attributed numbers: a figure is kept only when its sentence
 // says who gave it, since the point is to show where accounts differ.
 func (d *doc) figures() []Figure {
 	var out []Figure
-	for _, s := range d.sents {
-		locs := numberRe.FindAllStringIndex(s.text, -1)
-		if len(locs) == 0 {
-			continue
-		}
+	for si, s := range d.sents {
+		toks := d.sentToks[si]
 		var a attrib
 		resolved := false
-		for _, loc := range locs {
-			value := strings.TrimSpace(s.text[loc[0]:loc[1]])
-			rest := s.text[loc[1]:]
+		for i := 0; i < len(toks); i++ {
+			vs, ve, next, ok := numberAt(s.text, toks, i)
+			if !ok {
+				continue
+			}
+			i = next - 1
+			value := strings.TrimSpace(s.text[vs:ve])
+			rest := s.text[ve:]
 			if strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "/") || strings.HasPrefix(rest, ".") && len(rest) > 1 && rest[1] != ' ' {
 				continue // "20-year-old", "10:30", "3/4", "1.5"
 			}
-			if isYear(value) || insideQuotation(s.text, loc[0]) {
+			if strings.Contains(toks[i].text, ":") || lowerHyphenSuffix(toks[i].text) || isYear(value) || insideQuotation(s.text, vs) {
 				continue
 			}
 			what := countedThing(rest)
@@ -89,12 +128,12 @@ func countedThing(rest string) string {
 		if i == 0 && strings.TrimSpace(rest[:t.start]) != "" {
 			return ""
 		}
-		lw := strings.ToLower(t.text)
+		lw := lowerASCII(t.text)
 		if i == 0 && (unitStop[strings.TrimSuffix(lw, ".")] || months[lw] || weekdays[lw]) {
 			return ""
 		}
 		if lw == "and" || lw == "or" {
-			if i+1 < len(toks) && !stopwords[strings.ToLower(toks[i+1].text)] && !strings.HasSuffix(toks[i+1].text, "ing") && len(parts) < 3 {
+			if i+1 < len(toks) && !stopwords[lowerASCII(toks[i+1].text)] && !strings.HasSuffix(toks[i+1].text, "ing") && len(parts) < 3 {
 				parts = append(parts, lw)
 				continue
 			}

@@ -64,7 +64,7 @@ func gazKey(s string) string {
 	if isAcronym(s) {
 		return s
 	}
-	return strings.ToLower(s)
+	return lowerASCII(s)
 }
 
 func lookupGaz(s string) (gazEntry, bool) {
@@ -72,7 +72,7 @@ func lookupGaz(s string) (gazEntry, bool) {
 		return e, true
 	}
 	if len(s) > 4 && isAcronym(s) { // "FACEBOOK" in a shouting menu
-		e, ok := gazetteer[strings.ToLower(s)]
+		e, ok := gazetteer[lowerASCII(s)]
 		return e, ok
 	}
 	return gazEntry{}, false

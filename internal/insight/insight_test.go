@@ -358,3 +358,23 @@ func TestRelated(t *testing.T) {
 		t.Error("more shared entities should score higher")
 	}
 }
+
+func TestFiguresRules(t *testing.T) {
+	tests := []struct {
+		text string
+		want []Figure
+	}{
+		{"Volker estimates Ukraine could receive 12-13 Patriot batteries, though deliveries take time.",
+			[]Figure{{Value: "12-13", What: "Patriot batteries", SaidBy: "Volker"}}},
+		{"Four people were killed in the shooting, police said.",
+			[]Figure{{Value: "Four", What: "people", SaidBy: "police"}}},
+		// ages, times, years and unattributed numbers are not reported
+		{"A 20-year-old man was shot at 10:30 p.m. in 2013 near 3 houses.", nil},
+	}
+	for _, tt := range tests {
+		got := analyze(tt.text).figures()
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("figures(%q) = %+v, want %+v", tt.text, got, tt.want)
+		}
+	}
+}

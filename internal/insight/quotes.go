@@ -173,7 +173,7 @@ func singleOpenOK(s string, j int) bool {
 	if k := strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); k >= 0 {
 		w = w[:k]
 	}
-	lw := strings.ToLower(w)
+	lw := lowerASCII(w)
 	return !(lw == "em" || lw == "til" || lw == "cause" || lw == "n" || (len(lw) == 3 && lw[2] == 's' && unicode.IsDigit(r)))
 }
 
@@ -372,13 +372,13 @@ func (d *doc) afterAttribution(from, to int) attrib {
 	if strings.ContainsAny(lead, ".!?;") {
 		return attrib{}
 	}
-	first := strings.ToLower(toks[0].text)
-	if first == "according" && len(toks) > 1 && strings.ToLower(toks[1].text) == "to" {
+	first := lowerASCII(toks[0].text)
+	if first == "according" && len(toks) > 1 && lowerASCII(toks[1].text) == "to" {
 		return d.phrase(from+toks[1].end, from+phraseEnd(seg, toks, 2, false))
 	}
 	if speechVerbs[first] {
 		i := 1
-		for i < len(toks) && timeWords[strings.ToLower(toks[i].text)] {
+		for i < len(toks) && timeWords[lowerASCII(toks[i].text)] {
 			i++
 		}
 		if i >= len(toks) {
@@ -391,8 +391,8 @@ func (d *doc) afterAttribution(from, to int) attrib {
 		if strings.ContainsAny(seg[toks[v-1].end:toks[v].start], ",;:()—") && !isAppositiveAge(seg, toks, v) {
 			return attrib{}
 		}
-		lv := strings.ToLower(toks[v].text)
-		if speechVerbs[lv] || (lv == "put" && v+1 < len(toks) && strings.ToLower(toks[v+1].text) == "it") {
+		lv := lowerASCII(toks[v].text)
+		if speechVerbs[lv] || (lv == "put" && v+1 < len(toks) && lowerASCII(toks[v+1].text) == "it") {
 			return d.phrase(from+toks[0].start, from+toks[v-1].end)
 		}
 		// auxiliary before a verb: "Lopez has said", "she would later say"
@@ -416,7 +416,7 @@ func phraseEnd(seg string, toks []token, i int, stopWords bool) int {
 		if strings.ContainsAny(gap, ",;:()—–") {
 			break
 		}
-		lw := strings.ToLower(toks[j].text)
+		lw := lowerASCII(toks[j].text)
 		if stopWords && stopAfterSpeaker[lw] && !(lw == "of" && j+1 < len(toks) && isCap(toks[j+1].text) && isCap(toks[j-1].text)) {
 			break
 		}
@@ -434,7 +434,7 @@ func (d *doc) beforeAttribution(from, to int, all []qspan) attrib {
 	toks := words(seg)
 	// according to X,
 	for i := 0; i+2 < len(toks); i++ {
-		if strings.ToLower(toks[i].text) == "according" && strings.ToLower(toks[i+1].text) == "to" && !insideQuote(from+toks[i].start, all) {
+		if lowerASCII(toks[i].text) == "according" && lowerASCII(toks[i+1].text) == "to" && !insideQuote(from+toks[i].start, all) {
 			if a := d.phrase(from+toks[i+2].start, from+phraseEnd(seg, toks, i+2, false)); a.found {
 				return a
 			}
@@ -442,15 +442,15 @@ func (d *doc) beforeAttribution(from, to int, all []qspan) attrib {
 	}
 	// last speech verb outside quotations
 	for v := len(toks) - 1; v >= 0; v-- {
-		lv := strings.ToLower(toks[v].text)
-		isVerb := speechVerbs[lv] || (lv == "put" && v+1 < len(toks) && strings.ToLower(toks[v+1].text) == "it")
+		lv := lowerASCII(toks[v].text)
+		isVerb := speechVerbs[lv] || (lv == "put" && v+1 < len(toks) && lowerASCII(toks[v+1].text) == "it")
 		if !isVerb || insideQuote(from+toks[v].start, all) {
 			continue
 		}
 		// "X said … but noted '…'": the subject is that of the earlier verb
-		if pv := prevNonAux(toks, v); pv >= 0 && (strings.ToLower(toks[pv].text) == "but" || strings.ToLower(toks[pv].text) == "and") {
+		if pv := prevNonAux(toks, v); pv >= 0 && (lowerASCII(toks[pv].text) == "but" || lowerASCII(toks[pv].text) == "and") {
 			for u := pv - 1; u >= 0; u-- {
-				if speechVerbs[strings.ToLower(toks[u].text)] {
+				if speechVerbs[lowerASCII(toks[u].text)] {
 					v = u
 					break
 				}
@@ -465,17 +465,17 @@ func (d *doc) beforeAttribution(from, to int, all []qspan) attrib {
 			}
 			s--
 		}
-		for s < v && (auxWords[strings.ToLower(toks[s].text)] || stopConj[strings.ToLower(toks[s].text)]) {
+		for s < v && (auxWords[lowerASCII(toks[s].text)] || stopConj[lowerASCII(toks[s].text)]) {
 			s++
 		}
 		e := v
-		for e > s && auxWords[strings.ToLower(toks[e-1].text)] {
+		for e > s && auxWords[lowerASCII(toks[e-1].text)] {
 			e--
 		}
 		// "He said …, and went on to say, '…'": the subject is that of the earlier verb
-		if e > s && strings.ToLower(toks[e-1].text) == "to" {
+		if e > s && lowerASCII(toks[e-1].text) == "to" {
 			for u := s - 1; u >= 0; u-- {
-				if speechVerbs[strings.ToLower(toks[u].text)] && !insideQuote(from+toks[u].start, all) {
+				if speechVerbs[lowerASCII(toks[u].text)] && !insideQuote(from+toks[u].start, all) {
 					return d.beforeAttribution(from, from+toks[u].end, all)
 				}
 			}
@@ -499,7 +499,7 @@ func (d *doc) beforeAttribution(from, to int, all []qspan) attrib {
 
 func prevNonAux(toks []token, v int) int {
 	for i := v - 1; i >= 0; i-- {
-		if !auxWords[strings.ToLower(toks[i].text)] {
+		if !auxWords[lowerASCII(toks[i].text)] {
 			return i
 		}
 	}
@@ -550,7 +550,7 @@ func (d *doc) phrase(from, to int) attrib {
 		return attrib{name: org, found: true}
 	}
 	if len(toks) == 1 {
-		switch strings.ToLower(toks[0].text) {
+		switch lowerASCII(toks[0].text) {
 		case "he", "she":
 			if name := d.personBefore(from); name != "" {
 				return attrib{name: name, found: true}
@@ -565,7 +565,7 @@ func (d *doc) phrase(from, to int) attrib {
 	}
 	// "the judge" is the one person the text titled Judge
 	if len(toks) == 2 && strings.EqualFold(toks[0].text, "the") {
-		if ps := d.roles[strings.ToLower(toks[1].text)]; len(ps) == 1 {
+		if ps := d.roles[lowerASCII(toks[1].text)]; len(ps) == 1 {
 			return attrib{name: ps[0], found: true}
 		}
 	}
@@ -578,7 +578,7 @@ func (d *doc) phrase(from, to int) attrib {
 		}
 	}
 	// a capitalised single word the recogniser did not keep is still a name ("Housley says")
-	if len(toks) == 1 && isCap(toks[0].text) && !commonWords[strings.ToLower(toks[0].text)] {
+	if len(toks) == 1 && isCap(toks[0].text) && !commonWords[lowerASCII(toks[0].text)] {
 		return attrib{name: toks[0].text, found: true}
 	}
 	return attrib{desc: text, found: true}
@@ -620,7 +620,7 @@ func listener(before string) bool {
 	if len(t) == 0 || strings.TrimSpace(before[t[len(t)-1].end:]) != "" {
 		return false
 	}
-	switch strings.ToLower(t[len(t)-1].text) {
+	switch lowerASCII(t[len(t)-1].text) {
 	case "told", "tells", "tell", "asked", "asks", "ask":
 		return true
 	}
@@ -630,7 +630,7 @@ func listener(before string) bool {
 // firstSpeechVerb returns the offset of the first speech verb in s, or -1.
 func firstSpeechVerb(s string) int {
 	for _, t := range words(s) {
-		if speechVerbs[strings.ToLower(t.text)] {
+		if speechVerbs[lowerASCII(t.text)] {
 			return t.start
 		}
 	}

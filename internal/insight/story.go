@@ -80,11 +80,7 @@ func Story(arts []Article) Insight {
 		if d == nil {
 			continue
 		}
-		var ss []string
-		for _, s := range d.sents {
-			ss = append(ss, s.text)
-		}
-		sa = append(sa, sumArticle{outlets: outlets[i], sents: ss})
+		sa = append(sa, docArticle(d, outlets[i]))
 	}
 	k := 3
 	if len(sa) == 2 {
@@ -128,7 +124,7 @@ func Story(arts []Article) Insight {
 	}
 	// figures about the same thing sit together, so differing accounts show
 	sort.SliceStable(in.Figures, func(i, j int) bool {
-		return stem(strings.ToLower(lastWord(in.Figures[i].What))) < stem(strings.ToLower(lastWord(in.Figures[j].What)))
+		return stem(lowerASCII(lastWord(in.Figures[i].What))) < stem(lowerASCII(lastWord(in.Figures[j].What)))
 	})
 	if len(in.Figures) > maxFigures {
 		in.Figures = in.Figures[:maxFigures]
@@ -145,16 +141,12 @@ func ArticleInsight(a Article) (Insight, []string) {
 	a.CopyOf = 0
 	in := Story([]Article{a})
 	d := analyze(a.Text)
-	var ss []string
-	for _, s := range d.sents {
-		ss = append(ss, s.text)
-	}
 	k := 3
-	if len(ss) < 8 {
+	if len(d.sents) < 8 {
 		k = 2
 	}
 	var points []string
-	for _, s := range summarize([]sumArticle{{outlets: orEmpty([]string{a.Outlet}), sents: ss}}, k) {
+	for _, s := range summarize([]sumArticle{docArticle(d, orEmpty([]string{a.Outlet}))}, k) {
 		points = append(points, s.Text)
 	}
 	in.Summary = nil
@@ -322,7 +314,11 @@ func storyTerms(arts []Article, docs []*doc, ents []Entity) []string {
 			continue
 		}
 		seen := map[string]bool{}
-		for _, w := range contentWords(a.Title + "\n" + a.Text) {
+		ws := contentWords(a.Title)
+		for _, cw := range docs[i].contentWords() {
+			ws = append(ws, cw...)
+		}
+		for _, w := range ws {
 			tf[w]++
 			if !seen[w] {
 				seen[w] = true
@@ -372,10 +368,10 @@ func hashtags(ents []Entity, terms []string, title map[string]bool) []string {
 	covered := map[string]bool{}
 	add := func(name string) {
 		tag := hashtag(name)
-		if tag == "#" || covered[strings.ToLower(tag)] {
+		if tag == "#" || covered[lowerASCII(tag)] {
 			return
 		}
-		covered[strings.ToLower(tag)] = true
+		covered[lowerASCII(tag)] = true
 		out = append(out, tag)
 	}
 	for _, e := range ents {

@@ -57,6 +57,16 @@ const redundant = 0.45
 type sumArticle struct {
 	outlets []string // the article's outlet plus those of its syndicated copies
 	sents   []string
+	toks    [][]token  // words of each sentence, when already split
+	content [][]string // content words of each sentence, when known
+}
+
+func docArticle(d *doc, outlets []string) sumArticle {
+	a := sumArticle{outlets: outlets, toks: d.sentToks, content: d.contentWords()}
+	for _, s := range d.sents {
+		a.sents = append(a.sents, s.text)
+	}
+	return a
 }
 
 // summarize picks k central sentences. Sentences from different outlets that
@@ -69,7 +79,25 @@ func summarize(arts []sumArticle, k int) []Sentence {
 	var bags [][]int
 	for ai, a := range arts {
 		for si, s := range a.sents {
-			ws := contentWords(s)
+			var toks []token
+			if a.toks != nil {
+				toks = a.toks[si]
+			} else {
+				toks = words(s)
+			}
+			var ws []string
+			if a.content != nil {
+				ws = a.content[si]
+			} else {
+				ws = contentOf(toks)
+			}
+			if si == 0 {
+				if m := datelineRe.FindStringIndex(s); m != nil {
+					s = s[m[1]:] // "WASHINGTON (AP) — " is furniture in a summary
+					toks = words(s)
+					ws = contentOf(toks)
+				}
+			}
 			ids := make([]int, 0, len(ws))
 			for _, w := range ws {
 				id, ok := vocab[w]
@@ -79,10 +107,7 @@ func summarize(arts []sumArticle, k int) []Sentence {
 				}
 				ids = append(ids, id)
 			}
-			if m := datelineRe.FindStringIndex(s); m != nil && si == 0 {
-				s = s[m[1]:] // "WASHINGTON (AP) — " is furniture in a summary
-			}
-			cands = append(cands, cand{text: s, article: ai, pos: si, outlets: a.outlets, eligible: eligibleSentence(s)})
+			cands = append(cands, cand{text: s, article: ai, pos: si, outlets: a.outlets, eligible: eligibleSentence(s, toks)})
 			bags = append(bags, ids)
 		}
 	}
@@ -145,14 +170,15 @@ func summarize(arts []sumArticle, k int) []Sentence {
 	}
 	// LexRank by power iteration on the thresholded, weighted cosine graph
 	m := len(nodes)
-	w := make([][]float64, m)
+	type edge struct {
+		to int
+		w  float64
+	}
+	adj := make([][]edge, m)
 	deg := make([]float64, m)
 	for a := 0; a < m; a++ {
-		w[a] = make([]float64, m)
-	}
-	for a := 0; a < m; a++ {
 		for b := a + 1; b < m; b++ {
-			ca, cb := cands[nodes[a]], cands[nodes[b]]
+			ca, cb := &cands[nodes[a]], &cands[nodes[b]]
 			c := dot(ca.vec, cb.vec)
 			if c < 0.1 {
 				continue
@@ -160,7 +186,8 @@ func summarize(arts []sumArticle, k int) []Sentence {
 			if ca.article == cb.article {
 				c *= 0.3
 			}
-			w[a][b], w[b][a] = c, c
+			adj[a] = append(adj[a], edge{b, c})
+			adj[b] = append(adj[b], edge{a, c})
 			deg[a] += c
 			deg[b] += c
 		}
@@ -172,14 +199,17 @@ func summarize(arts []sumArticle, k int) []Sentence {
 	const damp = 0.85
 	next := make([]float64, m)
 	for it := 0; it < 30; it++ {
-		for b := 0; b < m; b++ {
-			s := 0.0
-			for a := 0; a < m; a++ {
-				if w[a][b] > 0 {
-					s += w[a][b] / deg[a] * score[a]
-				}
+		for b := range next {
+			next[b] = (1 - damp) / float64(m)
+		}
+		for a := 0; a < m; a++ {
+			if deg[a] == 0 {
+				continue
 			}
-			next[b] = (1-damp)/float64(m) + damp*s
+			share := damp * score[a] / deg[a]
+			for _, e := range adj[a] {
+				next[e.to] += share * e.w
+			}
 		}
 		score, next = next, score
 	}
@@ -227,8 +257,8 @@ var boilerplate = []string{"copyright", "all rights reserved", "click here", "su
 
 // eligibleSentence: a complete declarative sentence of 8-60 words that
 // stands on its own (no leading quotation or pronoun) and is not page furniture.
-func eligibleSentence(s string) bool {
-	n := len(words(s))
+func eligibleSentence(s string, toks []token) bool {
+	n := len(toks)
 	if n < 8 || n > 60 {
 		return false
 	}
@@ -240,13 +270,13 @@ func eligibleSentence(s string) bool {
 	if last != '.' && !isCloseQuote(last) && last != '!' {
 		return false
 	}
-	ls := strings.ToLower(s)
+	ls := lowerASCII(s)
 	for _, b := range boilerplate {
 		if strings.Contains(ls, b) {
 			return false
 		}
 	}
-	first := strings.ToLower(words(s)[0].text)
+	first := lowerASCII(toks[0].text)
 	switch first {
 	case "he", "she", "they", "it", "this", "that", "these", "those", "his", "her", "their", "but", "and", "so", "also":
 		return false

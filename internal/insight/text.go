@@ -140,7 +140,7 @@ type token struct {
 // words splits s into word tokens: letters and digits joined by inner
 // apostrophes, hyphens, ampersands and periods ("O'Brien", "U.S.", "F-16").
 func words(s string) []token {
-	var out []token
+	out := make([]token, 0, len(s)/6+1)
 	i := 0
 	for i < len(s) {
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -234,10 +234,13 @@ func normKey(s string) string {
 }
 
 // contentWords returns lower-cased words of s that are not stop words, lightly stemmed.
-func contentWords(s string) []string {
-	var out []string
-	for _, t := range words(s) {
-		w := strings.ToLower(t.text)
+func contentWords(s string) []string { return contentOf(words(s)) }
+
+// contentOf is contentWords on tokens already split.
+func contentOf(toks []token) []string {
+	out := make([]string, 0, len(toks)/2+1)
+	for _, t := range toks {
+		w := lowerASCII(t.text)
 		w, _ = stripPossessive(w)
 		w = strings.TrimSuffix(w, ".")
 		if len(w) < 3 || stopwords[w] || isNumeric(w) {
@@ -246,6 +249,17 @@ func contentWords(s string) []string {
 		out = append(out, stem(w))
 	}
 	return out
+}
+
+// lowerASCII lower-cases without allocating when s is already lower case.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || ('A' <= c && c <= 'Z') {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // stem is a deliberately small suffix stripper: enough to join plurals and
