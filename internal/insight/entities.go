@@ -41,10 +41,10 @@ type doc struct {
 	paras    []span
 	sents    []span
 	sentPara []int
-	sentToks [][]token // words of each sentence, split once
+	sentToks [][]token  // words of each sentence, split once
 	content  [][]string // content words of each sentence, computed on first use
-	mentions []mention // resolved, sorted by start
-	entities []Entity  // by salience
+	mentions []mention  // resolved, sorted by start
+	entities []Entity   // by salience
 	kinds    map[string]string
 	roles    map[string][]string // title word -> persons given it ("judge" -> Ian English)
 }

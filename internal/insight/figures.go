@@ -52,6 +52,7 @@ func numberAt(s string, toks []token, i int) (start, end, next int, ok bool) {
 	}
 	return start, end, next, true
 }
+
 var unitStop = setOf(`a.m am p.m pm block o'clock percent year-old years-old times time`)
 
 // figures finds attributed numbers: a figure is kept only when its sentence
