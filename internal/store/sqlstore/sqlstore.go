@@ -133,3 +133,6 @@ func clampLimit(n int) int {
 	}
 	return n
 }
+
+// Dialect returns the backend's dialect (its Name is "sqlite" or "postgres").
+func (db *Store) Dialect() Dialect { return db.D }
