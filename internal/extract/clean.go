@@ -1,0 +1,160 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+)
+
+// stopMarkers are section headings that start the non-article tail of a page
+// (link lists, comment threads, app promotions). Compared after normalize.
+var stopMarkers = map[string]bool{
+	"related": true, "related articles": true, "related stories": true, "related posts": true,
+	"related news": true, "related content": true, "related coverage": true, "related links": true,
+	"you may also like": true, "you might also like": true, "you may like": true,
+	"more stories": true, "more news": true, "read next": true, "what to read next": true,
+	"recommended": true, "recommended for you": true, "recommended stories": true,
+	"trending": true, "trending now": true, "trending news": true, "trending stories": true,
+	"most popular": true, "most read": true, "popular stories": true, "top stories": true,
+	"latest news": true, "editor's picks": true, "editors picks": true,
+	"comments": true, "comment": true, "leave a comment": true, "leave a reply": true,
+	"join the conversation": true, "hashtags": true, "tags": true,
+}
+
+// stopAfter is the share of the article text that must come before a stop
+// marker: a "Related" heading near the top is more likely a real subheading.
+const stopAfter = 0.4
+
+// boilerplate matches short blocks that are widgets, not article text.
+var boilerplate = regexp.MustCompile(`(?i)` + strings.Join([]string{
+	`newsletter`,
+	`\bsign(ing)? up\b.*\b(newsletters?|inbox|e-?mails|alerts|updates)\b`,
+	`\bsubscribe\b.*\b(newsletter|magazine|channel|podcast|inbox|today|now)\b`,
+	`^(thanks|thank you) for (signing up|subscribing)`,
+	`keep an eye on your inbox`,
+	`error processing your subscription`,
+	`\bdownload (the|our) (\w+ )?app\b`,
+	`\bget the (\w+ ){0,3}app\b`,
+	`^try our ai features`,
+	`^explore what .{1,40} can do for you`,
+	`^no comments( yet)?\b`,
+	`^(be the first to comment|comments are closed)`,
+	`\bclick(ing)? here\b`,
+	`^continue reading( below)?\W*$`,
+	`^(story )?continues below( (this )?(ad|advertisement))?\W*$`,
+	`^(advertisement|sponsored( content)?|ad)\W*$`,
+	`^(read more|see more|more|related|also read|read also|recommended|watch|listen|don't miss|must read)\s*[:|]`,
+	`^also on [\w.-]+\.[a-z]{2,}\b`,
+	`^(like this (story|article)\??\s*)?share (it|this|on)\b`,
+	`^(follow|like) (us|\w+) on (facebook|twitter|instagram|x|linkedin|youtube|tiktok)`,
+	`^follow (us|[\w .]{1,40}) on .{0,60}(facebook|twitter|instagram|youtube)`,
+	`\bbookmark (us|this page)?\s*and sign up\b`,
+}, "|"))
+
+// boilerplateMax is the longest block (in runes) the boilerplate patterns may
+// remove; longer blocks are article prose that happens to use such words.
+const boilerplateMax = 200
+
+// leadBlocks is how many blocks at the top are checked for a repeated title.
+const leadBlocks = 3
+
+// clean removes what trafilatura keeps but a news reader does not want in the
+// article body: the headline repeated as the first line, widget blurbs
+// (newsletter, app, share, comments), and everything after a "Related
+// Articles"-style heading in the lower part of the text.
+func clean(body *html.Node, title string) {
+	blocks := childElements(body)
+	texts := make([]string, len(blocks))
+	total := 0
+	for i, b := range blocks {
+		texts[i] = strings.TrimSpace(textOf(b))
+		total += len(texts[i])
+	}
+
+	seen := 0
+	for i, t := range texts {
+		if i > 0 && stopMarkers[normalize(t)] && float64(seen) >= stopAfter*float64(total) {
+			for _, b := range blocks[i:] {
+				body.RemoveChild(b)
+			}
+			blocks, texts = blocks[:i], texts[:i]
+			break
+		}
+		seen += len(t)
+	}
+
+	kept := blocks[:0]
+	keptTexts := texts[:0]
+	for i, b := range blocks {
+		t := texts[i]
+		if len([]rune(t)) <= boilerplateMax && boilerplate.MatchString(t) {
+			body.RemoveChild(b)
+			continue
+		}
+		kept = append(kept, b)
+		keptTexts = append(keptTexts, t)
+	}
+
+	// The headline is shown apart from the body, so a copy at the very top is
+	// noise. (Dropping a leading copy of the meta description was measured
+	// too: it removes real lead paragraphs on sites that reuse them, for no
+	// net gain.)
+	nt := normalize(title)
+	for i := 0; i < len(kept) && i < leadBlocks; i++ {
+		t := normalize(keptTexts[i])
+		if t == "" {
+			continue
+		}
+		if nt != "" && (t == nt || strings.HasPrefix(nt, t+" ") && isHeading(kept[i])) {
+			body.RemoveChild(kept[i])
+			continue
+		}
+		break
+	}
+}
+
+func childElements(n *html.Node) []*html.Node {
+	var out []*html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func isHeading(n *html.Node) bool {
+	switch n.Data {
+	case "h1", "h2", "h3", "h4", "h5", "h6", "head":
+		return true
+	}
+	return false
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var rec func(*html.Node)
+	rec = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			rec(c)
+		}
+	}
+	rec(n)
+	return b.String()
+}
+
+// normalize lower-cases s, turns curly apostrophes straight, and keeps only
+// words separated by single spaces, so "Related Articles:" == "related articles".
+func normalize(s string) string {
+	s = strings.ReplaceAll(strings.ToLower(s), "’", "'")
+	f := strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '\''
+	})
+	return strings.Join(f, " ")
+}

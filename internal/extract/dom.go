@@ -1,0 +1,182 @@
+package extract
+
+import (
+	nurl "net/url"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func setAttr(n *html.Node, key, val string) {
+	for i := range n.Attr {
+		if n.Attr[i].Key == key {
+			n.Attr[i].Val = val
+			return
+		}
+	}
+	n.Attr = append(n.Attr, html.Attribute{Key: key, Val: val})
+}
+
+// walk calls fn on every element below n in document order; fn returns false
+// to skip an element's children.
+func walk(n *html.Node, fn func(*html.Node) bool) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && !fn(c) {
+			continue
+		}
+		walk(c, fn)
+	}
+}
+
+func findElement(n *html.Node, a atom.Atom) *html.Node {
+	var found *html.Node
+	walk(n, func(e *html.Node) bool {
+		if found == nil && e.DataAtom == a {
+			found = e
+		}
+		return found == nil
+	})
+	return found
+}
+
+// abs resolves ref against base and returns it only if the result is an
+// absolute http(s) URL.
+func absHTTP(ref string, base *nurl.URL) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := nurl.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+func baseHref(doc *html.Node, pageURL *nurl.URL) *nurl.URL {
+	head := findElement(doc, atom.Head)
+	if head == nil {
+		return nil
+	}
+	b := findElement(head, atom.Base)
+	if b == nil {
+		return nil
+	}
+	if s := absHTTP(attr(b, "href"), pageURL); s != "" {
+		u, _ := nurl.Parse(s)
+		return u
+	}
+	return nil
+}
+
+// canonicalURL reads <link rel=canonical>, falling back to og:url.
+func canonicalURL(doc *html.Node, base *nurl.URL) string {
+	var link, og string
+	walk(doc, func(e *html.Node) bool {
+		switch e.DataAtom {
+		case atom.Link:
+			if link == "" && hasToken(attr(e, "rel"), "canonical") {
+				link = absHTTP(attr(e, "href"), base)
+			}
+		case atom.Meta:
+			if og == "" && strings.EqualFold(attr(e, "property"), "og:url") {
+				og = absHTTP(attr(e, "content"), base)
+			}
+		case atom.Body:
+			// Both belong in <head>; a canonical link in the body is not trusted.
+			return false
+		}
+		return true
+	})
+	if link != "" {
+		return link
+	}
+	return og
+}
+
+func hasToken(list, tok string) bool {
+	for _, f := range strings.Fields(list) {
+		if strings.EqualFold(f, tok) {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveURLs makes href and src absolute so the sanitizer, which drops
+// relative URLs, keeps them; unresolvable ones are removed.
+func resolveURLs(n *html.Node, base *nurl.URL) {
+	walk(n, func(e *html.Node) bool {
+		for _, key := range []string{"href", "src"} {
+			v := attr(e, key)
+			if v == "" {
+				continue
+			}
+			if strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "mailto:") {
+				continue
+			}
+			setAttr(e, key, absHTTP(v, base))
+		}
+		return true
+	})
+}
+
+func firstImage(n *html.Node) string {
+	var src string
+	walk(n, func(e *html.Node) bool {
+		if src == "" && e.DataAtom == atom.Img {
+			if s := attr(e, "src"); strings.HasPrefix(s, "http") {
+				src = s
+			}
+		}
+		return src == ""
+	})
+	return src
+}
+
+// prune drops parts of the page that never hold article text or metadata
+// (scripts other than JSON-LD, styles, drawings, form controls, embeds, HTML
+// comments) so the extractor, which copies and walks the tree many times, has
+// less to do. go-trafilatura removes all of these before it looks for content.
+func prune(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		drop := false
+		switch c.Type {
+		case html.CommentNode:
+			drop = true
+		case html.ElementNode:
+			switch c.DataAtom {
+			case atom.Style, atom.Svg, atom.Template, atom.Noscript, atom.Iframe,
+				atom.Select, atom.Button, atom.Input, atom.Textarea,
+				atom.Canvas, atom.Video, atom.Audio, atom.Object, atom.Embed,
+				atom.Nav, atom.Footer, atom.Aside, atom.Menu:
+				drop = true
+			case atom.Script:
+				drop = !strings.Contains(strings.ToLower(attr(c, "type")), "json")
+			}
+		}
+		if drop {
+			n.RemoveChild(c)
+		} else {
+			prune(c)
+		}
+		c = next
+	}
+}
