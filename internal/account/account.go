@@ -6,6 +6,7 @@
 package account
 
 import (
+	"cmp"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -82,6 +83,10 @@ func (e *LimitError) Seconds() int {
 
 // Options tune a Service; the zero value gives the defaults.
 type Options struct {
+	// ReadDB, when set, serves the read-only queries (sessions, comment
+	// lists, counts) so page views do not queue behind writes on SQLite's
+	// single write connection; pass the store's ReadDB(). Default: db.
+	ReadDB     *sql.DB
 	Now        func() time.Time // clock, for tests; default time.Now
 	Hash       HashParams       // default DefaultHashParams
 	SessionTTL time.Duration    // default 30 days
@@ -103,7 +108,8 @@ type Options struct {
 // Service is the account, comment and moderation logic over one database.
 // It is safe for concurrent use.
 type Service struct {
-	db   *sql.DB
+	db   *sql.DB // writes, and reads that must see them at once
+	rdb  *sql.DB // other reads
 	d    Dialect
 	opts Options
 
@@ -149,7 +155,7 @@ func New(db *sql.DB, d Dialect, opts Options) (*Service, error) {
 		return nil, err
 	}
 	return &Service{
-		db: db, d: d, opts: opts,
+		db: db, rdb: cmp.Or(opts.ReadDB, db), d: d, opts: opts,
 		loginAccount: newLimiter(opts.LoginAccountEvery, opts.LoginPerAccount),
 		loginAddress: newLimiter(opts.LoginAddressEvery, opts.LoginPerAddress),
 		comments:     newLimiter(opts.CommentEvery, opts.CommentBurst),

@@ -155,7 +155,7 @@ func scanComment(row interface{ Scan(...any) error }) (Comment, error) {
 
 // Comment returns one comment as stored, hidden or deleted alike.
 func (s *Service) Comment(ctx context.Context, id int64) (Comment, error) {
-	c, err := scanComment(s.db.QueryRowContext(ctx, s.d.bind(
+	c, err := scanComment(s.rdb.QueryRowContext(ctx, s.d.bind(
 		`SELECT `+commentCols+` FROM comments c JOIN users u ON u.id = c.user_id WHERE c.id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Comment{}, ErrNotFound
@@ -180,7 +180,7 @@ func (s *Service) Comments(ctx context.Context, viewer User, kind string, target
 		q += ` AND c.hidden = 0`
 	}
 	q += ` ORDER BY c.created_at, c.id`
-	rows, err := s.db.QueryContext(ctx, s.d.bind(q), kind, target)
+	rows, err := s.rdb.QueryContext(ctx, s.d.bind(q), kind, target)
 	if err != nil {
 		return nil, fmt.Errorf("list comments: %w", err)
 	}
@@ -233,7 +233,7 @@ func (s *Service) Counts(ctx context.Context, kind string, ids []int64) (map[int
 		q := `SELECT target_id, COUNT(*) FROM comments
 		      WHERE target_kind = ? AND deleted = 0 AND hidden = 0 AND target_id IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)
 		      GROUP BY target_id`
-		rows, err := s.db.QueryContext(ctx, s.d.bind(q), args...)
+		rows, err := s.rdb.QueryContext(ctx, s.d.bind(q), args...)
 		if err != nil {
 			return nil, fmt.Errorf("count comments: %w", err)
 		}

@@ -55,7 +55,7 @@ func (s *Service) Queue(ctx context.Context, mod User) (reported []Flagged, hidd
 	if err := s.moderator(ctx, &mod); err != nil {
 		return nil, nil, err
 	}
-	rows, err := s.db.QueryContext(ctx,
+	rows, err := s.rdb.QueryContext(ctx,
 		`SELECT `+commentCols+`, r.reason FROM comment_reports r
 		 JOIN comments c ON c.id = r.comment_id JOIN users u ON u.id = c.user_id
 		 WHERE r.resolved = 0 ORDER BY c.id, r.id`)
@@ -93,7 +93,7 @@ func (s *Service) Queue(ctx context.Context, mod User) (reported []Flagged, hidd
 			reported[j], reported[j-1] = reported[j-1], reported[j]
 		}
 	}
-	hrows, err := s.db.QueryContext(ctx, `SELECT `+commentCols+` FROM comments c JOIN users u ON u.id = c.user_id
+	hrows, err := s.rdb.QueryContext(ctx, `SELECT `+commentCols+` FROM comments c JOIN users u ON u.id = c.user_id
 		WHERE c.hidden = 1 ORDER BY c.hidden_at DESC, c.id DESC LIMIT 200`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("moderation queue: %w", err)
@@ -204,7 +204,7 @@ func (s *Service) Follow(ctx context.Context, u User, kind, value string, on boo
 		return nil
 	}
 	var n int
-	if err := s.db.QueryRowContext(ctx, s.d.bind(`SELECT COUNT(*) FROM user_follows WHERE user_id = ?`), u.ID).Scan(&n); err != nil {
+	if err := s.rdb.QueryRowContext(ctx, s.d.bind(`SELECT COUNT(*) FROM user_follows WHERE user_id = ?`), u.ID).Scan(&n); err != nil {
 		return fmt.Errorf("follow: %w", err)
 	}
 	if n >= 500 {
@@ -241,7 +241,7 @@ func normaliseFollow(kind, value string) (string, error) {
 
 // Follows returns the topics and source ids userID follows, oldest first.
 func (s *Service) Follows(ctx context.Context, userID int64) (topics []string, sources []int64, err error) {
-	rows, err := s.db.QueryContext(ctx, s.d.bind(`SELECT kind, value FROM user_follows WHERE user_id = ? ORDER BY created_at, value`), userID)
+	rows, err := s.rdb.QueryContext(ctx, s.d.bind(`SELECT kind, value FROM user_follows WHERE user_id = ? ORDER BY created_at, value`), userID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read follows: %w", err)
 	}

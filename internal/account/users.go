@@ -140,7 +140,7 @@ func scanUser(row interface{ Scan(...any) error }, extra ...any) (User, error) {
 
 // UserByName finds an account by name, ignoring case.
 func (s *Service) UserByName(ctx context.Context, name string) (User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, s.d.bind(`SELECT `+userCols+` FROM users WHERE username_key = ?`), strings.ToLower(name)))
+	u, err := scanUser(s.rdb.QueryRowContext(ctx, s.d.bind(`SELECT `+userCols+` FROM users WHERE username_key = ?`), strings.ToLower(name)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
 	}
@@ -152,7 +152,7 @@ func (s *Service) UserByName(ctx context.Context, name string) (User, error) {
 
 // UserByID finds an account by id.
 func (s *Service) UserByID(ctx context.Context, id int64) (User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, s.d.bind(`SELECT `+userCols+` FROM users WHERE id = ?`), id))
+	u, err := scanUser(s.rdb.QueryRowContext(ctx, s.d.bind(`SELECT `+userCols+` FROM users WHERE id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound
 	}
@@ -164,7 +164,7 @@ func (s *Service) UserByID(ctx context.Context, id int64) (User, error) {
 
 // ListUsers returns every account by name.
 func (s *Service) ListUsers(ctx context.Context) ([]User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY username_key`)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY username_key`)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -230,7 +230,7 @@ func (s *Service) Login(ctx context.Context, username, password, addr, previous 
 		return User{}, "", err
 	}
 	var hash string
-	u, err := scanUser(s.db.QueryRowContext(ctx, s.d.bind(`SELECT `+userCols+`, pass_hash FROM users WHERE username_key = ?`),
+	u, err := scanUser(s.rdb.QueryRowContext(ctx, s.d.bind(`SELECT `+userCols+`, pass_hash FROM users WHERE username_key = ?`),
 		strings.ToLower(username)), &hash)
 	if errors.Is(err, sql.ErrNoRows) || len(password) > 1024 {
 		s.check(password, s.dummyHash) // same work as a real miss
@@ -294,7 +294,7 @@ func (s *Service) SessionUser(ctx context.Context, token string) (User, error) {
 	if token == "" || len(token) > 100 {
 		return User{}, ErrNoSession
 	}
-	u, err := scanUser(s.db.QueryRowContext(ctx, s.d.bind(
+	u, err := scanUser(s.rdb.QueryRowContext(ctx, s.d.bind(
 		`SELECT u.id, u.username, u.email, u.role, u.suspended, u.created_at
 		 FROM user_sessions s JOIN users u ON u.id = s.user_id
 		 WHERE s.id_hash = ? AND s.expires_at > ?`), tokenHash(token), micros(s.Now())))
@@ -329,7 +329,7 @@ func (s *Service) endSessions(ctx context.Context, userID int64) error {
 // session of the account and returns a fresh token for the caller.
 func (s *Service) ChangePassword(ctx context.Context, userID int64, old, new string) (string, error) {
 	var hash string
-	err := s.db.QueryRowContext(ctx, s.d.bind(`SELECT pass_hash FROM users WHERE id = ?`), userID).Scan(&hash)
+	err := s.rdb.QueryRowContext(ctx, s.d.bind(`SELECT pass_hash FROM users WHERE id = ?`), userID).Scan(&hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", ErrNotFound
 	}

@@ -60,8 +60,14 @@ func newEnv(t *testing.T, opts Options, useTLS bool) *env {
 	if err := account.Migrate(context.Background(), db, account.SQLite); err != nil {
 		t.Fatal(err)
 	}
+	// A separate query-only pool for reads, as the SQLite store provides.
+	rdb, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rdb.Close() })
 	clk := &fakeClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	svc, err := account.New(db, account.SQLite, account.Options{Now: clk.Now, Hash: account.HashParams{Memory: 1024, Time: 1, Threads: 1}, SignupBurst: 100})
+	svc, err := account.New(db, account.SQLite, account.Options{ReadDB: rdb, Now: clk.Now, Hash: account.HashParams{Memory: 1024, Time: 1, Threads: 1}, SignupBurst: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
