@@ -15,6 +15,7 @@ import (
 type term struct {
 	h uint64
 	w float32
+	k kind
 }
 
 // features is a document's analysed form: an L2-normalised sparse vector sorted
@@ -23,6 +24,8 @@ type features struct {
 	terms   []term
 	disp    map[uint64]string // display form of the heaviest terms
 	sim     uint64            // SimHash of body shingles, 0 when too short
+	title   []uint64          // sorted distinct title word terms, to confirm copies
+	paras   []uint64          // hashes of body paragraphs, to learn boilerplate
 	nTokens int               // content tokens (title + body), for length-adaptive thresholds
 }
 
@@ -74,22 +77,133 @@ func (t *dfTable) add(hs []uint64) {
 
 // analyzer turns documents into features, reusing scratch space between calls.
 type analyzer struct {
-	cfg   *Config
-	stem  *text.Stemmer
-	toks  []text.Token
-	tf    map[uint64]float64
-	kinds map[uint64]kind
-	disp  map[uint64]string
-	words []string
+	cfg    *Config
+	stem   *text.Stemmer
+	toks   []text.Token
+	tf     map[uint64]float64
+	kinds  map[uint64]kind
+	disp   map[uint64]string
+	words  []string
+	src    map[string]*sourceStats
+	boiler storyCounter
+}
+
+// storyCounter counts, per hash, in how many distinct stories it was seen;
+// bounded by forgetting hashes seen in one story only.
+type storyCounter struct {
+	m   map[uint64]srcTerm
+	max int
+}
+
+func (sc *storyCounter) add(story int64, hs []uint64) {
+	if sc.m == nil {
+		sc.m = make(map[uint64]srcTerm, 1024)
+	}
+	for _, h := range hs {
+		t := sc.m[h]
+		if t.last != story || t.stories == 0 {
+			t.stories++
+			t.last = story
+			sc.m[h] = t
+		}
+	}
+	if len(sc.m) > sc.max {
+		for h, t := range sc.m {
+			if t.stories <= 1 {
+				delete(sc.m, h)
+			} else {
+				t.stories--
+				sc.m[h] = t
+			}
+		}
+	}
+}
+
+// isBoilerplate: a paragraph found in two other stories is site furniture.
+func (sc *storyCounter) isBoilerplate(h uint64) bool { return sc.m[h].stories >= 2 }
+
+// sourceStats counts in how many of one outlet's recent stories each term
+// occurs, so the outlet's boilerplate (site name in every title, login prompts,
+// newsletter blurbs) can be discounted: it recurs across the outlet's unrelated
+// stories, while event words recur only within one story.
+type sourceStats struct {
+	stories map[int64]struct{}
+	terms   map[uint64]srcTerm
+}
+
+type srcTerm struct {
+	stories float32 // distinct stories of this source using the term
+	last    int64   // last story counted
+}
+
+const maxSourceTerms = 4096
+
+// factor is the weight multiplier for a term of this source: 1 for terms in
+// at most a quarter of its stories, falling to 0 at three quarters.
+func (s *sourceStats) factor(h uint64) float64 {
+	if s == nil || len(s.stories) < 3 {
+		return 1
+	}
+	frac := float64(s.terms[h].stories) / float64(len(s.stories))
+	return math.Min(1, math.Max(0, 1-(frac-0.25)/0.5))
+}
+
+// learn records a decided document: its outlet's terms and its paragraphs.
+func (a *analyzer) learn(source string, story int64, hs []uint64, f *features) {
+	a.boiler.add(story, f.paras)
+	a.learnSource(source, story, hs)
+}
+
+func (a *analyzer) learnSource(source string, story int64, hs []uint64) {
+	if source == "" {
+		return
+	}
+	s := a.src[source]
+	if s == nil {
+		s = &sourceStats{stories: map[int64]struct{}{}, terms: make(map[uint64]srcTerm, len(hs))}
+		a.src[source] = s
+	}
+	s.stories[story] = struct{}{}
+	for _, h := range hs {
+		t := s.terms[h]
+		if t.last != story || t.stories == 0 {
+			t.stories++
+			t.last = story
+			s.terms[h] = t
+		}
+	}
+	// Bounded: forget terms seen in one story, then halve everything.
+	if len(s.terms) > maxSourceTerms || len(s.stories) >= 200 {
+		for h, t := range s.terms {
+			if t.stories <= 1 {
+				delete(s.terms, h)
+			}
+		}
+		if len(s.terms) > maxSourceTerms/2 || len(s.stories) >= 200 {
+			n := len(s.stories) / 2
+			for id := range s.stories {
+				if len(s.stories) <= n {
+					break
+				}
+				delete(s.stories, id)
+			}
+			for h, t := range s.terms {
+				t.stories /= 2
+				s.terms[h] = t
+			}
+		}
+	}
 }
 
 func newAnalyzer(cfg *Config) *analyzer {
 	return &analyzer{
-		cfg:   cfg,
-		stem:  text.NewStemmer(200_000),
-		tf:    make(map[uint64]float64, 512),
-		kinds: make(map[uint64]kind, 512),
-		disp:  make(map[uint64]string, 512),
+		cfg:    cfg,
+		stem:   text.NewStemmer(200_000),
+		tf:     make(map[uint64]float64, 512),
+		kinds:  make(map[uint64]kind, 512),
+		disp:   make(map[uint64]string, 512),
+		src:    map[string]*sourceStats{},
+		boiler: storyCounter{max: 200_000},
 	}
 }
 
@@ -104,11 +218,33 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	clear(a.disp)
 	a.toks = text.AppendTokens(a.toks[:0], d.Title)
 	nTitle := len(a.toks)
-	a.toks = text.AppendTokens(a.toks, "\n"+d.Text)
-	toks := a.toks
-	if nTitle < len(toks) {
-		toks[nTitle].Start = true
+	// Body paragraph by paragraph, skipping paragraphs already seen in other
+	// stories: site furniture ("Your notification has been saved.") repeats
+	// verbatim across unrelated articles.
+	var paras []uint64
+	for rest := d.Text; rest != ""; {
+		line := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		h := text.Hash(line)
+		paras = append(paras, h)
+		if a.boiler.isBoilerplate(h) {
+			continue
+		}
+		n := len(a.toks)
+		a.toks = text.AppendTokens(a.toks, line)
+		if n < len(a.toks) {
+			a.toks[n].Start = true
+		}
 	}
+	toks := a.toks
 	if isTitleCase(lang, toks[:nTitle]) {
 		// Title Case capitals say nothing: let the body vouch for names.
 		for i := 0; i < nTitle; i++ {
@@ -132,6 +268,8 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		w := 1.0
 		if i < nTitle {
 			w = a.cfg.TitleWeight
+		} else if i-nTitle < a.cfg.LeadTokens {
+			w = a.cfg.LeadWeight
 		}
 		if t.Num {
 			if len(t.Text) < 2 && !t.Start {
@@ -155,29 +293,37 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		w := 1.0
 		if sp[0] < nTitle {
 			w = a.cfg.TitleWeight
+		} else if sp[0]-nTitle < a.cfg.LeadTokens {
+			w = a.cfg.LeadWeight
 		}
 		if sp[1]-sp[0] == 1 {
 			t := toks[sp[0]].Text
 			add(t, kName, w, titleWord(t))
 			continue
 		}
-		var b strings.Builder
+		// Multi-word names as their words and adjacent pairs: "Joseph Jesse
+		// Aldridge" then still matches "Jesse Aldridge" and "Aldridge".
 		for i := sp[0]; i < sp[1]; i++ {
-			if i > sp[0] {
-				b.WriteByte(' ')
+			if a.cfg.NameWords {
+				add(toks[i].Text, kName, w, titleWord(toks[i].Text))
 			}
-			b.WriteString(toks[i].Text)
+			if i+1 < sp[1] {
+				p := toks[i].Text + " " + toks[i+1].Text
+				add(p, kName, w, titleWord(p))
+			}
 		}
-		p := b.String()
-		add(p, kName, w, titleWord(p))
 	}
 
 	hs := make([]uint64, 0, len(a.tf))
 	terms := make([]term, 0, len(a.tf))
+	src := a.src[d.Source]
 	for h, tf := range a.tf {
 		hs = append(hs, h)
 		idf := df.idf(h)
-		wt := (1 + math.Log(tf)) * idf
+		if a.cfg.IDFPower != 0 && a.cfg.IDFPower != 1 && idf > 0 {
+			idf = math.Pow(idf, a.cfg.IDFPower)
+		}
+		wt := (1 + math.Log(tf)) * idf * src.factor(h)
 		switch a.kinds[h] {
 		case kName:
 			wt *= a.cfg.NameWeight
@@ -185,7 +331,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 			wt *= a.cfg.NumberWeight
 		}
 		if wt > 0 {
-			terms = append(terms, term{h, float32(wt)})
+			terms = append(terms, term{h, float32(wt), a.kinds[h]})
 		}
 	}
 	slices.SortFunc(terms, func(x, y term) int {
@@ -220,7 +366,14 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		}
 		return 0
 	})
-	f := features{terms: terms, disp: disp, nTokens: content}
+	f := features{terms: terms, disp: disp, nTokens: content, paras: paras}
+	for _, t := range toks[:nTitle] {
+		if !t.Num && utf8.RuneCountInString(t.Text) >= 2 && !text.IsStop(lang, t.Text) {
+			f.title = append(f.title, text.Hash(a.stem.Stem(lang, t.Text)))
+		}
+	}
+	slices.Sort(f.title)
+	f.title = slices.Compact(f.title)
 
 	// SimHash over 4-word shingles of the body with stop words kept: copies
 	// differ in boilerplate, not in the wording of the agency text.
@@ -294,4 +447,25 @@ func dot(a, b []term) float64 {
 		}
 	}
 	return s
+}
+
+// jaccard of two sorted distinct hash lists.
+func jaccard(a, b []uint64) float64 {
+	if len(a) == 0 && len(b) == 0 {
+		return 1
+	}
+	inter, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
 }

@@ -31,28 +31,38 @@ type Doc struct {
 type Config struct {
 	Window time.Duration // stories idle longer than this (stream time) leave memory
 
-	// Similarity needed to join a story, interpolated between short documents
-	// (ShortTokens content tokens or fewer, e.g. headlines) and long ones
-	// (LongTokens or more).
-	Threshold      float64
+	// Similarity needed to join a story for documents of at most ShortTokens
+	// content tokens (headlines), about MidTokens (lead paragraphs) and at
+	// least LongTokens (full text); interpolated linearly in between.
 	ShortThreshold float64
 	ShortTokens    int
+	MidThreshold   float64
+	MidTokens      int
+	Threshold      float64
 	LongTokens     int
 
-	// MergeThreshold: two stories merge when the new document is at least this
-	// similar to both and their centroids are at least this similar to each other.
+	// MergeThreshold: two stories merge when their centroids are at least this
+	// similar to each other.
 	MergeThreshold float64
+	// MergeDocSim: only stories at least this similar to the new document are
+	// checked for merging with the one it joined.
+	MergeDocSim float64
 
 	// CentroidMix weighs centroid similarity against best-member similarity.
 	CentroidMix float64
-	// TimeScale: similarity is divided by 1 + gap/TimeScale, gap being how far
-	// the document lies outside the story's span.
-	TimeScale time.Duration
+	// Similarity is reduced by TimePenalty·ln(1 + gap/TimeScale), gap being how
+	// far the document lies outside the story's time span.
+	TimeScale   time.Duration
+	TimePenalty float64
 
 	TitleWeight  float64 // term frequency of a title word
+	LeadWeight   float64 // term frequency of a word among the first LeadTokens of the body
+	LeadTokens   int
 	NameWeight   float64 // multiplier for capitalised names
 	NumberWeight float64 // multiplier for numbers (ages, addresses, counts)
+	NameWords    bool    // also count each word of a multi-word name as a name
 	MaxTerms     int     // features kept per document
+	IDFPower     float64 // idf raised to this power (>1 favours rare terms more)
 
 	IndexTerms int // heaviest terms of each document posted in the index
 	Candidates int // stories scored exactly per document
@@ -60,6 +70,8 @@ type Config struct {
 
 	CopyBits      int // SimHash distance at most this is a syndicated copy
 	MinCopyTokens int // body tokens needed before copy detection is trusted
+	// CopyTitleOverlap is the title word Jaccard a copy needs as well.
+	CopyTitleOverlap float64
 
 	DFHalfLife int // documents after which document frequencies halve
 }
@@ -67,24 +79,33 @@ type Config struct {
 // DefaultConfig returns the configuration tuned on the evaluation sets.
 func DefaultConfig() Config {
 	return Config{
-		Window:         7 * 24 * time.Hour,
-		Threshold:      0.25,
-		ShortThreshold: 0.25,
-		ShortTokens:    12,
-		LongTokens:     60,
-		MergeThreshold: 0.5,
-		CentroidMix:    0.5,
-		TimeScale:      3 * 24 * time.Hour,
-		TitleWeight:    2,
-		NameWeight:     1.5,
-		NumberWeight:   1,
-		MaxTerms:       80,
-		IndexTerms:     20,
-		Candidates:     12,
-		MaxMembers:     12,
-		CopyBits:       3,
-		MinCopyTokens:  40,
-		DFHalfLife:     50_000,
+		Window:           60 * 24 * time.Hour,
+		ShortThreshold:   0.1,
+		ShortTokens:      12,
+		MidThreshold:     0.22,
+		MidTokens:        30,
+		Threshold:        0.1,
+		LongTokens:       200,
+		MergeThreshold:   0.3,
+		MergeDocSim:      0.1,
+		CentroidMix:      0.5,
+		TimeScale:        24 * time.Hour,
+		TimePenalty:      0.08,
+		TitleWeight:      2,
+		LeadWeight:       1,
+		LeadTokens:       80,
+		NameWeight:       1.5,
+		NameWords:        true,
+		NumberWeight:     1,
+		MaxTerms:         80,
+		IDFPower:         1,
+		IndexTerms:       20,
+		Candidates:       12,
+		MaxMembers:       12,
+		CopyBits:         3,
+		MinCopyTokens:    40,
+		CopyTitleOverlap: 0.3,
+		DFHalfLife:       50_000,
 	}
 }
 
@@ -106,6 +127,7 @@ type member struct {
 	terms  []term // nil once the member is no longer among the recent ones
 	copyOf int64
 	sim    uint64 // SimHash, 0 when the body was too short
+	tw     []uint64
 	st     *story
 }
 
@@ -168,6 +190,7 @@ func (c *Clusterer) Stories() int { return len(c.stories) }
 func (c *Clusterer) Seed(d Doc, storyID int64) {
 	f, hs := c.an.analyze(&d, c.df)
 	c.df.add(hs)
+	c.an.learn(d.Source, storyID, hs, &f)
 	c.advance(d.Published)
 	s := c.stories[storyID]
 	if s == nil {
@@ -186,7 +209,7 @@ func (c *Clusterer) Add(d Doc) Assignment {
 	c.advance(d.Published)
 
 	// Syndicated copy of a document still in memory: same story, counted once.
-	if orig := c.findCopy(f.sim); orig != nil && orig.st.alive {
+	if orig := c.findCopy(f); orig != nil && orig.st.alive {
 		root := orig.id
 		if orig.copyOf != 0 {
 			root = orig.copyOf
@@ -230,6 +253,7 @@ func (c *Clusterer) Add(d Doc) Assignment {
 		c.next++
 		m := c.join(s, &d, f, 0)
 		c.rememberCopy(f.sim, m)
+		c.an.learn(d.Source, s.id, hs, &f)
 		return Assignment{
 			Story: s.id, New: true, Score: best,
 			Reason:   fmt.Sprintf("no similar recent story (best similarity %.2f)", best),
@@ -240,7 +264,7 @@ func (c *Clusterer) Add(d Doc) Assignment {
 	reason := c.explain(f, s, cands[0].sim)
 	var merged []int64
 	for _, o := range cands[1:] {
-		if o.sim < math.Max(thr, c.cfg.MergeThreshold) {
+		if o.sim < c.cfg.MergeDocSim {
 			break
 		}
 		if c.storySim(s, o.s) >= c.cfg.MergeThreshold {
@@ -250,21 +274,30 @@ func (c *Clusterer) Add(d Doc) Assignment {
 	}
 	m := c.join(s, &d, f, 0)
 	c.rememberCopy(f.sim, m)
+	c.an.learn(d.Source, s.id, hs, &f)
 	return Assignment{
 		Story: s.id, Merged: merged, Score: cands[0].sim, Reason: reason, Headline: s.headline,
 	}
 }
 
+// threshold is the similarity a document of n content tokens needs to join a
+// story. Cosines mean different things at different lengths: headlines share
+// few words even on one story, lead paragraphs are dense with the event's
+// words (so topical neighbours also score well), and long full texts dilute
+// every overlap. So the threshold is interpolated between three anchors.
 func (c *Clusterer) threshold(n int) float64 {
-	lo, hi := c.cfg.ShortTokens, c.cfg.LongTokens
+	cfg := &c.cfg
 	switch {
-	case n <= lo:
-		return c.cfg.ShortThreshold
-	case n >= hi || hi <= lo:
-		return c.cfg.Threshold
+	case n <= cfg.ShortTokens:
+		return cfg.ShortThreshold
+	case n <= cfg.MidTokens:
+		x := float64(n-cfg.ShortTokens) / float64(cfg.MidTokens-cfg.ShortTokens)
+		return cfg.ShortThreshold + x*(cfg.MidThreshold-cfg.ShortThreshold)
+	case n < cfg.LongTokens:
+		x := float64(n-cfg.MidTokens) / float64(cfg.LongTokens-cfg.MidTokens)
+		return cfg.MidThreshold + x*(cfg.Threshold-cfg.MidThreshold)
 	}
-	x := float64(n-lo) / float64(hi-lo)
-	return c.cfg.ShortThreshold + x*(c.cfg.Threshold-c.cfg.ShortThreshold)
+	return cfg.Threshold
 }
 
 // candidates returns the stories sharing the most index weight with terms.
@@ -318,7 +351,9 @@ func (c *Clusterer) similarity(terms []term, s *story, t time.Time) float64 {
 		gap = s.first.Sub(t)
 	}
 	if gap > 0 && c.cfg.TimeScale > 0 {
-		sim /= 1 + float64(gap)/float64(c.cfg.TimeScale)
+		// Logarithmic penalty: a strong match (shared names) survives weeks,
+		// a weak topical one only hours.
+		sim -= c.cfg.TimePenalty * math.Log1p(float64(gap)/float64(c.cfg.TimeScale))
 	}
 	return sim
 }
@@ -346,7 +381,7 @@ func (c *Clusterer) newStory(id int64) *story {
 
 // join adds a document to s: centroid, index, members, headline.
 func (c *Clusterer) join(s *story, d *Doc, f features, copyOf int64) *member {
-	m := &member{id: d.ID, t: d.Published, title: d.Title, terms: f.terms, copyOf: copyOf, sim: f.sim, st: s}
+	m := &member{id: d.ID, t: d.Published, title: d.Title, terms: f.terms, copyOf: copyOf, sim: f.sim, tw: f.title, st: s}
 	if len(s.members) == 0 || d.Published.Before(s.first) {
 		s.first = d.Published
 	}
@@ -606,7 +641,10 @@ func (c *Clusterer) rememberCopy(sim uint64, m *member) {
 
 // findCopy returns an earlier member whose SimHash is within CopyBits; with
 // CopyBits < 4 one of the four 16-bit bands must match exactly.
-func (c *Clusterer) findCopy(sim uint64) *member {
+// Identical boilerplate bodies (paywalls, login pages) must not make copies of
+// different articles, so the titles must overlap too.
+func (c *Clusterer) findCopy(f features) *member {
+	sim := f.sim
 	if sim == 0 {
 		return nil
 	}
@@ -614,7 +652,7 @@ func (c *Clusterer) findCopy(sim uint64) *member {
 	bestD := c.cfg.CopyBits + 1
 	for b := range c.copyBands {
 		for _, e := range c.copyBands[b][uint16(sim>>(16*b))] {
-			if d := text.Hamming(sim, e.sim); d < bestD {
+			if d := text.Hamming(sim, e.sim); d < bestD && jaccard(f.title, e.m.tw) >= c.cfg.CopyTitleOverlap {
 				best, bestD = e.m, d
 			}
 		}

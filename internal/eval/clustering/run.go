@@ -176,7 +176,6 @@ func load(input string) ([]record, error) {
 	return recs, nil
 }
 
-
 func sortRecords(recs []record) {
 	slices.SortStableFunc(recs, func(a, b record) int { return a.t.Compare(b.t) })
 }
