@@ -348,6 +348,9 @@ func TestComments(t *testing.T) {
 			if err := s.Hide(ctx, ann, c2.ID); !errors.Is(err, ErrForbidden) {
 				t.Errorf("reader hides: %v", err)
 			}
+			if _, err := s.Post(ctx, ann, KindStory, 7, c2.ID, "reply under c2"); err != nil {
+				t.Fatal(err)
+			}
 			if err := s.Hide(ctx, mod, c2.ID); err != nil {
 				t.Fatal(err)
 			}
@@ -357,14 +360,21 @@ func TestComments(t *testing.T) {
 					t.Error("hidden comment shown to its author")
 				}
 			}
+			// c2's reply goes out of view, and out of the count, with it.
+			if _, err := s.Post(ctx, ann, KindStory, 7, c2.ID, "reply under hidden"); err == nil {
+				t.Error("reply to a hidden comment accepted")
+			}
+			if counts, _ := s.Counts(ctx, KindStory, []int64{7}); counts[7] != 2 {
+				t.Errorf("count with c2 hidden = %d, want 2", counts[7])
+			}
 			modView, _ := s.Comments(ctx, mod, KindStory, 7, Oldest)
 			if len(modView) != 2 || !modView[1].Hidden {
 				t.Errorf("moderator view = %+v", modView)
 			}
 			var n int
 			tdb.db.QueryRow(`SELECT COUNT(*) FROM comments`).Scan(&n)
-			if n != 5 {
-				t.Errorf("comments stored = %d, want 5", n)
+			if n != 6 {
+				t.Errorf("comments stored = %d, want 6", n)
 			}
 			rep, hidden, _ := s.Queue(ctx, mod)
 			if len(rep) != 0 || len(hidden) != 1 {
@@ -373,8 +383,8 @@ func TestComments(t *testing.T) {
 			if err := s.Restore(ctx, mod, c2.ID); err != nil {
 				t.Fatal(err)
 			}
-			if pub, _ := s.Comments(ctx, User{}, KindStory, 7, Oldest); len(pub) != 2 {
-				t.Errorf("restored comment not shown")
+			if pub, _ := s.Comments(ctx, User{}, KindStory, 7, Oldest); len(pub) != 2 || len(pub[1].Replies) != 1 {
+				t.Errorf("restored comment (with its reply) not shown")
 			}
 
 			// Suspension stops posting at once.

@@ -215,8 +215,8 @@ func (s *Service) Comments(ctx context.Context, viewer User, kind string, target
 	return top, nil
 }
 
-// Counts returns how many visible (not hidden, not deleted) comments each of
-// ids has; ids without comments are absent from the map.
+// Counts returns how many comments a reader sees (not hidden, not deleted,
+// not under a hidden comment) on each of ids; ids without any are absent.
 func (s *Service) Counts(ctx context.Context, kind string, ids []int64) (map[int64]int, error) {
 	out := map[int64]int{}
 	if len(ids) == 0 {
@@ -230,9 +230,11 @@ func (s *Service) Counts(ctx context.Context, kind string, ids []int64) (map[int
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		q := `SELECT target_id, COUNT(*) FROM comments
-		      WHERE target_kind = ? AND deleted = 0 AND hidden = 0 AND target_id IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)
-		      GROUP BY target_id`
+		// Replies under a hidden comment are not shown, so not counted.
+		q := `SELECT c.target_id, COUNT(*) FROM comments c
+		      WHERE c.target_kind = ? AND c.deleted = 0 AND c.hidden = 0 AND c.target_id IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)
+		        AND NOT EXISTS (SELECT 1 FROM comments p WHERE p.id = c.parent_id AND p.hidden = 1)
+		      GROUP BY c.target_id`
 		rows, err := s.rdb.QueryContext(ctx, s.d.bind(q), args...)
 		if err != nil {
 			return nil, fmt.Errorf("count comments: %w", err)
