@@ -222,8 +222,8 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 			prev := run[len(run)-1]
 			gap := s.text[prev.end:t.start]
 			if strings.TrimSpace(gap) != "" {
-				if gap == ". " && utf8.RuneCountInString(prev.word) == 1 && isCap(prev.word) {
-					run[len(run)-1].word += "." // "W. Hopkins", "John F. Kennedy"
+				if gap == ". " && (utf8.RuneCountInString(prev.word) == 1 && isCap(prev.word) || abbreviations[lowerASCII(prev.word)]) {
+					run[len(run)-1].word += "." // "W. Hopkins", "Lt. Vince Carter", "St. Bernard Hospital"
 				} else {
 					flush()
 				}
@@ -235,7 +235,7 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 		}
 		if !capital {
 			// connectors inside names: "Bank of America", "Secretary of State"
-			if len(run) > 0 && (lw == "of" && runHasKeyword(run) || lw == "de" || lw == "van" || lw == "von" || lw == "del" || lw == "da" || lw == "bin" || lw == "al") &&
+			if len(run) > 0 && (lw == "of" && runHasKeyword(run[len(run)-1:]) || (lw == "and" || lw == "&") && andInName(run, toks, i) || lw == "de" || lw == "van" || lw == "von" || lw == "del" || lw == "da" || lw == "bin" || lw == "al") &&
 				i+1 < len(toks) && isCap(toks[i+1].text) && s.text[run[len(run)-1].end:t.start] == " " && s.text[t.end:toks[i+1].start] == " " {
 				run = append(run, capTok{t, lw, false})
 				continue
@@ -392,6 +392,28 @@ func runHasKeyword(run []capTok) bool {
 	return false
 }
 
+// andInName: "and" joins "Lahey Clinic and Medical Center" and "Department of
+// Children and Families", not "Dick's Sporting Goods and Guadalajara".
+func andInName(run []capTok, toks []token, i int) bool {
+	hasOf, hasOrg := false, false
+	for _, t := range run {
+		hasOf = hasOf || t.word == "of"
+		hasOrg = hasOrg || orgKeywords[lowerASCII(t.word)]
+	}
+	if !hasOrg {
+		return false
+	}
+	if hasOf {
+		return true
+	}
+	for j := i + 1; j < len(toks) && j <= i+3 && isCap(toks[j].text); j++ {
+		if orgKeywords[lowerASCII(toks[j].text)] {
+			return true
+		}
+	}
+	return false
+}
+
 func isBoundaryBefore(before string) bool {
 	b := strings.TrimRightFunc(before, unicode.IsSpace)
 	if b == "" {
@@ -426,13 +448,13 @@ func knownAllCaps(w string) bool { _, ok := lookupGaz(w); return ok }
 // and classifies what is left.
 func runMentions(run []capTok, s span, text string, lower map[string]bool) []mention {
 	// trailing connectors cannot end a name
-	for len(run) > 0 && !isCap(run[len(run)-1].text) {
+	for len(run) > 0 && !isCap(run[len(run)-1].text) && !startsDigit(run[len(run)-1].text) {
 		run = run[:len(run)-1]
 	}
 	// leading common words ("The", "In", "Still"), unless the whole run is a known name ("The Hague")
 	for len(run) > 0 {
-		if _, ok := lookupGaz(joinRun(run)); ok {
-			break
+		if hasGazPrefix(run, 0) && !commonWords[lowerASCII(run[0].word)] || hasGazPrefix(run, 0) && len(run) > 1 && !hasGazPrefix(run[1:], 0) {
+			break // "New York Post", "The Hague"
 		}
 		lw := lowerASCII(strings.TrimSuffix(run[0].word, "."))
 		if commonWords[lw] || (run[0].initial && lower[lw]) || !isCap(run[0].text) && !isOrdinal(run[0].text) {
@@ -470,7 +492,9 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 					}
 				}
 			}
-			out = append(out, runMentions(before, s, text, lower)...)
+			if _, ok := lookupGaz(joinRun(before)); ok || hasKeyword(before) || isAcronym(joinRun(before)) {
+				out = append(out, runMentions(before, s, text, lower)...)
+			}
 		}
 		rest := run[tj:]
 		if len(rest) > 0 && !hasKeyword(rest) && !(len(rest) == 1 && isAcronym(rest[0].word)) {
@@ -617,8 +641,8 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 	byFirst := map[string][]string{}
 	full := map[string]bool{}
 	for _, m := range raw {
-		if m.kind != KindPerson {
-			continue
+		if m.kind != KindPerson && !(m.kind == KindThing && !m.sure) {
+			continue // persons, and unknown two- or three-word names ("Tara Grinstead")
 		}
 		f := strings.Fields(m.name)
 		if len(f) < 2 || full[m.name] {
@@ -628,6 +652,7 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 		byLast[f[len(f)-1]] = appendUniq(byLast[f[len(f)-1]], m.name)
 		byFirst[f[0]] = appendUniq(byFirst[f[0]], m.name)
 	}
+	speaksFull := map[string]bool{}
 	// names that occur capitalised somewhere other than the start of a sentence
 	midCap := map[string]bool{}
 	for _, m := range raw {
@@ -657,6 +682,9 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 			if len(f) == 1 && !m.sure {
 				if c := byLast[m.name]; len(c) == 1 {
 					m.name, m.kind, m.sure = c[0], KindPerson, true
+					if speechVerbAfter(text[m.end:]) {
+						speaksFull[c[0]] = true
+					}
 				} else if c := byFirst[m.name]; len(c) == 1 && len(byLast[m.name]) == 0 {
 					m.name, m.kind, m.sure = c[0], KindPerson, true
 				} else if len(c) > 1 || len(byLast[m.name]) > 1 {
@@ -726,6 +754,18 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 		kept = append(kept, m)
 	}
 	out = kept
+	// a full name whose short form is a person is a person
+	for i, m := range out {
+		if m.kind == KindThing && !m.sure && full[m.name] {
+			for _, o := range out {
+				if o.name == m.name && o.kind == KindPerson {
+					out[i].kind, out[i].sure = KindPerson, true
+					break
+				}
+			}
+		}
+		_ = speaksFull
+	}
 	// one kind per name: a sure kind wins
 	kind := map[string]string{}
 	for _, m := range out {

@@ -88,7 +88,7 @@ func isAcronym(s string) bool {
 		switch {
 		case r >= 'A' && r <= 'Z':
 			letters++
-		case r >= '0' && r <= '9', r == '.', r == '&':
+		case r >= '0' && r <= '9', r == '.', r == '&', r == '-':
 		default:
 			return false
 		}

@@ -30,7 +30,9 @@ tribune herald gazette party army navy force forces administration ministry unio
 unit board authority club society organization organisation patrol police senate congress parliament assembly airlines
 airways fund alliance coalition mission cathedral mosque synagogue temple prison jail penitentiary museum library team
 command guard corps brigade battalion regiment division squad laboratory lab league federation trust llc ltd plc
-enterprises industries holdings systems technologies media press radio television tv channel magazine`)
+enterprises industries holdings systems technologies media press radio television tv channel magazine
+inn hotel motel theater theatre stadium arena market supermarket goods store stores restaurant grill cafe pub lounge
+nightclub casino studio studios wire`)
 
 var placeKeywords = setOf(`street st avenue ave road rd drive boulevard blvd lane ln way place highway hwy interstate freeway
 expressway route county city town township borough park lake river mountain mountains island islands beach valley heights hills
@@ -68,10 +70,10 @@ block`)
 // furniture words of web pages are never part of a name ("Updated", "Posted", "PM").
 var furniture = setOf(`updated posted published photo photos video videos advertisement page read share watch click follow
 related caption view full close pause play free apps now more am pm a.m p.m edt est cdt cst mdt mst pdt pst gmt utc bst
-ii iii iv`)
+ii iii iv reserved stories`)
 
 // genericAcronyms are capitalised abbreviations that name no one in particular.
-var genericAcronyms = setOf(`EMS BB SUV ATV CPR ER ICU DUI DWI GPS DNA TV ID PD OK AM PM FM AP-`)
+var genericAcronyms = setOf(`EMS BB SUV ATV CPR ER ICU DUI DWI GPS DNA TV ID PD OK AM PM FM R&B CEO`)
 
 // thingKeywords end names of events and works ("Sacramento Mural Festival").
 var thingKeywords = setOf(`festival fair conference summit games awards award prize cup championship tournament marathon

@@ -358,6 +358,9 @@ var stopAfterSpeaker = setOf(`in on at during after while when who whose which b
 late early earlier later this last on monday tuesday wednesday thursday friday saturday sunday yesterday today tonight
 and but of`)
 
+var clauseWords = setOf(`where when which that who whom whose while because if as and but or so since although though
+after before until unless whether what how why to for with in on at from by of than`)
+
 var timeWords = setOf(`monday tuesday wednesday thursday friday saturday sunday yesterday today tonight recently earlier
 later again also then afterward afterwards previously`)
 
@@ -386,7 +389,10 @@ func (d *doc) afterAttribution(from, to int) attrib {
 		}
 		return d.phrase(from+toks[i].start, from+phraseEnd(seg, toks, i, true))
 	}
-	// "X said": X may not cross a comma or run long
+	// "X said": X may not cross a comma or run long, nor open a clause ("where violence has been reported")
+	if clauseWords[first] {
+		return attrib{}
+	}
 	for v := 1; v < len(toks) && v <= 10; v++ {
 		if strings.ContainsAny(seg[toks[v-1].end:toks[v].start], ",;:()—") && !isAppositiveAge(seg, toks, v) {
 			return attrib{}
@@ -563,10 +569,17 @@ func (d *doc) phrase(from, to int) attrib {
 	if len(toks) > 8 {
 		return attrib{}
 	}
-	// "the judge" is the one person the text titled Judge
+	// "the judge" is the one person the text titled Judge; "the Sentinel" is the Sun Sentinel
 	if len(toks) == 2 && strings.EqualFold(toks[0].text, "the") {
 		if ps := d.roles[lowerASCII(toks[1].text)]; len(ps) == 1 {
 			return attrib{name: ps[0], found: true}
+		}
+		if isCap(toks[1].text) {
+			for _, e := range d.entities {
+				if e.Kind != KindPerson && strings.HasSuffix(e.Name, " "+toks[1].text) {
+					return attrib{name: e.Name, found: true}
+				}
+			}
 		}
 	}
 	// a capitalised name right after "said" is a person even if the recogniser was unsure

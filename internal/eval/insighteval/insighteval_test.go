@@ -59,6 +59,28 @@ func TestGVADev(t *testing.T) {
 	}
 }
 
+// TestGVADevHeldOut scores 12 articles labelled after tuning. It reports
+// rather than gates: it is the honest check of how well the rules generalise.
+func TestGVADevHeldOut(t *testing.T) {
+	root := repoRoot(t)
+	data := filepath.Join(root, "..", "shared", "data", "clustering", "gva-dev.jsonl")
+	if _, err := os.Stat(data); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("evaluation data missing: %v", err)
+		}
+		t.Skipf("evaluation data absent: %v", err)
+	}
+	var out bytes.Buffer
+	rep, err := Run(context.Background(), filepath.Join(root, "testdata", "insight", "gva-dev-heldout-labels.json"), data, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", out.String())
+	if rep.Articles != 12 {
+		t.Errorf("held-out articles = %d, want 12", rep.Articles)
+	}
+}
+
 func TestMatchers(t *testing.T) {
 	tests := []struct {
 		pred, gold string
