@@ -449,3 +449,41 @@ func TestFollows(t *testing.T) {
 		})
 	}
 }
+
+func TestConcurrentSignUpOneWins(t *testing.T) {
+	ctx := context.Background()
+	for _, tdb := range testDBs(t) {
+		t.Run(tdb.name, func(t *testing.T) {
+			s, _ := newTestService(t, tdb)
+			var wg sync.WaitGroup
+			errs := make([]error, 8)
+			for i := range errs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					// Half race for "Same", half for "samee" (names ignore case).
+					name := "Same"
+					if i%2 == 1 {
+						name = "samee"
+					}
+					_, errs[i] = s.CreateUser(ctx, name, "correct horse battery", Reader)
+				}()
+			}
+			wg.Wait()
+			ok, taken := 0, 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					ok++
+				case errors.Is(err, ErrNameTaken):
+					taken++
+				default:
+					t.Errorf("unexpected error: %v", err)
+				}
+			}
+			if ok != 2 || taken != 6 {
+				t.Errorf("%d created, %d refused; want 2 and 6", ok, taken)
+			}
+		})
+	}
+}
