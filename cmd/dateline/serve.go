@@ -66,9 +66,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		opts := fetch.DefaultOptions()
 		opts.AllowPrivate = *allowPrivate
 		opts.PerHostInterval = *perHost
+		if *perHost <= 0 {
+			opts.PerHostInterval = -1 // the client reads zero as "default"
+		}
 		client := fetch.New(opts)
 		po := ingest.DefaultOptions()
-		po.Owner = processID()
+		po.Owner = processID(*addr)
 		po.DefaultInterval = *interval
 		po.Logger = log
 		poller := ingest.NewPoller(st, client, po)
@@ -165,7 +168,10 @@ func subscribe(ctx context.Context, st store.Store, subs []feed.Subscription) (i
 	return added, nil
 }
 
-func processID() string {
+// processID names this process for feed leases. It is stable across restarts
+// on the same host and address, so a process killed mid-poll picks its own
+// leases back up at once instead of waiting for them to expire.
+func processID(addr string) string {
 	host, _ := os.Hostname()
-	return fmt.Sprintf("%s-%d", host, os.Getpid())
+	return host + "/" + addr
 }

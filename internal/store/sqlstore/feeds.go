@@ -162,9 +162,11 @@ ORDER BY s.name, f.url`)
 }
 
 // LeaseDueFeeds leases up to limit due feeds (NextPoll <= now, no live
-// lease) to owner until now+lease, soonest due first. The pick and the lease
-// happen in one statement inside a write transaction; on PostgreSQL the pick
-// skips rows another leaser has locked, on SQLite writers are serialized.
+// lease of another owner) to owner until now+lease, soonest due first; an
+// owner's own live leases are renewed and returned again. The pick and the
+// lease happen in one statement inside a write transaction; on PostgreSQL
+// the pick skips rows another leaser has locked, on SQLite writers are
+// serialized.
 // Returned feeds have Source filled; Articles is not counted.
 func (db *Store) LeaseDueFeeds(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration) ([]model.Feed, error) {
 	if owner == "" {
@@ -177,9 +179,9 @@ func (db *Store) LeaseDueFeeds(ctx context.Context, owner string, now time.Time,
 	var out []model.Feed
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := db.query(ctx, tx, `UPDATE feeds SET lease_owner = ?, lease_until = ?
-WHERE id IN (SELECT id FROM feeds WHERE next_poll <= ? AND lease_until <= ?
+WHERE id IN (SELECT id FROM feeds WHERE next_poll <= ? AND (lease_until <= ? OR lease_owner = ?)
   ORDER BY next_poll, id LIMIT ?`+db.D.LockSkip+`)
-RETURNING id`, owner, Micros(now.Add(lease)), nowUS, nowUS, limit)
+RETURNING id`, owner, Micros(now.Add(lease)), nowUS, nowUS, owner, limit)
 		if err != nil {
 			return err
 		}
