@@ -86,6 +86,47 @@ type analyzer struct {
 	words  []string
 	src    map[string]*sourceStats
 	boiler storyCounter
+	cases  caseStats
+}
+
+// caseStats counts, per lowercased word, how often it was written capitalised
+// where capitals are informative (mid-sentence) and how often in lower case.
+type caseStats struct {
+	m   map[string][2]float32
+	max int
+}
+
+func (cs *caseStats) learn(toks []text.Token) {
+	if cs.m == nil {
+		cs.m = make(map[string][2]float32, 1<<14)
+	}
+	for _, t := range toks {
+		if t.Num || t.Start {
+			continue
+		}
+		c := cs.m[t.Text]
+		if t.Cap {
+			c[0]++
+		} else {
+			c[1]++
+		}
+		cs.m[t.Text] = c
+	}
+	if len(cs.m) > cs.max {
+		for w, c := range cs.m {
+			if c[0]+c[1] <= 2 {
+				delete(cs.m, w)
+			} else {
+				cs.m[w] = [2]float32{c[0] / 2, c[1] / 2}
+			}
+		}
+	}
+}
+
+// isName: seen capitalised mid-sentence at least twice and mostly so.
+func (cs *caseStats) isName(w string) bool {
+	c := cs.m[w]
+	return c[0] >= 2 && c[0] >= 3*c[1]
 }
 
 // storyCounter counts, per hash, in how many distinct stories it was seen;
@@ -204,6 +245,7 @@ func newAnalyzer(cfg *Config) *analyzer {
 		disp:   make(map[uint64]string, 512),
 		src:    map[string]*sourceStats{},
 		boiler: storyCounter{max: 200_000},
+		cases:  caseStats{max: 300_000},
 	}
 }
 
@@ -289,7 +331,33 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	}
 	// Names: body capitalisation vouches for title words; an all-title-case
 	// headline without body says nothing about which words are names.
-	for _, sp := range text.NameSpans(lang, toks) {
+	spans := text.NameSpans(lang, toks)
+	// Capitals that say nothing in this document (sentence starts, Title Case
+	// headlines) are judged by how the word is written across the stream:
+	// "Bachelor", "Titanfall" are mostly capitalised mid-sentence elsewhere,
+	// "finale" is not. This is how headline-only documents get their names.
+	inSpan := 0
+	for i, t := range toks {
+		for inSpan < len(spans) && spans[inSpan][1] <= i {
+			inSpan++
+		}
+		if inSpan < len(spans) && spans[inSpan][0] <= i {
+			continue
+		}
+		if !t.Cap || t.Num || !t.Start || !a.cases.isName(t.Text) || text.IsStop(lang, t.Text) {
+			continue
+		}
+		w := 1.0
+		if i < nTitle {
+			w = a.cfg.TitleWeight
+		} else if i-nTitle < a.cfg.LeadTokens {
+			w = a.cfg.LeadWeight
+		}
+		add(t.Text, kName, w, titleWord(t.Text))
+	}
+	a.cases.learn(toks)
+
+	for _, sp := range spans {
 		w := 1.0
 		if sp[0] < nTitle {
 			w = a.cfg.TitleWeight

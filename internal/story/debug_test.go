@@ -112,6 +112,12 @@ func TestDebugGVA(t *testing.T) {
 				parts = append(parts, fmt.Sprintf("%d:%d", x.k, x.v))
 			}
 			fmt.Printf("GOLD %s n=%d stories=%d %s\n", g[:8], tot, len(kvs), strings.Join(parts, " "))
+			if len(kvs) > 1 {
+				a, b := c.stories[kvs[0].k], c.stories[kvs[1].k]
+				if a != nil && b != nil {
+					fmt.Printf("   sim=%.3f  %q | %q\n", c.storySim(a, b), a.headline, b.headline)
+				}
+			}
 		}
 	}
 	// misses: pairs in same gold cluster but different story

@@ -88,7 +88,7 @@ func DefaultConfig() Config {
 		LongTokens:       200,
 		MergeThreshold:   0.3,
 		MergeDocSim:      0.1,
-		CentroidMix:      0.5,
+		CentroidMix:      0.9,
 		TimeScale:        24 * time.Hour,
 		TimePenalty:      0.08,
 		TitleWeight:      2,
