@@ -21,6 +21,8 @@ type commentView struct {
 	CanDelete bool
 	CanReport bool
 	CanReply  bool
+	Moderate  bool   // offer hide/restore on the page itself
+	Here      string // page to come back to after moderating
 	Replies   []commentView
 }
 
@@ -73,10 +75,10 @@ func (h *Handler) section(r *http.Request, u account.User, loggedIn bool, kind s
 	v := sectionView{Kind: kind, ID: id, User: u, LoggedIn: loggedIn, Moderates: u.Moderates(),
 		Newest: order == account.Newest, Here: localPath(r.URL.Path)}
 	for _, c := range cs {
-		cv := h.commentView(u, c)
+		cv := h.commentView(u, c, v.Here)
 		v.Count += visible(c)
 		for _, rep := range c.Replies {
-			cv.Replies = append(cv.Replies, h.commentView(u, rep))
+			cv.Replies = append(cv.Replies, h.commentView(u, rep, v.Here))
 			v.Count += visible(rep)
 		}
 		v.Comments = append(v.Comments, cv)
@@ -91,7 +93,7 @@ func visible(c account.Comment) int {
 	return 1
 }
 
-func (h *Handler) commentView(u account.User, c account.Comment) commentView {
+func (h *Handler) commentView(u account.User, c account.Comment, here string) commentView {
 	own := u.ID != 0 && u.ID == c.UserID
 	return commentView{
 		Comment:   c,
@@ -100,6 +102,8 @@ func (h *Handler) commentView(u account.User, c account.Comment) commentView {
 		CanDelete: own && !c.Deleted,
 		CanReport: u.ID != 0 && !own && !c.Deleted && !c.Hidden,
 		CanReply:  u.ID != 0 && !c.Deleted && !c.Hidden,
+		Moderate:  u.Moderates() && !c.Deleted,
+		Here:      here,
 	}
 }
 

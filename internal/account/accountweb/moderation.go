@@ -1,6 +1,7 @@
 package accountweb
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -57,6 +58,11 @@ func (h *Handler) moderate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		h.fail(w, r, err)
+		return
+	}
+	// Buttons on a story page come back to it; the queue's to the queue.
+	if next := localPath(r.PostFormValue("next")); next != "/" && (action == "hide" || action == "restore") {
+		http.Redirect(w, r, fmt.Sprintf("%s#c%d", next, id), http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, "/moderation?done="+action, http.StatusSeeOther)

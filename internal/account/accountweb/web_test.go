@@ -135,6 +135,9 @@ func TestOthersCommentsAreOffLimits(t *testing.T) {
 	if page := e.get(bob, "/story/1").body; strings.Contains(page, fmt.Sprintf("/comments/%d/edit", id)) || strings.Contains(page, fmt.Sprintf("/comments/%d/delete", id)) {
 		t.Error("bob is offered edit/delete on ann's comment")
 	}
+	if page := e.get(bob, "/story/1").body; strings.Contains(page, "/moderation/") {
+		t.Error("a reader is offered moderation buttons")
+	}
 	// Ann can delete: shown as [deleted], row kept.
 	if r := e.post(ann, fmt.Sprintf("/comments/%d/delete", id), nil); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("own delete: %d", r.StatusCode)
@@ -320,8 +323,13 @@ func TestHiddenCommentOnlyForModerators(t *testing.T) {
 	if err := e.db.QueryRow(`SELECT body, hidden FROM comments WHERE id = ?`, bad).Scan(&body, &hidden); err != nil || body != "rude words here" || hidden != 1 {
 		t.Errorf("stored row: %q hidden=%d %v", body, hidden, err)
 	}
-	if r := e.post(mia, "/moderation/restore", url.Values{"id": {fmt.Sprint(bad)}}); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("restore: %d", r.StatusCode)
+	// Restore from the story page itself: the button is there and comes back.
+	if !strings.Contains(page, `action="/moderation/restore"`) {
+		t.Error("moderator has no restore button on the page")
+	}
+	r := e.post(mia, "/moderation/restore", url.Values{"id": {fmt.Sprint(bad)}, "next": {"/story/1"}})
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != fmt.Sprintf("/story/1#c%d", bad) {
+		t.Fatalf("restore: %d to %q", r.StatusCode, r.Header.Get("Location"))
 	}
 	if page := e.get(bob, "/story/1").body; !strings.Contains(page, "rude words") {
 		t.Error("restored comment not shown")
