@@ -387,6 +387,14 @@ func TestComments(t *testing.T) {
 				t.Errorf("restored comment (with its reply) not shown")
 			}
 
+			// A merged story takes its comments along.
+			if err := s.MoveComments(ctx, KindStory, 7, 70); err != nil {
+				t.Fatal(err)
+			}
+			if counts, _ := s.Counts(ctx, KindStory, []int64{7, 70}); counts[7] != 0 || counts[70] != 4 {
+				t.Errorf("counts after move = %v", counts)
+			}
+
 			// Suspension stops posting at once.
 			if err := s.SuspendAs(ctx, mod, "bob", true); err != nil {
 				t.Fatal(err)

@@ -308,3 +308,15 @@ func (s *Service) Delete(ctx context.Context, u User, id int64) (Comment, error)
 	c.Deleted = true
 	return c, nil
 }
+
+// MoveComments re-attaches every comment of (kind, from) to (kind, to), for
+// when the clusterer merges story from into story to.
+func (s *Service) MoveComments(ctx context.Context, kind string, from, to int64) error {
+	if !validKind(kind) {
+		return ErrBadTarget
+	}
+	if _, err := s.db.ExecContext(ctx, s.d.bind(`UPDATE comments SET target_id = ? WHERE target_kind = ? AND target_id = ?`), to, kind, from); err != nil {
+		return fmt.Errorf("move comments %s %d to %d: %w", kind, from, to, err)
+	}
+	return nil
+}
