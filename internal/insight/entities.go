@@ -76,12 +76,22 @@ func analyze(text string) *doc {
 			d.sentPara = append(d.sentPara, pi)
 		}
 	}
-	lower := map[string]bool{}
+	// lower holds the words that occur both capitalised and in lower case, so a
+	// sentence-initial "Police" can be told from a name; only capitalised words are asked about.
+	asked := map[string]bool{}
 	for _, s := range d.sents {
 		toks := words(s.text)
 		d.sentToks = append(d.sentToks, toks)
 		for _, t := range toks {
-			if r, _ := utf8.DecodeRuneInString(t.text); unicode.IsLower(r) {
+			if isCap(t.text) {
+				asked[lowerASCII(t.text)] = false
+			}
+		}
+	}
+	lower := map[string]bool{}
+	for _, toks := range d.sentToks {
+		for _, t := range toks {
+			if _, ok := asked[t.text]; ok {
 				lower[t.text] = true
 			}
 		}
@@ -177,6 +187,11 @@ type capTok struct {
 	token
 	word    string // possessive stripped
 	initial bool
+	lw      string // word lower-cased, final period dropped
+}
+
+func newCapTok(t token, word string, initial bool) capTok {
+	return capTok{t, word, initial, lowerASCII(strings.TrimSuffix(word, "."))}
 }
 
 // sentenceMentions finds capitalised runs in one sentence and turns them into mentions.
@@ -224,20 +239,21 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 			if strings.TrimSpace(gap) != "" {
 				if gap == ". " && (utf8.RuneCountInString(prev.word) == 1 && isCap(prev.word) || abbreviations[lowerASCII(prev.word)]) {
 					run[len(run)-1].word += "." // "W. Hopkins", "Lt. Vince Carter", "St. Bernard Hospital"
+					run[len(run)-1].lw = lowerASCII(strings.TrimSuffix(run[len(run)-1].word, "."))
 				} else {
 					flush()
 				}
 			}
 		}
 		if joinable && !capital {
-			run = append(run, capTok{t, t.text, initial})
+			run = append(run, newCapTok(t, t.text, initial))
 			continue
 		}
 		if !capital {
 			// connectors inside names: "Bank of America", "Secretary of State"
 			if len(run) > 0 && (lw == "of" && runHasKeyword(run[len(run)-1:]) || (lw == "and" || lw == "&") && andInName(run, toks, i) || lw == "de" || lw == "van" || lw == "von" || lw == "del" || lw == "da" || lw == "bin" || lw == "al") &&
 				i+1 < len(toks) && isCap(toks[i+1].text) && s.text[run[len(run)-1].end:t.start] == " " && s.text[t.end:toks[i+1].start] == " " {
-				run = append(run, capTok{t, lw, false})
+				run = append(run, newCapTok(t, lw, false))
 				continue
 			}
 			// "U.S.-made": the name before a lower-case hyphen suffix
@@ -255,7 +271,7 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 		if poss && possessiveInName(toks, i) {
 			word = t.text // "Sheriff's Department", "Children's Hospital" keep their possessive
 		}
-		run = append(run, capTok{t, word, initial})
+		run = append(run, newCapTok(t, word, initial))
 		if poss && word == w {
 			flush() // "CBS2's Kristine Lazar" is two names
 		}
@@ -302,11 +318,17 @@ func isOrdinal(w string) bool {
 
 // isContraction: "Can't", "I'm", "We're" start with a capital but are no names.
 func isContraction(w string) bool {
-	lw := lowerASCII(strings.ReplaceAll(w, "’", "'"))
-	for _, suf := range []string{"n't", "'re", "'ll", "'ve", "'m", "'d"} {
-		if strings.HasSuffix(lw, suf) {
-			return true
-		}
+	i := strings.LastIndexAny(w, "'’")
+	if i <= 0 {
+		return false
+	}
+	_, n := utf8.DecodeRuneInString(w[i:])
+	suf := w[i+n:]
+	switch suf {
+	case "t", "T":
+		return i > 0 && (w[i-1] == 'n' || w[i-1] == 'N')
+	case "re", "ll", "ve", "m", "d", "RE", "LL", "VE", "M", "D":
+		return true
 	}
 	return false
 }
@@ -384,7 +406,7 @@ func lowerHyphenSuffix(w string) bool {
 // place or title word ("Bank of", "City of", "Secretary of"), not after a person.
 func runHasKeyword(run []capTok) bool {
 	for _, t := range run {
-		lw := lowerASCII(strings.TrimSuffix(t.word, "."))
+		lw := t.lw
 		if orgKeywords[lw] || placeKeywords[lw] || titleWords[lw] {
 			return true
 		}
@@ -424,6 +446,9 @@ func isBoundaryBefore(before string) bool {
 }
 
 func isDomain(w string) bool {
+	if !strings.Contains(w, ".") && !strings.HasPrefix(w, "http") && !strings.HasPrefix(w, "HTTP") {
+		return false
+	}
 	lw := lowerASCII(w)
 	return strings.Contains(lw, ".com") || strings.Contains(lw, ".org") || strings.Contains(lw, ".net") || strings.HasPrefix(lw, "www.") || strings.Contains(lw, "http")
 }
@@ -456,7 +481,7 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 		if hasGazPrefix(run, 0) && !commonWords[lowerASCII(run[0].word)] || hasGazPrefix(run, 0) && len(run) > 1 && !hasGazPrefix(run[1:], 0) {
 			break // "New York Post", "The Hague"
 		}
-		lw := lowerASCII(strings.TrimSuffix(run[0].word, "."))
+		lw := run[0].lw
 		if commonWords[lw] || (run[0].initial && lower[lw]) || !isCap(run[0].text) && !isOrdinal(run[0].text) {
 			run = run[1:]
 			continue
@@ -473,7 +498,7 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 		return mention{start: s.start + r[0].start, end: s.start + r[len(r)-1].end, name: name, kind: kind, sure: sure, initial: len(r) == 1 && r[0].initial}
 	}
 	// a known name, whole
-	if e, ok := lookupGaz(joinRun(run)); ok {
+	if e, ok := lookupRun(run); ok {
 		m := mk(run, e.name, e.kind, true)
 		m.gaz = true
 		return []mention{m}
@@ -499,7 +524,7 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 		rest := run[tj:]
 		if len(rest) > 0 && !hasKeyword(rest) && !(len(rest) == 1 && isAcronym(rest[0].word)) {
 			m := mk(rest, joinRun(rest), KindPerson, true)
-			m.role = lowerASCII(strings.TrimSuffix(run[tj-1].word, "."))
+			m.role = run[tj-1].lw
 			out = append(out, m)
 		}
 		return out
@@ -518,7 +543,7 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 	if demonyms[lw] || commonWords[lw] || genericAcronyms[name] {
 		return nil
 	}
-	last := lowerASCII(strings.TrimSuffix(run[len(run)-1].word, "."))
+	last := run[len(run)-1].lw
 	switch {
 	case (last == "dr" || last == "st") && len(run) > 1:
 		return []mention{mk(run, name, KindPlace, true)}
@@ -552,14 +577,29 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 // hasGazPrefix: the run from token i starts with a gazetteer name.
 func hasGazPrefix(run []capTok, i int) bool {
 	for n := min(gazMaxTokens, len(run)-i); n >= 1; n-- {
-		if _, ok := lookupGaz(joinRun(run[i : i+n])); ok {
+		if _, ok := lookupRun(run[i : i+n]); ok {
 			return true
 		}
 	}
 	return false
 }
 
+// lookupRun looks a run up in the gazetteer, without allocating for one plain word.
+func lookupRun(run []capTok) (gazEntry, bool) {
+	if len(run) == 1 && !isAcronym(run[0].word) && !strings.ContainsAny(run[0].word, ".'’") {
+		e, ok := gazetteer[run[0].lw]
+		if ok || run[0].lw == "the" {
+			return e, ok
+		}
+		return gazEntry{}, false
+	}
+	return lookupGaz(joinRun(run))
+}
+
 func joinRun(run []capTok) string {
+	if len(run) == 1 {
+		return run[0].word
+	}
 	parts := make([]string, len(run))
 	for i, t := range run {
 		parts[i] = t.word
@@ -571,13 +611,13 @@ func joinRun(run []capTok) string {
 func lastTitle(run []capTok) (int, int) {
 	bi, bj := -1, -1
 	for i := 0; i < len(run); i++ {
-		lw := lowerASCII(strings.TrimSuffix(run[i].word, "."))
+		lw := run[i].lw
 		matched := 0
 		for _, p := range titlePhrases {
 			if len(p) <= len(run)-i && len(p) > matched {
 				ok := true
 				for k, pw := range p {
-					if lowerASCII(strings.TrimSuffix(run[i+k].word, ".")) != strings.TrimSuffix(pw, ".") {
+					if run[i+k].lw != strings.TrimSuffix(pw, ".") {
 						ok = false
 						break
 					}
@@ -597,7 +637,7 @@ func lastTitle(run []capTok) (int, int) {
 	}
 	// "Rebecca Dr." and "Main St." are streets, not titles
 	if bi == len(run)-1 && bi > 0 {
-		if lw := lowerASCII(strings.TrimSuffix(run[bi].word, ".")); lw == "dr" || lw == "st" {
+		if lw := run[bi].lw; lw == "dr" || lw == "st" {
 			return -1, -1
 		}
 	}
@@ -612,7 +652,7 @@ func lastTitle(run []capTok) (int, int) {
 
 func hasKeyword(run []capTok) bool {
 	for _, t := range run {
-		lw := lowerASCII(strings.TrimSuffix(t.word, "."))
+		lw := t.lw
 		if orgKeywords[lw] || (placeKeywords[lw] && lw != "st") {
 			return true
 		}
@@ -820,14 +860,18 @@ func speechVerbBefore(s string) bool {
 
 // speechVerbAfter: the text continues with a speech verb ("Rutte said").
 func speechVerbAfter(s string) bool {
-	t := words(prefix(s, 40))
-	if len(t) == 0 {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	j := i
+	for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z') {
+		j++
+	}
+	if j == i || j-i > 12 {
 		return false
 	}
-	if strings.TrimSpace(s[:t[0].start]) != "" {
-		return false
-	}
-	return speechVerbs[lowerASCII(t[0].text)]
+	return speechVerbs[lowerASCII(s[i:j])]
 }
 
 func prepBefore(s string) bool {

@@ -2,6 +2,24 @@
 // articles alone: entities, hashtags, an extractive multi-outlet summary,
 // quotations with speakers, attributed figures and terms for related-story
 // matching. It needs no model and no network; everything is plain functions.
+//
+// Decisions where the brief left room:
+//   - Entities come from the article body only (headlines are title-cased
+//     throughout). Capitalised runs are kept when a gazetteer, a keyword
+//     (Street, Hospital, Department), a title, an age or a speech verb
+//     vouches for them, or when they recur; lone sentence-initial words,
+//     months, weekdays, demonyms and shouting are dropped.
+//   - A quotation is a quoted span of at least four words; shorter ones are
+//     scare quotes or snippets ("within days", "family gathering").
+//   - Speaker is a named person or organisation, or empty. When the text
+//     describes the speaker without a name ("said one senior U.S. official",
+//     "the woman told …"), Speaker stays empty and SpeakerDesc holds the
+//     description; "the judge" resolves only if exactly one person was
+//     titled Judge. He/she resolve to the person named first in the nearest
+//     earlier sentence that names one, unless that sentence reports speech
+//     by someone unnamed ("Another woman … told Lazar").
+//   - Figures are kept only when their sentence says who gave them.
+//   - Related lists the best-scoring candidates, then orders them most recent first.
 package insight
 
 import (
@@ -314,16 +332,21 @@ func storyTerms(arts []Article, docs []*doc, ents []Entity) []string {
 			continue
 		}
 		seen := map[string]bool{}
-		ws := contentWords(a.Title)
-		for _, cw := range docs[i].contentWords() {
-			ws = append(ws, cw...)
-		}
-		for _, w := range ws {
-			tf[w]++
-			if !seen[w] {
-				seen[w] = true
-				df[w]++
+		count := func(ws []string) {
+			for _, w := range ws {
+				if len(w) < 4 {
+					continue
+				}
+				tf[w]++
+				if !seen[w] {
+					seen[w] = true
+					df[w]++
+				}
 			}
+		}
+		count(contentWords(a.Title))
+		for _, cw := range docs[i].contentWords() {
+			count(cw)
 		}
 	}
 	title := headlineWords(arts)

@@ -115,31 +115,33 @@ func summarize(arts []sumArticle, k int) []Sentence {
 		return nil
 	}
 	df := make([]int, len(vocab))
-	for _, b := range bags {
-		seen := map[int]bool{}
+	lastBag := make([]int, len(vocab))
+	for i := range lastBag {
+		lastBag[i] = -1
+	}
+	for bi, b := range bags {
 		for _, id := range b {
-			if !seen[id] {
-				seen[id] = true
+			if lastBag[id] != bi {
+				lastBag[id] = bi
 				df[id]++
 			}
 		}
 	}
 	n := float64(len(cands))
 	for i, b := range bags {
-		tf := map[int]float64{}
-		for _, id := range b {
-			tf[id]++
-		}
-		v := svec{}
-		for id := range tf {
-			v.ids = append(v.ids, id)
-		}
-		sort.Ints(v.ids)
+		sort.Ints(b)
+		v := svec{ids: make([]int, 0, len(b)), w: make([]float64, 0, len(b))}
 		norm := 0.0
-		for _, id := range v.ids {
-			w := (1 + math.Log(tf[id])) * math.Log(1+n/float64(df[id]))
+		for j := 0; j < len(b); {
+			k := j
+			for k < len(b) && b[k] == b[j] {
+				k++
+			}
+			w := (1 + math.Log(float64(k-j))) * math.Log(1+n/float64(df[b[j]]))
+			v.ids = append(v.ids, b[j])
 			v.w = append(v.w, w)
 			norm += w * w
+			j = k
 		}
 		norm = math.Sqrt(norm)
 		for j := range v.w {
