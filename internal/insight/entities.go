@@ -96,7 +96,7 @@ func analyze(text string) *doc {
 			}
 		}
 	}
-	var raw []mention
+	raw := make([]mention, 0, len(d.sents)*3)
 	skipFrom, skipUntil := 0, 0
 	for pi := 0; pi < len(d.paras) && pi < 3; pi++ {
 		p := d.paras[pi]
@@ -205,7 +205,7 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 		for len(run) > 0 && startsDigit(run[0].word) && !(isOrdinal(run[0].word) && len(run) > 1) {
 			run = run[1:]
 		}
-		for len(run) > 1 && startsDigit(run[len(run)-1].word) && !numberedName[lowerASCII(run[len(run)-2].word)] {
+		for len(run) > 1 && startsDigit(run[len(run)-1].word) && !has(numberedName, run[len(run)-2].word) {
 			run = run[:len(run)-1]
 		}
 		if len(run) > 0 {
@@ -237,7 +237,7 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 			prev := run[len(run)-1]
 			gap := s.text[prev.end:t.start]
 			if strings.TrimSpace(gap) != "" {
-				if gap == ". " && (utf8.RuneCountInString(prev.word) == 1 && isCap(prev.word) || abbreviations[lowerASCII(prev.word)]) {
+				if gap == ". " && (utf8.RuneCountInString(prev.word) == 1 && isCap(prev.word) || has(abbreviations, prev.word)) {
 					run[len(run)-1].word += "." // "W. Hopkins", "Lt. Vince Carter", "St. Bernard Hospital"
 					run[len(run)-1].lw = lowerASCII(strings.TrimSuffix(run[len(run)-1].word, "."))
 				} else {
@@ -257,7 +257,7 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 				continue
 			}
 			// "U.S.-made": the name before a lower-case hyphen suffix
-			if h := strings.Index(t.text, "-"); h > 0 && isCap(t.text) && !demonyms[lowerASCII(t.text[:h])] {
+			if h := strings.Index(t.text, "-"); h > 0 && isCap(t.text) && !has(demonyms, t.text[:h]) {
 				if e, ok := lookupGaz(t.text[:h]); ok {
 					flush()
 					out = append(out, mention{start: abs, end: abs + h, name: e.name, kind: e.kind, sure: true, headline: head})
@@ -287,7 +287,7 @@ func possessiveInName(toks []token, i int) bool {
 		if !isCap(toks[j].text) {
 			return false
 		}
-		if orgKeywords[lowerASCII(toks[j].text)] {
+		if has(orgKeywords, toks[j].text) {
 			return true
 		}
 	}
@@ -345,7 +345,7 @@ func shouting(toks []token, i int, s string) bool {
 	if !isAllCapsWord(w) {
 		return false
 	}
-	if stopwords[lowerASCII(w)] || commonWords[lowerASCII(w)] {
+	if has(stopwords, w) || has(commonWords, w) {
 		return true
 	}
 	if _, ok := lookupGaz(w); ok {
@@ -420,7 +420,7 @@ func andInName(run []capTok, toks []token, i int) bool {
 	hasOf, hasOrg := false, false
 	for _, t := range run {
 		hasOf = hasOf || t.word == "of"
-		hasOrg = hasOrg || orgKeywords[lowerASCII(t.word)]
+		hasOrg = hasOrg || has(orgKeywords, t.word)
 	}
 	if !hasOrg {
 		return false
@@ -429,7 +429,7 @@ func andInName(run []capTok, toks []token, i int) bool {
 		return true
 	}
 	for j := i + 1; j < len(toks) && j <= i+3 && isCap(toks[j].text); j++ {
-		if orgKeywords[lowerASCII(toks[j].text)] {
+		if has(orgKeywords, toks[j].text) {
 			return true
 		}
 	}
@@ -478,7 +478,7 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 	}
 	// leading common words ("The", "In", "Still"), unless the whole run is a known name ("The Hague")
 	for len(run) > 0 {
-		if hasGazPrefix(run, 0) && !commonWords[lowerASCII(run[0].word)] || hasGazPrefix(run, 0) && len(run) > 1 && !hasGazPrefix(run[1:], 0) {
+		if hasGazPrefix(run, 0) && !has(commonWords, run[0].word) || hasGazPrefix(run, 0) && len(run) > 1 && !hasGazPrefix(run[1:], 0) {
 			break // "New York Post", "The Hague"
 		}
 		lw := run[0].lw
@@ -488,7 +488,7 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 		}
 		break
 	}
-	if len(run) > 2 && run[0].initial && !firstNames[lowerASCII(run[0].word)] && !hasGazPrefix(run, 0) && hasGazPrefix(run, 1) {
+	if len(run) > 2 && run[0].initial && !has(firstNames, run[0].word) && !hasGazPrefix(run, 0) && hasGazPrefix(run, 1) {
 		run = run[1:]
 	}
 	if len(run) == 0 {
@@ -531,7 +531,7 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 	}
 	// a known name at the front: "NATO Kurt Volker" (from "ambassador to NATO Kurt Volker")
 	for n := min(gazMaxTokens, len(run)-2); n >= 1; n-- {
-		if e, ok := lookupGaz(joinRun(run[:n])); ok && !hasKeyword(run[n:]) && !thingKeywords[lowerASCII(run[len(run)-1].word)] {
+		if e, ok := lookupGaz(joinRun(run[:n])); ok && !hasKeyword(run[n:]) && !has(thingKeywords, run[len(run)-1].word) {
 			m := mk(run[:n], e.name, e.kind, true)
 			m.gaz = true
 			out := []mention{m}
@@ -566,7 +566,7 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 			return nil
 		}
 		return []mention{mk(run, name, KindThing, false)}
-	case firstNames[lowerASCII(run[0].word)] && len(run) <= 4:
+	case has(firstNames, run[0].word) && len(run) <= 4:
 		return []mention{mk(run, name, KindPerson, true)}
 	case len(run) <= 3 && personContext(text, s.start+run[0].start, s.start+run[len(run)-1].end):
 		return []mention{mk(run, name, KindPerson, true)}
@@ -763,7 +763,7 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 	}
 	kept0 := out[:0]
 	for _, m := range out {
-		if m.headline && !m.gaz && !plain[m.name] && !(m.kind == KindPerson && m.sure && firstNames[lowerASCII(strings.Fields(m.name)[0])]) {
+		if m.headline && !m.gaz && !plain[m.name] && !(m.kind == KindPerson && m.sure && has(firstNames, strings.Fields(m.name)[0])) {
 			continue
 		}
 		kept0 = append(kept0, m)
@@ -855,7 +855,7 @@ func prefix(s string, n int) string {
 func speechVerbBefore(s string) bool {
 	t := strings.TrimRight(s, " ")
 	i := strings.LastIndexAny(t, " \n\"”“,")
-	return speechVerbs[lowerASCII(t[i+1:])]
+	return has(speechVerbs, t[i+1:])
 }
 
 // speechVerbAfter: the text continues with a speech verb ("Rutte said").
@@ -871,7 +871,7 @@ func speechVerbAfter(s string) bool {
 	if j == i || j-i > 12 {
 		return false
 	}
-	return speechVerbs[lowerASCII(s[i:j])]
+	return has(speechVerbs, s[i:j])
 }
 
 func prepBefore(s string) bool {

@@ -25,8 +25,7 @@ var qualifiers = []string{"more than", "fewer than", "less than", "at least", "a
 // the value in s (qualifier, range and magnitude included) and the next token index.
 func numberAt(s string, toks []token, i int) (start, end, next int, ok bool) {
 	t := toks[i]
-	lw := lowerASCII(t.text)
-	if !startsDigit(t.text) && !numberWords[lw] {
+	if !startsDigit(t.text) && !has(numberWords, t.text) {
 		return 0, 0, 0, false
 	}
 	start, end, next = t.start, t.end, i+1
@@ -40,10 +39,10 @@ func numberAt(s string, toks []token, i int) (start, end, next int, ok bool) {
 	if next < len(toks) && startsDigit(toks[next].text) && strings.TrimSpace(s[end:toks[next].start]) == "–" {
 		end, next = toks[next].end, next+1
 	}
-	if next < len(toks) && magnitudes[lowerASCII(toks[next].text)] && s[end:toks[next].start] == " " {
+	if next < len(toks) && has(magnitudes, toks[next].text) && s[end:toks[next].start] == " " {
 		end, next = toks[next].end, next+1
 	}
-	before := lowerASCII(s[:start])
+	before := lowerASCII(s[max(0, start-16):start])
 	for _, q := range qualifiers {
 		if strings.HasSuffix(before, q+" ") {
 			start -= len(q) + 1
@@ -134,7 +133,7 @@ func countedThing(rest string) string {
 			return ""
 		}
 		if lw == "and" || lw == "or" {
-			if i+1 < len(toks) && !stopwords[lowerASCII(toks[i+1].text)] && !strings.HasSuffix(toks[i+1].text, "ing") && len(parts) < 3 {
+			if i+1 < len(toks) && !has(stopwords, toks[i+1].text) && !strings.HasSuffix(toks[i+1].text, "ing") && len(parts) < 3 {
 				parts = append(parts, lw)
 				continue
 			}

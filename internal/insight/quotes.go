@@ -381,7 +381,7 @@ func (d *doc) afterAttribution(from, to int) attrib {
 	}
 	if speechVerbs[first] {
 		i := 1
-		for i < len(toks) && timeWords[lowerASCII(toks[i].text)] {
+		for i < len(toks) && has(timeWords, toks[i].text) {
 			i++
 		}
 		if i >= len(toks) {
@@ -456,7 +456,7 @@ func (d *doc) beforeAttribution(from, to int, all []qspan) attrib {
 		// "X said … but noted '…'": the subject is that of the earlier verb
 		if pv := prevNonAux(toks, v); pv >= 0 && (lowerASCII(toks[pv].text) == "but" || lowerASCII(toks[pv].text) == "and") {
 			for u := pv - 1; u >= 0; u-- {
-				if speechVerbs[lowerASCII(toks[u].text)] {
+				if has(speechVerbs, toks[u].text) {
 					v = u
 					break
 				}
@@ -471,17 +471,17 @@ func (d *doc) beforeAttribution(from, to int, all []qspan) attrib {
 			}
 			s--
 		}
-		for s < v && (auxWords[lowerASCII(toks[s].text)] || stopConj[lowerASCII(toks[s].text)]) {
+		for s < v && (has(auxWords, toks[s].text) || has(stopConj, toks[s].text)) {
 			s++
 		}
 		e := v
-		for e > s && auxWords[lowerASCII(toks[e-1].text)] {
+		for e > s && has(auxWords, toks[e-1].text) {
 			e--
 		}
 		// "He said …, and went on to say, '…'": the subject is that of the earlier verb
 		if e > s && lowerASCII(toks[e-1].text) == "to" {
 			for u := s - 1; u >= 0; u-- {
-				if speechVerbs[lowerASCII(toks[u].text)] && !insideQuote(from+toks[u].start, all) {
+				if has(speechVerbs, toks[u].text) && !insideQuote(from+toks[u].start, all) {
 					return d.beforeAttribution(from, from+toks[u].end, all)
 				}
 			}
@@ -505,7 +505,7 @@ func (d *doc) beforeAttribution(from, to int, all []qspan) attrib {
 
 func prevNonAux(toks []token, v int) int {
 	for i := v - 1; i >= 0; i-- {
-		if !auxWords[lowerASCII(toks[i].text)] {
+		if !has(auxWords, toks[i].text) {
 			return i
 		}
 	}
@@ -591,7 +591,7 @@ func (d *doc) phrase(from, to int) attrib {
 		}
 	}
 	// a capitalised single word the recogniser did not keep is still a name ("Housley says")
-	if len(toks) == 1 && isCap(toks[0].text) && !commonWords[lowerASCII(toks[0].text)] {
+	if len(toks) == 1 && isCap(toks[0].text) && !has(commonWords, toks[0].text) {
 		return attrib{name: toks[0].text, found: true}
 	}
 	return attrib{desc: text, found: true}
@@ -643,7 +643,7 @@ func listener(before string) bool {
 // firstSpeechVerb returns the offset of the first speech verb in s, or -1.
 func firstSpeechVerb(s string) int {
 	for _, t := range words(s) {
-		if speechVerbs[lowerASCII(t.text)] {
+		if has(speechVerbs, t.text) {
 			return t.start
 		}
 	}

@@ -327,19 +327,19 @@ func headlineWords(arts []Article) map[string]bool {
 func storyTerms(arts []Article, docs []*doc, ents []Entity) []string {
 	tf := map[string]int{}
 	df := map[string]int{}
+	lastArt := map[string]int{}
 	for i, a := range arts {
 		if docs[i] == nil {
 			continue
 		}
-		seen := map[string]bool{}
 		count := func(ws []string) {
 			for _, w := range ws {
 				if len(w) < 4 {
 					continue
 				}
 				tf[w]++
-				if !seen[w] {
-					seen[w] = true
+				if j, ok := lastArt[w]; !ok || j != i {
+					lastArt[w] = i
 					df[w]++
 				}
 			}

@@ -251,6 +251,26 @@ func contentOf(toks []token) []string {
 	return out
 }
 
+// has reports whether the lower-cased s is in set, without allocating for
+// short ASCII words (the map index with string(bytes) does not copy).
+func has(set map[string]bool, s string) bool {
+	var buf [48]byte
+	if len(s) > len(buf) {
+		return set[lowerASCII(s)]
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return set[lowerASCII(s)]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return set[string(buf[:len(s)])]
+}
+
 // lowerASCII lower-cases without allocating when s is already lower case.
 func lowerASCII(s string) string {
 	for i := 0; i < len(s); i++ {
