@@ -148,18 +148,31 @@ func summarize(arts []sumArticle, k int) []Sentence {
 		}
 		cands[i].vec = v
 	}
-	// merge near-identical sentences of different articles
+	// merge near-identical sentences of different articles. A copy shares its
+	// original's heaviest term, so only roots holding that term are compared.
 	alias := make([]int, len(cands))
+	byTerm := map[int][]int{} // term id -> root candidates containing it
 	for i := range cands {
 		alias[i] = i
-		for j := 0; j < i; j++ {
-			if alias[j] != j || cands[j].article == cands[i].article {
-				continue
+		v := cands[i].vec
+		if len(v.ids) > 0 {
+			best := 0
+			for k := range v.w {
+				if v.w[k] > v.w[best] {
+					best = k
+				}
 			}
-			if len(cands[i].vec.ids) > 0 && dot(cands[i].vec, cands[j].vec) >= sameSentence {
-				alias[i] = j
-				cands[j].outlets = unionStrings(cands[j].outlets, cands[i].outlets)
-				break
+			for _, j := range byTerm[v.ids[best]] {
+				if cands[j].article != cands[i].article && dot(v, cands[j].vec) >= sameSentence {
+					alias[i] = j
+					cands[j].outlets = unionStrings(cands[j].outlets, cands[i].outlets)
+					break
+				}
+			}
+		}
+		if alias[i] == i {
+			for _, id := range v.ids {
+				byTerm[id] = append(byTerm[id], i)
 			}
 		}
 	}
