@@ -566,6 +566,8 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 			return nil
 		}
 		return []mention{mk(run, name, KindThing, false)}
+	case len(run) >= 3 && (last == "jr" || last == "sr" || last == "ii" || last == "iii"):
+		return []mention{mk(run, name, KindPerson, true)} // "Norris Greenhouse Jr."
 	case has(firstNames, run[0].word) && len(run) <= 4:
 		return []mention{mk(run, name, KindPerson, true)}
 	case len(run) <= 3 && personContext(text, s.start+run[0].start, s.start+run[len(run)-1].end):

@@ -38,7 +38,7 @@ var placeKeywords = setOf(`street st avenue ave road rd drive boulevard blvd lan
 expressway route county city town township borough park lake river mountain mountains island islands beach valley heights hills
 hill bay square bridge parkway pkwy circle terrace trail pike creek village region province state district gateway harbor port
 canyon springs falls mall plaza apartments estates gardens airport station coast peninsula sea ocean gulf strait desert forest
-neighborhood neighbourhood ridge point fort crossing junction av se sw ne nw`)
+neighborhood neighbourhood ridge point fort crossing junction av se sw ne nw parish`)
 
 var months = setOf(`january february march april may june july august september october november december jan feb mar apr
 jun jul aug sep sept oct nov dec`)
