@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -27,31 +28,53 @@ var stopMarkers = map[string]bool{
 // marker: a "Related" heading near the top is more likely a real subheading.
 const stopAfter = 0.4
 
-// boilerplate matches short blocks that are widgets, not article text.
-var boilerplate = regexp.MustCompile(`(?i)` + strings.Join([]string{
-	`newsletter`,
-	`\bsign(ing)? up\b.*\b(newsletters?|inbox|e-?mails|alerts|updates)\b`,
-	`\bsubscribe\b.*\b(newsletter|magazine|channel|podcast|inbox|today|now)\b`,
-	`^(thanks|thank you) for (signing up|subscribing)`,
-	`keep an eye on your inbox`,
-	`error processing your subscription`,
-	`\bdownload (the|our) (\w+ )?app\b`,
-	`\bget the (\w+ ){0,3}app\b`,
-	`^try our ai features`,
-	`^explore what .{1,40} can do for you`,
-	`^no comments( yet)?\b`,
-	`^(be the first to comment|comments are closed)`,
-	`\bclick(ing)? here\b`,
-	`^continue reading( below)?\W*$`,
-	`^(story )?continues below( (this )?(ad|advertisement))?\W*$`,
-	`^(advertisement|sponsored( content)?|ad)\W*$`,
-	`^(read more|see more|more|related|also read|read also|recommended|watch|listen|don't miss|must read)\s*[:|]`,
-	`^also on [\w.-]+\.[a-z]{2,}\b`,
-	`^(like this (story|article)\??\s*)?share (it|this|on)\b`,
-	`^(follow|like) (us|\w+) on (facebook|twitter|instagram|x|linkedin|youtube|tiktok)`,
-	`^follow (us|[\w .]{1,40}) on .{0,60}(facebook|twitter|instagram|youtube)`,
-	`\bbookmark (us|this page)?\s*and sign up\b`,
-}, "|"))
+// widgetStart matches the start of short blocks that are widgets, not
+// article text. Anchored patterns are cheap to run on every block.
+var widgetStart = regexp.MustCompile(`(?i)^(?:` + strings.Join([]string{
+	`(thanks|thank you) for (signing up|subscribing)`,
+	`try our ai features`,
+	`explore what .{1,40} can do for you`,
+	`no comments( yet)?\b`,
+	`be the first to comment`,
+	`comments are closed`,
+	`continue reading( below)?\W*$`,
+	`(story )?continues below( (this )?(ad|advertisement))?\W*$`,
+	`(advertisement|sponsored( content)?|ad)\W*$`,
+	`(read more|see more|more|related|also read|read also|recommended|watch|listen|don't miss|must read)\s*[:|]`,
+	`also on [\w.-]+\.[a-z]{2,}\b`,
+	`(like this (story|article)\??\s*)?share (it|this|on)\b`,
+	`(follow|like) (us|\w+) on (facebook|twitter|instagram|x|linkedin|youtube|tiktok)`,
+	`follow (us|[\w .]{1,40}) on .{0,60}(facebook|twitter|instagram|youtube)`,
+}, "|") + `)`)
+
+// widgetPhrases match anywhere in a short block. Each has a keyword that
+// must occur first, so the regexp only runs on the few blocks that have it.
+var widgetPhrases = []struct {
+	keyword string
+	re      *regexp.Regexp
+}{
+	{"newsletter", regexp.MustCompile(`newsletter`)},
+	{"sign", regexp.MustCompile(`\bsign(ing)? up\b.*\b(newsletters?|inbox|e-?mails|alerts|updates)\b`)},
+	{"subscri", regexp.MustCompile(`\bsubscribe\b.*\b(newsletter|magazine|channel|podcast|inbox|today|now)\b`)},
+	{"inbox", regexp.MustCompile(`keep an eye on your inbox`)},
+	{"subscription", regexp.MustCompile(`error processing your subscription`)},
+	{"app", regexp.MustCompile(`\bdownload (the|our) (\w+ )?app\b|\bget the (\w+ ){0,3}app\b`)},
+	{"click", regexp.MustCompile(`\bclick(ing)? here\b`)},
+	{"bookmark", regexp.MustCompile(`\bbookmark (us|this page)?\s*and sign up\b`)},
+}
+
+func isWidget(text string) bool {
+	if widgetStart.MatchString(text) {
+		return true
+	}
+	low := strings.ToLower(text)
+	for _, w := range widgetPhrases {
+		if strings.Contains(low, w.keyword) && w.re.MatchString(low) {
+			return true
+		}
+	}
+	return false
+}
 
 // boilerplateMax is the longest block (in runes) the boilerplate patterns may
 // remove; longer blocks are article prose that happens to use such words.
@@ -89,7 +112,7 @@ func clean(body *html.Node, title string) {
 	keptTexts := texts[:0]
 	for i, b := range blocks {
 		t := texts[i]
-		if len([]rune(t)) <= boilerplateMax && boilerplate.MatchString(t) {
+		if utf8.RuneCountInString(t) <= boilerplateMax && isWidget(t) {
 			body.RemoveChild(b)
 			continue
 		}

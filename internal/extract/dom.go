@@ -180,3 +180,32 @@ func prune(n *html.Node) {
 		c = next
 	}
 }
+
+// truncate keeps the first max elements of the tree in document order and
+// removes everything after them. go-trafilatura's work grows faster than
+// linearly with the number of elements, so this bounds the cost of hostile or
+// absurdly long pages; real articles are far below the limit.
+func truncate(n *html.Node, max int) {
+	count := 0
+	var rec func(*html.Node) bool // reports whether the limit was reached
+	rec = func(n *html.Node) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				count++
+			}
+			if count >= max {
+				for c.FirstChild != nil {
+					c.RemoveChild(c.FirstChild)
+				}
+			}
+			if count >= max || rec(c) {
+				for c.NextSibling != nil {
+					n.RemoveChild(c.NextSibling)
+				}
+				return true
+			}
+		}
+		return false
+	}
+	rec(n)
+}
