@@ -3,6 +3,7 @@ package insight
 import (
 	"math"
 	"sort"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -284,8 +285,9 @@ func eligibleSentence(s string, toks []token) bool {
 	if last != '.' && !isCloseQuote(last) && last != '!' {
 		return false
 	}
+	ls := lowerASCII(s)
 	for _, b := range boilerplate {
-		if containsFold(s, b) {
+		if strings.Contains(ls, b) {
 			return false
 		}
 	}
@@ -295,27 +297,6 @@ func eligibleSentence(s string, toks []token) bool {
 		return false
 	}
 	return true
-}
-
-// containsFold: s contains the lower-case ASCII pattern p, ignoring ASCII case.
-func containsFold(s, p string) bool {
-	n := len(p)
-	for i := 0; i+n <= len(s); i++ {
-		j := 0
-		for ; j < n; j++ {
-			a := s[i+j]
-			if 'A' <= a && a <= 'Z' {
-				a += 'a' - 'A'
-			}
-			if a != p[j] {
-				break
-			}
-		}
-		if j == n {
-			return true
-		}
-	}
-	return false
 }
 
 func unionStrings(a, b []string) []string {

@@ -207,6 +207,9 @@ func isCap(w string) bool {
 
 // stripPossessive removes a trailing "'s" or "’s" (or a bare trailing apostrophe).
 func stripPossessive(w string) (string, bool) {
+	if n := len(w); n < 3 || (w[n-1] != 's' && w[n-1] != 'S') {
+		return w, false
+	}
 	for _, suf := range []string{"'s", "’s", "'S", "’S"} {
 		if strings.HasSuffix(w, suf) && len(w) > len(suf) {
 			return w[:len(w)-len(suf)], true
