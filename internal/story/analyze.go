@@ -1,11 +1,11 @@
 package story
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/dateline-news/dateline/internal/text"
 )
@@ -41,6 +41,8 @@ const (
 // documents so the table tracks recent usage and stays bounded in size.
 type dfTable struct {
 	n        float64
+	logN     float64 // ln(n+10), cached for n == logNFor
+	logNFor  float64
 	df       map[uint64]float32
 	seen     int
 	halfLife int
@@ -53,7 +55,26 @@ func newDF(halfLife int) *dfTable {
 // idf smooths with pseudo-documents so early in a stream every unseen term is
 // merely "rare" rather than infinitely informative.
 func (t *dfTable) idf(h uint64) float64 {
-	return math.Log((t.n + 10) / (float64(t.df[h]) + 1))
+	if t.n != t.logNFor {
+		t.logN, t.logNFor = math.Log(t.n+10), t.n
+	}
+	return t.logN - logPlus1(float64(t.df[h]))
+}
+
+// logHalves[i] is ln(1 + i/2): document frequencies are whole or, after
+// halving, half numbers, so most logarithms come from this table.
+var logHalves = func() (t [8192]float64) {
+	for i := range t {
+		t[i] = math.Log1p(float64(i) / 2)
+	}
+	return t
+}()
+
+func logPlus1(x float64) float64 {
+	if i := int(x * 2); i < len(logHalves) && float64(i) == x*2 {
+		return logHalves[i]
+	}
+	return math.Log1p(x)
 }
 
 func (t *dfTable) add(hs []uint64) {
@@ -80,37 +101,45 @@ type analyzer struct {
 	cfg    *Config
 	stem   *text.Stemmer
 	toks   []text.Token
-	tf     map[uint64]float64
-	kinds  map[uint64]kind
-	disp   map[uint64]string
-	words  []string
+	th     []uint64         // hash of each token's text
+	acc    map[uint64]int32 // term hash -> index in ents
+	ents   []entry
 	src    map[string]*sourceStats
 	boiler storyCounter
 	cases  caseStats
+	names  text.NameFinder
+}
+
+// entry accumulates one term of the document being analysed.
+type entry struct {
+	h    uint64
+	tf   float64
+	k    kind
+	disp string
 }
 
 // caseStats counts, per lowercased word, how often it was written capitalised
 // where capitals are informative (mid-sentence) and how often in lower case.
 type caseStats struct {
-	m   map[string][2]float32
+	m   map[uint64][2]float32
 	max int
 }
 
-func (cs *caseStats) learn(toks []text.Token) {
+func (cs *caseStats) learn(toks []text.Token, hs []uint64) {
 	if cs.m == nil {
-		cs.m = make(map[string][2]float32, 1<<14)
+		cs.m = make(map[uint64][2]float32, 1<<14)
 	}
-	for _, t := range toks {
+	for i, t := range toks {
 		if t.Num || t.Start {
 			continue
 		}
-		c := cs.m[t.Text]
+		c := cs.m[hs[i]]
 		if t.Cap {
 			c[0]++
 		} else {
 			c[1]++
 		}
-		cs.m[t.Text] = c
+		cs.m[hs[i]] = c
 	}
 	if len(cs.m) > cs.max {
 		for w, c := range cs.m {
@@ -124,8 +153,8 @@ func (cs *caseStats) learn(toks []text.Token) {
 }
 
 // isName: seen capitalised mid-sentence at least twice and mostly so.
-func (cs *caseStats) isName(w string) bool {
-	c := cs.m[w]
+func (cs *caseStats) isName(h uint64) bool {
+	c := cs.m[h]
 	return c[0] >= 2 && c[0] >= 3*c[1]
 }
 
@@ -240,9 +269,7 @@ func newAnalyzer(cfg *Config) *analyzer {
 	return &analyzer{
 		cfg:    cfg,
 		stem:   text.NewStemmer(200_000),
-		tf:     make(map[uint64]float64, 512),
-		kinds:  make(map[uint64]kind, 512),
-		disp:   make(map[uint64]string, 512),
+		acc:    make(map[uint64]int32, 512),
 		src:    map[string]*sourceStats{},
 		boiler: storyCounter{max: 200_000},
 		cases:  caseStats{max: 300_000},
@@ -250,14 +277,14 @@ func newAnalyzer(cfg *Config) *analyzer {
 }
 
 // analyze returns d's features and the distinct term hashes to count in df.
+// It runs on every article, so it works on token hashes and one accumulator map.
 func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	lang := strings.ToLower(d.Lang)
 	if len(lang) > 2 {
 		lang = lang[:2]
 	}
-	clear(a.tf)
-	clear(a.kinds)
-	clear(a.disp)
+	clear(a.acc)
+	a.ents = a.ents[:0]
 	a.toks = text.AppendTokens(a.toks[:0], d.Title)
 	nTitle := len(a.toks)
 	// Body paragraph by paragraph, skipping paragraphs already seen in other
@@ -293,45 +320,60 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 			toks[i].Start = true
 		}
 	}
+	a.th = a.th[:0]
+	for _, t := range toks {
+		a.th = append(a.th, text.Hash(t.Text))
+	}
 
-	content := 0
-	add := func(key string, k kind, w float64, display string) {
-		h := text.Hash(key)
+	weightAt := func(i int) float64 {
+		switch {
+		case i < nTitle:
+			return a.cfg.TitleWeight
+		case i-nTitle < a.cfg.LeadTokens:
+			return a.cfg.LeadWeight
+		}
+		return 1
+	}
+	add := func(h uint64, k kind, w float64, display string) {
 		if k != kWord {
 			h ^= uint64(k) * 0x9e3779b97f4a7c15
 		}
-		a.tf[h] += w
-		if _, ok := a.kinds[h]; !ok {
-			a.kinds[h] = k
-			a.disp[h] = display
+		if i, ok := a.acc[h]; ok {
+			a.ents[i].tf += w
+			return
 		}
+		a.acc[h] = int32(len(a.ents))
+		a.ents = append(a.ents, entry{h: h, tf: w, k: k, disp: display})
 	}
+
+	content := 0
+	var title []uint64
 	for i, t := range toks {
-		w := 1.0
-		if i < nTitle {
-			w = a.cfg.TitleWeight
-		} else if i-nTitle < a.cfg.LeadTokens {
-			w = a.cfg.LeadWeight
-		}
+		w := weightAt(i)
 		if t.Num {
-			if len(t.Text) < 2 && !t.Start {
-				// single digits ("3 wounded") are weak but still evidence
-				add(t.Text, kNum, w*0.5, t.Text)
-			} else {
-				add(t.Text, kNum, w, t.Text)
+			if len(t.Text) < 2 {
+				w *= 0.5 // single digits ("3 wounded") are weak evidence
 			}
+			add(a.th[i], kNum, w, t.Text)
 			content++
 			continue
 		}
-		if utf8.RuneCountInString(t.Text) < 2 || text.IsStop(lang, t.Text) {
+		if len(t.Text) < 2 || text.IsStop(lang, t.Text) {
 			continue
 		}
 		content++
-		add(a.stem.Stem(lang, t.Text), kWord, w, t.Text)
+		st := a.stem.Stem(lang, t.Text)
+		h := a.th[i]
+		if st != t.Text {
+			h = text.Hash(st)
+		}
+		add(h, kWord, w, t.Text)
+		if i < nTitle {
+			title = append(title, h)
+		}
 	}
-	// Names: body capitalisation vouches for title words; an all-title-case
-	// headline without body says nothing about which words are names.
-	spans := text.NameSpans(lang, toks)
+
+	spans := a.names.Spans(lang, toks)
 	// Capitals that say nothing in this document (sentence starts, Title Case
 	// headlines) are judged by how the word is written across the stream:
 	// "Bachelor", "Titanfall" are mostly capitalised mid-sentence elsewhere,
@@ -344,114 +386,78 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		if inSpan < len(spans) && spans[inSpan][0] <= i {
 			continue
 		}
-		if !t.Cap || t.Num || !t.Start || !a.cases.isName(t.Text) || text.IsStop(lang, t.Text) {
+		if !t.Cap || t.Num || !t.Start || !a.cases.isName(a.th[i]) || text.IsStop(lang, t.Text) {
 			continue
 		}
-		w := 1.0
-		if i < nTitle {
-			w = a.cfg.TitleWeight
-		} else if i-nTitle < a.cfg.LeadTokens {
-			w = a.cfg.LeadWeight
-		}
-		add(t.Text, kName, w, titleWord(t.Text))
+		add(a.th[i], kName, weightAt(i), t.Text)
 	}
-	a.cases.learn(toks)
+	a.cases.learn(toks[:min(len(toks), nTitle+a.cfg.LeadTokens+100)], a.th)
 
+	// Multi-word names as their words and adjacent pairs: "Joseph Jesse
+	// Aldridge" then still matches "Jesse Aldridge" and "Aldridge".
 	for _, sp := range spans {
-		w := 1.0
-		if sp[0] < nTitle {
-			w = a.cfg.TitleWeight
-		} else if sp[0]-nTitle < a.cfg.LeadTokens {
-			w = a.cfg.LeadWeight
-		}
-		if sp[1]-sp[0] == 1 {
-			t := toks[sp[0]].Text
-			add(t, kName, w, titleWord(t))
-			continue
-		}
-		// Multi-word names as their words and adjacent pairs: "Joseph Jesse
-		// Aldridge" then still matches "Jesse Aldridge" and "Aldridge".
+		w := weightAt(sp[0])
 		for i := sp[0]; i < sp[1]; i++ {
-			if a.cfg.NameWords {
-				add(toks[i].Text, kName, w, titleWord(toks[i].Text))
+			if a.cfg.NameWords || sp[1]-sp[0] == 1 {
+				add(a.th[i], kName, w, toks[i].Text)
 			}
 			if i+1 < sp[1] {
-				p := toks[i].Text + " " + toks[i+1].Text
-				add(p, kName, w, titleWord(p))
+				add(a.th[i]*31+a.th[i+1], kName, w, toks[i].Text+" "+toks[i+1].Text)
 			}
 		}
 	}
 
-	hs := make([]uint64, 0, len(a.tf))
-	terms := make([]term, 0, len(a.tf))
+	hs := make([]uint64, 0, len(a.ents))
+	terms := make([]term, 0, len(a.ents))
 	src := a.src[d.Source]
-	for h, tf := range a.tf {
-		hs = append(hs, h)
-		idf := df.idf(h)
+	for i := range a.ents {
+		e := &a.ents[i]
+		hs = append(hs, e.h)
+		idf := df.idf(e.h)
 		if a.cfg.IDFPower != 0 && a.cfg.IDFPower != 1 && idf > 0 {
 			idf = math.Pow(idf, a.cfg.IDFPower)
 		}
-		wt := (1 + math.Log(tf)) * idf * src.factor(h)
-		switch a.kinds[h] {
+		wt := idf * src.factor(e.h)
+		if e.tf != 1 {
+			wt *= 1 + math.Log(e.tf)
+		}
+		switch e.k {
 		case kName:
 			wt *= a.cfg.NameWeight
 		case kNum:
 			wt *= a.cfg.NumberWeight
 		}
 		if wt > 0 {
-			terms = append(terms, term{h, float32(wt), a.kinds[h]})
+			terms = append(terms, term{e.h, float32(wt), e.k})
 		}
 	}
-	slices.SortFunc(terms, func(x, y term) int {
-		if x.w != y.w {
-			if x.w > y.w {
-				return -1
-			}
-			return 1
-		}
-		if x.h < y.h {
-			return -1
-		}
-		return 1
-	})
+	// Keep the MaxTerms heaviest (selection, not a full sort), and remember
+	// display forms for the dozen heaviest, for explanations.
 	if len(terms) > a.cfg.MaxTerms {
+		selectTop(terms, a.cfg.MaxTerms)
 		terms = terms[:a.cfg.MaxTerms]
 	}
-	disp := make(map[uint64]string, 12)
-	for i, t := range terms {
-		if i == 12 {
-			break
+	top := min(12, len(terms))
+	selectTop(terms, top)
+	disp := make(map[uint64]string, top)
+	for _, t := range terms[:top] {
+		e := a.ents[a.acc[t.h]]
+		if e.k == kName {
+			disp[t.h] = titleWord(e.disp)
+		} else {
+			disp[t.h] = e.disp
 		}
-		disp[t.h] = a.disp[t.h]
 	}
 	normalize(terms)
-	slices.SortFunc(terms, func(x, y term) int {
-		if x.h < y.h {
-			return -1
-		}
-		if x.h > y.h {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(terms, func(x, y term) int { return cmp.Compare(x.h, y.h) })
 	f := features{terms: terms, disp: disp, nTokens: content, paras: paras}
-	for _, t := range toks[:nTitle] {
-		if !t.Num && utf8.RuneCountInString(t.Text) >= 2 && !text.IsStop(lang, t.Text) {
-			f.title = append(f.title, text.Hash(a.stem.Stem(lang, t.Text)))
-		}
-	}
-	slices.Sort(f.title)
-	f.title = slices.Compact(f.title)
+	slices.Sort(title)
+	f.title = slices.Compact(title)
 
 	// SimHash over 4-word shingles of the body with stop words kept: copies
 	// differ in boilerplate, not in the wording of the agency text.
-	body := toks[nTitle:]
-	if len(body) >= a.cfg.MinCopyTokens {
-		a.words = a.words[:0]
-		for _, t := range body {
-			a.words = append(a.words, t.Text)
-		}
-		f.sim = text.SimHash(text.Shingles(a.words, 4))
+	if len(toks)-nTitle >= a.cfg.MinCopyTokens {
+		f.sim = text.SimHash(text.ShinglesOf(a.th[nTitle:], 4))
 	}
 	return f, hs
 }
@@ -536,4 +542,47 @@ func jaccard(a, b []uint64) float64 {
 		}
 	}
 	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// heavier orders terms by weight, ties by hash, so selection is deterministic.
+func heavier(x, y term) bool {
+	if x.w != y.w {
+		return x.w > y.w
+	}
+	return x.h < y.h
+}
+
+// selectTop reorders ts so its k heaviest terms come first (in no order).
+func selectTop(ts []term, k int) {
+	lo, hi := 0, len(ts)-1
+	for lo < hi && k > 0 && k < len(ts) {
+		// median of three as pivot
+		mid := lo + (hi-lo)/2
+		if heavier(ts[mid], ts[lo]) {
+			ts[mid], ts[lo] = ts[lo], ts[mid]
+		}
+		if heavier(ts[hi], ts[lo]) {
+			ts[hi], ts[lo] = ts[lo], ts[hi]
+		}
+		if heavier(ts[mid], ts[hi]) {
+			ts[mid], ts[hi] = ts[hi], ts[mid]
+		}
+		p := ts[hi]
+		i := lo
+		for j := lo; j < hi; j++ {
+			if heavier(ts[j], p) {
+				ts[i], ts[j] = ts[j], ts[i]
+				i++
+			}
+		}
+		ts[i], ts[hi] = ts[hi], ts[i]
+		switch {
+		case i == k || i == k-1:
+			return
+		case i < k:
+			lo = i + 1
+		default:
+			hi = i - 1
+		}
+	}
 }

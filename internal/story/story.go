@@ -6,6 +6,7 @@
 package story
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -136,8 +137,9 @@ type story struct {
 	first    time.Time
 	last     time.Time
 	members  []*member
-	sum      map[uint64]float64 // centroid numerator
-	sumSq    float64            // |sum|²
+	sum      []term  // centroid numerator, sorted by hash
+	sumSq    float64 // |sum|²
+	best     float64 // headline's similarity to the centroid when chosen
 	indexed  map[uint64]struct{}
 	headline string
 	alive    bool
@@ -332,10 +334,7 @@ func (c *Clusterer) candidates(terms []term) []*story {
 func (c *Clusterer) similarity(terms []term, s *story, t time.Time) float64 {
 	cen := 0.0
 	if s.sumSq > 0 {
-		for _, x := range terms {
-			cen += float64(x.w) * s.sum[x.h]
-		}
-		cen /= math.Sqrt(s.sumSq)
+		cen = dot(terms, s.sum) / math.Sqrt(s.sumSq)
 	}
 	best := 0.0
 	for _, m := range s.members {
@@ -362,19 +361,11 @@ func (c *Clusterer) storySim(a, b *story) float64 {
 	if a.sumSq == 0 || b.sumSq == 0 {
 		return 0
 	}
-	x, y := a.sum, b.sum
-	if len(y) < len(x) {
-		x, y = y, x
-	}
-	var d float64
-	for h, v := range x {
-		d += v * y[h]
-	}
-	return d / math.Sqrt(a.sumSq*b.sumSq)
+	return dot(a.sum, b.sum) / math.Sqrt(a.sumSq*b.sumSq)
 }
 
 func (c *Clusterer) newStory(id int64) *story {
-	s := &story{id: id, sum: map[uint64]float64{}, indexed: map[uint64]struct{}{}, alive: true}
+	s := &story{id: id, indexed: map[uint64]struct{}{}, alive: true}
 	c.stories[id] = s
 	return s
 }
@@ -394,34 +385,49 @@ func (c *Clusterer) join(s *story, d *Doc, f features, copyOf int64) *member {
 		c.index(s, f.terms)
 	}
 	c.trimMembers(s)
-	c.pickHeadline(s)
+	c.pickHeadline(s, m)
 	return m
 }
 
 func (c *Clusterer) addToCentroid(s *story, terms []term) {
-	for _, t := range terms {
-		old := s.sum[t.h]
-		nw := old + float64(t.w)
-		s.sum[t.h] = nw
-		s.sumSq += nw*nw - old*old
+	s.sum = addSorted(s.sum, terms)
+	s.sumSq = 0
+	for _, t := range s.sum {
+		s.sumSq += float64(t.w) * float64(t.w)
 	}
 	// Keep the centroid to its heaviest terms so big stories stay cheap.
 	if max := 4 * c.cfg.MaxTerms; len(s.sum) > 2*max {
-		vals := make([]float64, 0, len(s.sum))
-		for _, v := range s.sum {
-			vals = append(vals, v)
-		}
-		slices.Sort(vals)
-		cut := vals[len(vals)-max]
+		selectTop(s.sum, max)
+		s.sum = s.sum[:max]
+		slices.SortFunc(s.sum, func(x, y term) int { return cmp.Compare(x.h, y.h) })
 		s.sumSq = 0
-		for h, v := range s.sum {
-			if v < cut {
-				delete(s.sum, h)
-			} else {
-				s.sumSq += v * v
-			}
+		for _, t := range s.sum {
+			s.sumSq += float64(t.w) * float64(t.w)
 		}
 	}
+}
+
+// addSorted returns the sum of two hash-sorted vectors, reusing a's storage
+// when possible.
+func addSorted(a, b []term) []term {
+	out := make([]term, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].h == b[j].h:
+			out = append(out, term{a[i].h, a[i].w + b[j].w, a[i].k})
+			i++
+			j++
+		case a[i].h < b[j].h:
+			out = append(out, a[i])
+			i++
+		default:
+			out = append(out, b[j])
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
 func (c *Clusterer) index(s *story, terms []term) {
@@ -476,29 +482,26 @@ func (c *Clusterer) trimMembers(s *story) {
 	}
 }
 
-// pickHeadline chooses the title of the original (non-copy) member closest
-// to the centroid.
-func (c *Clusterer) pickHeadline(s *story) {
-	best, bestSim := "", -1.0
-	norm := math.Sqrt(s.sumSq)
-	for _, m := range s.members {
-		if m.terms == nil || m.copyOf != 0 || m.title == "" {
-			continue
+// pickHeadline keeps the title of the original (non-copy) member closest to
+// the centroid; m is the newest member, or nil to reconsider all of them.
+func (c *Clusterer) pickHeadline(s *story, m *member) {
+	score := func(m *member) float64 {
+		if m.terms == nil || m.copyOf != 0 || m.title == "" || s.sumSq == 0 {
+			return -1
 		}
-		var d float64
-		for _, t := range m.terms {
-			d += float64(t.w) * s.sum[t.h]
-		}
-		if norm > 0 {
-			d /= norm
-		}
-		if d > bestSim {
-			best, bestSim = m.title, d
-		}
+		return dot(m.terms, s.sum) / math.Sqrt(s.sumSq)
 	}
-	if best != "" {
-		s.headline = best
-	} else if s.headline == "" && len(s.members) > 0 {
+	if m == nil {
+		s.best = -1
+		for _, x := range s.members {
+			if v := score(x); v > s.best {
+				s.headline, s.best = x.title, v
+			}
+		}
+	} else if v := score(m); v > s.best {
+		s.headline, s.best = m.title, v
+	}
+	if s.headline == "" && len(s.members) > 0 {
 		s.headline = s.members[0].title
 	}
 }
@@ -506,11 +509,7 @@ func (c *Clusterer) pickHeadline(s *story) {
 // merge moves everything of o into s.
 func (c *Clusterer) merge(s, o *story) {
 	c.unindex(o)
-	for h, v := range o.sum {
-		old := s.sum[h]
-		s.sum[h] = old + v
-		s.sumSq += (old+v)*(old+v) - old*old
-	}
+	c.addToCentroid(s, o.sum)
 	for _, m := range o.members {
 		m.st = s
 		if m.terms != nil && m.copyOf == 0 {
@@ -533,6 +532,7 @@ func (c *Clusterer) merge(s, o *story) {
 	}
 	o.alive = false
 	delete(c.stories, o.id)
+	c.pickHeadline(s, nil)
 }
 
 // explain names the terms that contribute most to the document's similarity
@@ -543,11 +543,18 @@ func (c *Clusterer) explain(f features, s *story, sim float64) string {
 		v float64
 	}
 	var cs []contrib
+	j := 0
 	for _, t := range f.terms {
-		if _, ok := f.disp[t.h]; !ok {
+		for j < len(s.sum) && s.sum[j].h < t.h {
+			j++
+		}
+		if j == len(s.sum) {
+			break
+		}
+		if _, ok := f.disp[t.h]; !ok || s.sum[j].h != t.h {
 			continue
 		}
-		if v := float64(t.w) * s.sum[t.h]; v > 0 {
+		if v := float64(t.w) * float64(s.sum[j].w); v > 0 {
 			cs = append(cs, contrib{t.h, v})
 		}
 	}

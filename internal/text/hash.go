@@ -30,16 +30,7 @@ func Shingles(words []string, k int) []uint64 {
 	for i, w := range words {
 		hs[i] = Hash(w)
 	}
-	out := make([]uint64, 0, len(words)-k+1)
-	for i := 0; i+k <= len(words); i++ {
-		h := uint64(fnvOffset)
-		for _, x := range hs[i : i+k] {
-			h = (h ^ x) * fnvPrime
-			h = bits.RotateLeft64(h, 17)
-		}
-		out = append(out, mix(h))
-	}
-	return out
+	return ShinglesOf(hs, k)
 }
 
 // mix is the splitmix64 finaliser: spreads shingle hashes so every bit is fair.
@@ -55,19 +46,33 @@ func mix(x uint64) uint64 {
 // SimHash is Charikar's 64-bit fingerprint of a set of feature hashes: texts
 // sharing most shingles get fingerprints a few bits apart.
 func SimHash(features []uint64) uint64 {
+	// Count set bits per position. Eight byte-wide counters ride in each
+	// uint64 (lane j of acc[i] counts bit 8j+i), so one feature costs 8 adds
+	// instead of 64; lanes are flushed before they can overflow.
 	var v [64]int32
-	for _, f := range features {
-		for b := 0; b < 64; b++ {
-			if f&(1<<uint(b)) != 0 {
-				v[b]++
-			} else {
-				v[b]--
+	var acc [8]uint64
+	const lanes = 0x0101010101010101
+	flush := func() {
+		for i := range acc {
+			for j := range 8 {
+				v[8*j+i] += int32(acc[i] >> (8 * uint(j)) & 0xff)
 			}
+			acc[i] = 0
 		}
 	}
+	for n, f := range features {
+		for i := range acc {
+			acc[i] += f >> uint(i) & lanes
+		}
+		if n%255 == 254 {
+			flush()
+		}
+	}
+	flush()
 	var h uint64
-	for b := 0; b < 64; b++ {
-		if v[b] > 0 {
+	half := int32(len(features) / 2)
+	for b := range 64 {
+		if v[b] > half {
 			h |= 1 << uint(b)
 		}
 	}
@@ -76,3 +81,23 @@ func SimHash(features []uint64) uint64 {
 
 // Hamming is the number of differing bits of a and b.
 func Hamming(a, b uint64) int { return bits.OnesCount64(a ^ b) }
+
+// ShinglesOf is Shingles over already hashed words (Hash of each word).
+func ShinglesOf(hs []uint64, k int) []uint64 {
+	if len(hs) == 0 || k <= 0 {
+		return nil
+	}
+	if len(hs) < k {
+		k = len(hs)
+	}
+	out := make([]uint64, 0, len(hs)-k+1)
+	for i := 0; i+k <= len(hs); i++ {
+		h := uint64(fnvOffset)
+		for _, x := range hs[i : i+k] {
+			h = (h ^ x) * fnvPrime
+			h = bits.RotateLeft64(h, 17)
+		}
+		out = append(out, mix(h))
+	}
+	return out
+}

@@ -42,15 +42,14 @@ func set(words string) map[string]bool {
 	return m
 }
 
+var extraEN = extraStop["en"]
+
 // IsStop reports whether the lowercased word w is a stop word in lang (ISO 639-1).
 // Unknown languages have no stop words.
 func IsStop(lang, w string) bool {
-	if extraStop[lang][w] {
-		return true
-	}
 	switch lang {
 	case "en", "":
-		return english.IsStopWord(w)
+		return english.IsStopWord(w) || extraEN[w]
 	case "fr":
 		return french.IsStopWord(w)
 	case "es":
@@ -64,7 +63,7 @@ func IsStop(lang, w string) bool {
 	case "hu":
 		return hungarian.IsStopWord(w)
 	}
-	return false
+	return extraStop[lang][w]
 }
 
 // Stem returns the snowball stem of the lowercased word w in lang; languages

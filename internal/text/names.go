@@ -5,8 +5,8 @@ import "strings"
 // Names returns capitalised-name candidates (people, places, organisations) as
 // lowercased phrases of up to four words, e.g. "cerise avenue", "bernard gillis".
 // A capitalised word counts when it is not sentence-initial, or when it is
-// sentence-initial but the same word also appears capitalised mid-sentence or
-// never appears lower case in toks. Title-cased headlines should be tokenized
+// sentence-initial but the same word also appears capitalised mid-sentence, or
+// is written in capitals (an acronym) and never in lower case. Title-cased headlines should be tokenized
 // together with their body so the body can vouch for which words are names.
 func Names(lang string, toks []Token) []string {
 	var out []string
@@ -18,25 +18,46 @@ func Names(lang string, toks []Token) []string {
 
 // NameSpans is Names returning [start, end) token index ranges instead of phrases.
 func NameSpans(lang string, toks []Token) [][2]int {
-	midCap := map[string]bool{}
-	lower := map[string]bool{}
+	var nf NameFinder
+	return nf.Spans(lang, toks)
+}
+
+// NameFinder is NameSpans with scratch space reused between calls (the
+// clusterer calls it for every article). Not safe for concurrent use.
+type NameFinder struct {
+	seen map[string]uint8
+}
+
+const (
+	seenMidCap = 1 << iota
+	seenLower
+)
+
+// Spans is NameSpans.
+func (nf *NameFinder) Spans(lang string, toks []Token) [][2]int {
+	if nf.seen == nil {
+		nf.seen = make(map[string]uint8, 256)
+	}
+	clear(nf.seen)
+	seen := nf.seen
 	for _, t := range toks {
 		switch {
 		case t.Num:
 		case t.Cap && !t.Start:
-			midCap[t.Text] = true
+			seen[t.Text] |= seenMidCap
 		case !t.Cap:
-			lower[t.Text] = true
+			seen[t.Text] |= seenLower
 		}
 	}
 	isName := func(t Token) bool {
-		if !t.Cap || t.Num || IsStop(lang, t.Text) || len(t.Text) < 2 {
+		if !t.Cap || t.Num || len(t.Text) < 2 || IsStop(lang, t.Text) {
 			return false
 		}
+		f := seen[t.Text]
 		if !t.Start {
-			return !lower[t.Text] || midCap[t.Text]
+			return f&seenLower == 0 || f&seenMidCap != 0
 		}
-		return midCap[t.Text] || !lower[t.Text] && t.Upper
+		return f&seenMidCap != 0 || f&seenLower == 0 && t.Upper
 	}
 	var out [][2]int
 	from := -1
