@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,7 +115,7 @@ func TestEndToEndSQLite(t *testing.T) {
 		}
 	}
 
-	srv := httptest.NewServer(New(st, Options{SiteName: "Dateline", Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))}))
+	srv := httptest.NewServer(New(st, Options{SiteName: "Dateline", Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}))
 	defer srv.Close()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	get := func(path string, status int, ctype string) string {
@@ -248,4 +250,32 @@ func TestEndToEndSQLite(t *testing.T) {
 	contains("sources page", get("/sources", 200, "text/html"), "server said 500 Internal Server Error", `class="failing"`)
 	contains("search", get("/api/v1/search?q=Valparaiso", 200, "application/json"), `"id":1`)
 	contains("healthz", get("/healthz", 200, "text/plain"), "ok")
+
+	// Many readers at once (run with -race): every cache is shared.
+	paths := []string{"/", "/story/1", "/article/1", "/api/v1/articles", "/api/v1/stories", "/api/v1/stories/1",
+		"/topic/chile", "/entity/Maria%20Lopez", "/sources", "/feed.xml", "/search?q=homes"}
+	var wg sync.WaitGroup
+	errs := make(chan string, 100)
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 12 {
+				p := paths[(g+i)%len(paths)]
+				res, err := http.Get(srv.URL + p)
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 {
+					errs <- p + ": " + res.Status
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
