@@ -21,9 +21,11 @@ const metaScanLimit = 64 << 10
 // Order: byte-order mark, then a declared charset, then UTF-8 if the bytes are
 // valid UTF-8, else Windows-1252 (the web's superset of Latin-1).
 func toUTF8(page []byte) string {
-	enc := detect(page)
+	enc, valid := detect(page)
 	var s string
-	if enc == nil {
+	if enc == nil && valid {
+		s = string(page)
+	} else if enc == nil {
 		s = strings.ToValidUTF8(string(page), "\uFFFD")
 	} else if out, err := enc.NewDecoder().Bytes(page); err == nil {
 		s = string(out)
@@ -31,37 +33,40 @@ func toUTF8(page []byte) string {
 		s = strings.ToValidUTF8(string(page), "\uFFFD")
 	}
 	s = strings.TrimPrefix(s, "\uFEFF")
-	s = strings.ReplaceAll(s, "\u00AD", "")
+	if strings.Contains(s, "\u00AD") {
+		s = strings.ReplaceAll(s, "\u00AD", "")
+	}
 	return norm.NFC.String(s)
 }
 
-// detect returns the page's encoding, or nil for UTF-8.
-func detect(page []byte) encoding.Encoding {
+// detect returns the page's encoding, nil for UTF-8, and whether the page
+// is valid UTF-8.
+func detect(page []byte) (enc encoding.Encoding, validUTF8 bool) {
+	validUTF8 = utf8.Valid(page)
 	switch {
 	case bytes.HasPrefix(page, []byte{0xEF, 0xBB, 0xBF}):
-		return nil
+		return nil, validUTF8
 	case bytes.HasPrefix(page, []byte{0xFE, 0xFF}):
-		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM)
+		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM), validUTF8
 	case bytes.HasPrefix(page, []byte{0xFF, 0xFE}):
-		return unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)
+		return unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), validUTF8
 	}
-	validUTF8 := utf8.Valid(page)
 	if enc, name := declared(page); enc != nil {
 		if name == "utf-8" {
-			return nil
+			return nil, validUTF8
 		}
 		// A page that says Latin-1 (or another legacy charset) but whose bytes
 		// are valid UTF-8 with non-ASCII text is mislabelled UTF-8: real
 		// Latin-1 text almost never forms valid UTF-8 sequences.
 		if validUTF8 && !isASCII(page) && !multiByteLegacy(name) {
-			return nil
+			return nil, true
 		}
-		return enc
+		return enc, validUTF8
 	}
 	if validUTF8 {
-		return nil
+		return nil, true
 	}
-	return charmap.Windows1252
+	return charmap.Windows1252, false
 }
 
 // declared finds the charset of the first <meta charset> or

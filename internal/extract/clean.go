@@ -24,6 +24,9 @@ var stopMarkers = map[string]bool{
 	"join the conversation": true, "hashtags": true, "tags": true,
 }
 
+// maxMarkerLen bounds the bytes of a block worth comparing with stopMarkers.
+const maxMarkerLen = 40
+
 // stopAfter is the share of the article text that must come before a stop
 // marker: a "Related" heading near the top is more likely a real subheading.
 const stopAfter = 0.4
@@ -98,7 +101,7 @@ func clean(body *html.Node, title string) {
 
 	seen := 0
 	for i, t := range texts {
-		if i > 0 && stopMarkers[normalize(t)] && float64(seen) >= stopAfter*float64(total) {
+		if i > 0 && len(t) <= maxMarkerLen && stopMarkers[normalize(t)] && float64(seen) >= stopAfter*float64(total) {
 			for _, b := range blocks[i:] {
 				body.RemoveChild(b)
 			}

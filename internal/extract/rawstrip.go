@@ -2,12 +2,12 @@ package extract
 
 import "bytes"
 
-// stripRawText empties the contents of <script> (except JSON data) and
-// <style> elements at the byte level before parsing. The HTML tokenizer reads
-// such raw text a byte at a time and they are often most of a page's bytes,
-// while nothing in them is article text. Elements are kept (empty) so the
-// parse tree is otherwise unchanged; comments and <textarea>/<title>/<xmp>
-// contents are skipped verbatim, and a script whose text contains "<!--"
+// stripRawText empties the contents of <script> (except JSON data), <style>
+// and <svg> elements and drops comments at the byte level before parsing.
+// These are often most of a page's bytes, the HTML tokenizer reads raw text a
+// byte at a time, and nothing in them is article text. Elements are kept
+// (empty) so the parse tree is otherwise unchanged; <textarea>/<title>/<xmp>
+// contents are copied verbatim, and an element whose text contains "<!--"
 // (where the tokenizer's escape rules apply) is left alone.
 func stripRawText(page []byte) []byte {
 	out := make([]byte, 0, len(page))
@@ -26,12 +26,15 @@ func stripRawText(page []byte) []byte {
 				return append(out, page[i:]...)
 			}
 			end += j + 4 + 3
-			out = append(out, page[i:end]...)
+			out = append(out, page[i:j]...) // comments carry no text
 			i = end
-		case hasTagPrefix(rest, "script"), hasTagPrefix(rest, "style"):
+		case hasTagPrefix(rest, "script"), hasTagPrefix(rest, "style"), hasTagPrefix(rest, "svg"):
 			name := "script"
-			if lower(rest[1]) == 't' {
+			switch lower(rest[1]) {
+			case 't':
 				name = "style"
+			case 'v':
+				name = "svg"
 			}
 			gt := bytes.IndexByte(rest, '>')
 			if gt < 0 {
