@@ -104,6 +104,9 @@ const (
 	memInsights  = 2048             // stories whose insight is kept in memory
 	indexMaxAge  = 2 * time.Minute  // how stale the recent-stories index may get
 	buildTimeout = 60 * time.Second // bound on one index build
+	// firstIndexWait is how long a topic or entity page waits for the
+	// first index build before showing what there is.
+	firstIndexWait = 5 * time.Second
 )
 
 // insightCache computes story insight on request and keeps it in the store
@@ -117,11 +120,14 @@ type insightCache struct {
 	mem  map[int64]memEntry
 	arts map[int64][2][]string // article ID -> key points, hashtags
 
-	idxMu    sync.Mutex
-	idx      []indexed
-	idxAt    time.Time
-	building bool
-	scan     int
+	flights    map[int64]*flight
+	refreshing chan struct{} // holds a token while a background refresh runs
+
+	idxMu   sync.Mutex
+	idx     []indexed
+	idxAt   time.Time
+	idxDone chan struct{} // non-nil while a build runs; closed when it ends
+	scan    int
 }
 
 type memEntry struct {
@@ -136,7 +142,8 @@ type indexed struct {
 
 func newInsightCache(st store.Store, log *slog.Logger, scan int) *insightCache {
 	return &insightCache{st: st, log: log, mem: make(map[int64]memEntry),
-		arts: make(map[int64][2][]string), scan: scan}
+		arts: make(map[int64][2][]string), flights: make(map[int64]*flight),
+		refreshing: make(chan struct{}, 1), scan: scan}
 }
 
 // story returns the insight of st (whose articles are arts, or nil to read
@@ -152,89 +159,179 @@ func (c *insightCache) story(ctx context.Context, st model.Story, arts []model.A
 	return v.normalize()
 }
 
-// get returns the cached insight of st, computing and storing it on a miss.
+// get returns the insight of st. A current cached copy (memory, then store)
+// is returned as is. An outdated one is returned too while a background
+// refresh recomputes it: insight costs tens of milliseconds per story, and a
+// busy story changes often. Only a story never computed waits, and
+// concurrent requests for it share one computation.
 func (c *insightCache) get(ctx context.Context, st model.Story, arts []model.Article) (cachedInsight, error) {
 	ver := insightVersion(st)
 	c.mu.Lock()
 	e, ok := c.mem[st.ID]
 	c.mu.Unlock()
+	if !ok {
+		sv, data, err := c.st.Insight(ctx, st.ID)
+		switch {
+		case err == nil:
+			var ci cachedInsight
+			if json.Unmarshal(data, &ci) == nil {
+				e, ok = memEntry{version: sv, ci: ci}, true
+				c.remember(st.ID, e)
+			}
+		case !errors.Is(err, store.ErrNotFound):
+			return cachedInsight{}, fmt.Errorf("read cached insight: %w", err)
+		}
+	}
 	if ok && e.version == ver {
 		return e.ci, nil
 	}
-	var ci cachedInsight
-	sv, data, err := c.st.Insight(ctx, st.ID)
-	switch {
-	case err == nil && sv == ver && json.Unmarshal(data, &ci) == nil:
-	case err != nil && !errors.Is(err, store.ErrNotFound):
-		return ci, fmt.Errorf("read cached insight: %w", err)
-	default:
-		if arts == nil {
-			all, _, err := storyArticles(ctx, c.st, st.ID, storyArticleCap)
-			if err != nil {
-				return ci, err
-			}
-			arts = all
-		}
-		ci = computeInsight(st, arts)
-		data, err := json.Marshal(ci)
-		if err != nil {
-			return ci, fmt.Errorf("encode insight: %w", err)
-		}
-		if err := c.st.SaveInsight(ctx, st.ID, ver, data); err != nil {
-			// Still usable: the next request recomputes.
-			c.log.Warn("save insight", "story", st.ID, "err", err)
-		}
+	if ok && strings.HasPrefix(e.version, insightCodeVersion+":") {
+		c.refresh(st)
+		return e.ci, nil
 	}
+	return c.compute(ctx, st, arts)
+}
+
+func (c *insightCache) remember(id int64, e memEntry) {
 	c.mu.Lock()
 	if len(c.mem) >= memInsights {
 		clear(c.mem) // crude but bounded; the store still holds everything
 	}
-	c.mem[st.ID] = memEntry{version: ver, ci: ci}
+	c.mem[id] = e
 	c.mu.Unlock()
+}
+
+// flight is one computation of a story's insight that others may wait on.
+type flight struct {
+	done chan struct{}
+	ci   cachedInsight
+	err  error
+}
+
+// compute computes, stores and remembers st's insight; concurrent callers
+// for the same story wait for the first one's result.
+func (c *insightCache) compute(ctx context.Context, st model.Story, arts []model.Article) (cachedInsight, error) {
+	c.mu.Lock()
+	if f, ok := c.flights[st.ID]; ok {
+		c.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.ci, f.err
+		case <-ctx.Done():
+			return cachedInsight{}, ctx.Err()
+		}
+	}
+	f := &flight{done: make(chan struct{})}
+	c.flights[st.ID] = f
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.flights, st.ID)
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	f.ci, f.err = c.computeNow(ctx, st, arts)
+	return f.ci, f.err
+}
+
+func (c *insightCache) computeNow(ctx context.Context, st model.Story, arts []model.Article) (cachedInsight, error) {
+	if arts == nil {
+		all, _, err := storyArticles(ctx, c.st, st.ID, storyArticleCap)
+		if err != nil {
+			return cachedInsight{}, err
+		}
+		arts = all
+	}
+	ci := computeInsight(st, arts)
+	ver := insightVersion(st)
+	data, err := json.Marshal(ci)
+	if err != nil {
+		return ci, fmt.Errorf("encode insight: %w", err)
+	}
+	if err := c.st.SaveInsight(ctx, st.ID, ver, data); err != nil {
+		// Still usable: the next request recomputes.
+		c.log.Warn("save insight", "story", st.ID, "err", err)
+	}
+	c.remember(st.ID, memEntry{version: ver, ci: ci})
 	return ci, nil
 }
 
+// refresh recomputes st's insight in the background, one story at a time so
+// refreshes never crowd out requests; when one is already running the next
+// request to see the outdated copy asks again.
+func (c *insightCache) refresh(st model.Story) {
+	select {
+	case c.refreshing <- struct{}{}:
+	default:
+		return
+	}
+	go func() {
+		defer func() { <-c.refreshing }()
+		defer func() {
+			if v := recover(); v != nil {
+				c.log.Error("insight refresh panic", "story", st.ID, "panic", v)
+			}
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+		defer cancel()
+		if _, err := c.compute(ctx, st, nil); err != nil {
+			c.log.Warn("insight refresh", "story", st.ID, "err", err)
+		}
+	}()
+}
+
 // recent returns the index of recent stories' insight. A stale index is
-// rebuilt in the background while the old one is served; wait=true builds it
-// in the request when there is none yet.
+// rebuilt in the background while the old one is served. wait=true, when
+// there is no index yet, waits a little for the first build (topic and
+// entity pages have nothing to show without it).
 func (c *insightCache) recent(ctx context.Context, wait bool) []indexed {
 	c.idxMu.Lock()
-	idx, at, building := c.idx, c.idxAt, c.building
-	fresh := !at.IsZero() && time.Since(at) < indexMaxAge
-	if fresh || building {
-		c.idxMu.Unlock()
-		return idx
+	idx, at, done := c.idx, c.idxAt, c.idxDone
+	if done == nil && (at.IsZero() || time.Since(at) >= indexMaxAge) {
+		done = make(chan struct{})
+		c.idxDone = done
+		go c.build(done)
 	}
-	c.building = true
 	c.idxMu.Unlock()
-
 	if at.IsZero() && wait {
-		return c.build(ctx)
+		t := time.NewTimer(firstIndexWait)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+		case <-ctx.Done():
+		}
+		c.idxMu.Lock()
+		idx = c.idx
+		c.idxMu.Unlock()
 	}
-	go c.build(context.WithoutCancel(ctx))
 	return idx
 }
 
-func (c *insightCache) build(ctx context.Context) (idx []indexed) {
-	ctx, cancel := context.WithTimeout(ctx, buildTimeout)
+// build reads the insight of the top stories into a new index, then closes
+// done. It runs outside any request, where no middleware recovers panics.
+func (c *insightCache) build(done chan struct{}) {
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
+	var idx []indexed
 	defer func() {
-		// Builds may run outside any request, where no middleware recovers.
 		if v := recover(); v != nil {
 			c.log.Error("insight index panic", "panic", v)
-			c.idxMu.Lock()
-			c.building = false
-			c.idxAt = time.Now() // retry after indexMaxAge, not on every request
-			idx = c.idx
-			c.idxMu.Unlock()
 		}
+		c.idxMu.Lock()
+		if idx != nil || c.idx == nil {
+			c.idx = idx
+		}
+		c.idxAt, c.idxDone = time.Now(), nil
+		c.idxMu.Unlock()
+		close(done)
 	}()
 	cursor := ""
 	for len(idx) < c.scan {
 		stories, next, err := c.st.Stories(ctx, store.StoryQuery{Limit: min(100, c.scan-len(idx)), Cursor: cursor})
 		if err != nil {
 			c.log.Warn("insight index", "err", err)
-			break
+			return
 		}
 		for _, st := range stories {
 			ci, err := c.get(ctx, st, nil)
@@ -249,10 +346,9 @@ func (c *insightCache) build(ctx context.Context) (idx []indexed) {
 		}
 		cursor = next
 	}
-	c.idxMu.Lock()
-	c.idx, c.idxAt, c.building = idx, time.Now(), false
-	c.idxMu.Unlock()
-	return idx
+	if idx == nil {
+		idx = []indexed{}
+	}
 }
 
 // related lists stories related to story id, from the recent index.

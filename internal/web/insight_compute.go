@@ -1,6 +1,8 @@
 package web
 
 import (
+	"slices"
+
 	"github.com/dateline-news/dateline/internal/insight"
 	"github.com/dateline-news/dateline/internal/model"
 )
@@ -14,8 +16,57 @@ func insightArticle(a model.Article) insight.Article {
 		Published: a.Published, CopyOf: a.CopyOf}
 }
 
+// Bounds on what insight reads of a story: its cost grows faster than
+// linearly with the articles (about 6 ms for 10, 190 ms for 100, 14 s for
+// 1,000 when measured), so a big story is read as its first reports (the
+// facts) and its latest ones (the developments), plus their copies (cheap:
+// they only add outlets).
+const (
+	insightOriginals = 40
+	insightEarliest  = 10
+	insightCopies    = 200
+)
+
+// insightInput picks the articles of arts that insight reads.
+func insightInput(arts []model.Article) []model.Article {
+	ids := make(map[int64]bool, len(arts))
+	for _, a := range arts {
+		ids[a.ID] = true
+	}
+	var originals, copies []model.Article
+	for _, a := range arts {
+		if a.CopyOf != 0 && ids[a.CopyOf] {
+			copies = append(copies, a)
+		} else {
+			originals = append(originals, a)
+		}
+	}
+	if len(originals) <= insightOriginals && len(copies) <= insightCopies {
+		return arts
+	}
+	slices.SortStableFunc(originals, func(a, b model.Article) int { return a.Published.Compare(b.Published) })
+	if len(originals) > insightOriginals {
+		late := originals[len(originals)-(insightOriginals-insightEarliest):]
+		originals = append(originals[:insightEarliest:insightEarliest], late...)
+	}
+	kept := make(map[int64]bool, len(originals))
+	for _, a := range originals {
+		kept[a.ID] = true
+	}
+	out := originals
+	n := 0
+	for _, c := range copies {
+		if kept[c.CopyOf] && n < insightCopies {
+			out = append(out, c)
+			n++
+		}
+	}
+	return out
+}
+
 // computeInsight enriches a story from its articles.
 func computeInsight(st model.Story, arts []model.Article) cachedInsight {
+	arts = insightInput(arts)
 	in := make([]insight.Article, len(arts))
 	for i, a := range arts {
 		in[i] = insightArticle(a)

@@ -565,11 +565,50 @@ func TestInsightRendering(t *testing.T) {
 		t.Errorf("entity %v", e)
 	}
 
-	// A new article changes the story's version: the stale cache is recomputed.
+	// A new article changes the story's version: the outdated insight is
+	// still shown while a background refresh recomputes it, then replaced.
 	f.st.mu.Lock()
 	f.st.stories[0].Articles = 4
 	f.st.mu.Unlock()
-	if body := do(t, h, "GET", "/story/1", nil).Body.String(); strings.Contains(body, "Rivers burst their banks.") {
-		t.Error("stale insight served after the story changed")
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Contains(do(t, h, "GET", "/story/1", nil).Body.String(), "Rivers burst their banks.") {
+		if time.Now().After(deadline) {
+			t.Fatal("outdated insight never refreshed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if ver, _, _ := f.st.Insight(context.Background(), 1); ver != insightVersion(f.st.stories[0]) {
+		t.Errorf("refreshed insight stored as version %q", ver)
+	}
+}
+
+func TestInsightInput(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var arts []model.Article
+	for i := range 100 {
+		arts = append(arts, model.Article{ID: int64(i + 1), Published: t0.Add(time.Duration(i) * time.Minute)})
+	}
+	arts = append(arts, model.Article{ID: 500, CopyOf: 1}, model.Article{ID: 501, CopyOf: 50}, model.Article{ID: 502, CopyOf: 999, Published: t0.Add(50 * time.Minute)}) // its original is elsewhere: an original here
+	got := insightInput(arts)
+	ids := map[int64]bool{}
+	for _, a := range got {
+		ids[a.ID] = true
+	}
+	if len(got) != insightOriginals+1 { // 101 originals cut to 40, plus the copy of article 1
+		t.Fatalf("kept %d articles, want %d originals and one copy", len(got), insightOriginals)
+	}
+	for _, want := range []int64{1, 10, 71, 100, 500} {
+		if !ids[want] {
+			t.Errorf("article %d dropped", want)
+		}
+	}
+	for _, drop := range []int64{11, 50, 70, 501, 502} {
+		if ids[drop] {
+			t.Errorf("article %d kept", drop)
+		}
+	}
+	small := arts[:5]
+	if got := insightInput(small); len(got) != 5 {
+		t.Errorf("small story trimmed to %d", len(got))
 	}
 }
