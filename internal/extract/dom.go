@@ -150,11 +150,17 @@ func firstImage(n *html.Node) string {
 	return src
 }
 
-// prune drops parts of the page that never hold article text or metadata
-// (scripts other than JSON-LD, styles, drawings, form controls, embeds, HTML
-// comments) so the extractor, which copies and walks the tree many times, has
-// less to do. go-trafilatura removes all of these before it looks for content.
+// prune drops parts of the page that never hold article text (scripts other
+// than JSON-LD, styles, drawings, form controls, embeds, HTML comments, and the
+// page's own navigation, asides and footers) so the extractor, which copies
+// and walks the tree many times, has less to do. go-trafilatura removes all of
+// these before it looks for content. Footers and asides inside an <article>
+// or <main> stay: they often hold the byline and date the metadata needs.
 func prune(n *html.Node) {
+	pruneIn(n, false)
+}
+
+func pruneIn(n *html.Node, inArticle bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		drop := false
@@ -164,10 +170,11 @@ func prune(n *html.Node) {
 		case html.ElementNode:
 			switch c.DataAtom {
 			case atom.Style, atom.Svg, atom.Template, atom.Noscript, atom.Iframe,
-				atom.Select, atom.Button, atom.Input, atom.Textarea,
-				atom.Canvas, atom.Video, atom.Audio, atom.Object, atom.Embed,
-				atom.Nav, atom.Footer, atom.Aside, atom.Menu:
+				atom.Select, atom.Button, atom.Textarea,
+				atom.Canvas, atom.Video, atom.Audio, atom.Object, atom.Embed:
 				drop = true
+			case atom.Nav, atom.Footer, atom.Aside, atom.Menu:
+				drop = !inArticle
 			case atom.Script:
 				drop = !strings.Contains(strings.ToLower(attr(c, "type")), "json")
 			}
@@ -175,7 +182,7 @@ func prune(n *html.Node) {
 		if drop {
 			n.RemoveChild(c)
 		} else {
-			prune(c)
+			pruneIn(c, inArticle || c.DataAtom == atom.Article || c.DataAtom == atom.Main)
 		}
 		c = next
 	}
