@@ -247,10 +247,10 @@ func (s *server) apiStory(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/api/v1/stories/"+strconv.FormatInt(st.MergedInto, 10), http.StatusMovedPermanently)
 		return
 	}
-	arts, _, err := storyArticles(r.Context(), s.st, id, storyArticleCap)
+	cov, err := s.coverage.head(r.Context(), s.st, st)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, apiStoryDetail{apiStory: toAPIStory(st, arts), insightView: s.insight.story(r.Context(), st, arts)})
+	writeJSON(w, http.StatusOK, apiStoryDetail{apiStory: toAPIStory(st, cov.articles), insightView: s.insight.story(r.Context(), st, nil)})
 }

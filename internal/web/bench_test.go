@@ -244,3 +244,23 @@ func BenchmarkFrontPageParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkStoryInsight is the cost of one insight computation, paid once
+// per story version (then cached), for a 10-article story and for a
+// 1,000-article one (read as insightInput picks it).
+func BenchmarkStoryInsight(b *testing.B) {
+	for _, n := range []int{10, 1000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 2))
+			arts := make([]model.Article, n)
+			t0 := time.Now()
+			for i := range arts {
+				arts[i] = model.Article{ID: int64(i + 1), Title: benchText(r, 9), Text: wireText + "\n" + benchText(r, 300),
+					Source: model.Source{Name: "Outlet " + strconv.Itoa(i%50)}, Published: t0.Add(time.Duration(i) * time.Second)}
+			}
+			for b.Loop() {
+				computeInsight(model.Story{ID: 1, Updated: t0}, arts)
+			}
+		})
+	}
+}

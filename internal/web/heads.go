@@ -10,18 +10,16 @@ import (
 	"github.com/dateline-news/dateline/internal/store"
 )
 
-const (
-	headArticles = 50              // newest articles kept per story
-	headEntries  = 4096            // stories kept
-	headMaxAge   = 1 * time.Minute // bound on staleness the version key misses
-)
+// headMaxAge bounds the staleness the version key misses.
+const headMaxAge = 1 * time.Minute
 
 // storyHead is the newest slice of a story's coverage, trimmed to what
-// listings show (no body text), so a listing needs one query for its stories
-// rather than one more per story.
+// listings and the story page show (no body text), so a listing needs one
+// query for its stories rather than one more per story.
 type storyHead struct {
-	articles []model.Article // newest first, Text and HTML dropped
-	outlets  []string        // by coverage, see outletsByCoverage
+	articles  []model.Article // newest first, Text and HTML dropped
+	outlets   []string        // by coverage, see outletsByCoverage
+	truncated bool            // the story has more articles than were read
 }
 
 type headEntry struct {
@@ -34,11 +32,16 @@ type headEntry struct {
 // article count change whenever coverage does). Entries also expire, which
 // covers edits the version does not see (a reason rewritten in place).
 type headCache struct {
+	limit   int // articles read per story
+	entries int // stories kept
+
 	mu sync.Mutex
 	m  map[int64]headEntry
 }
 
-func newHeadCache() *headCache { return &headCache{m: make(map[int64]headEntry)} }
+func newHeadCache(limit, entries int) *headCache {
+	return &headCache{limit: limit, entries: entries, m: make(map[int64]headEntry)}
+}
 
 func headVersion(st model.Story) string {
 	return fmt.Sprintf("%d:%d", st.Updated.UnixNano(), st.Articles)
@@ -54,16 +57,16 @@ func (c *headCache) head(ctx context.Context, db store.Store, st model.Story) (s
 	if ok && e.version == ver && now.Sub(e.at) < headMaxAge {
 		return e.head, nil
 	}
-	arts, _, err := db.Articles(ctx, store.ArticleQuery{StoryID: st.ID, Limit: headArticles})
+	arts, truncated, err := storyArticles(ctx, db, st.ID, c.limit)
 	if err != nil {
-		return storyHead{}, fmt.Errorf("articles of story %d: %w", st.ID, err)
+		return storyHead{}, err
 	}
 	for i := range arts {
 		arts[i].Text, arts[i].HTML = "", ""
 	}
-	h := storyHead{articles: arts, outlets: outletsByCoverage(arts)}
+	h := storyHead{articles: arts, outlets: outletsByCoverage(arts), truncated: truncated}
 	c.mu.Lock()
-	if len(c.m) >= headEntries {
+	if len(c.m) >= c.entries {
 		clear(c.m)
 	}
 	c.m[st.ID] = headEntry{version: ver, at: now, head: h}

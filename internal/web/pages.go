@@ -192,13 +192,13 @@ func (s *server) storyPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/story/"+strconv.FormatInt(st.MergedInto, 10), http.StatusMovedPermanently)
 		return
 	}
-	arts, truncated, err := storyArticles(r.Context(), s.st, id, storyArticleCap)
+	cov, err := s.coverage.head(r.Context(), s.st, st)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	d := storyData{Story: st, Groups: groupCoverage(arts), Shown: len(arts), Truncated: truncated}
-	d.Insight = s.insight.story(r.Context(), st, arts)
+	d := storyData{Story: st, Groups: groupCoverage(cov.articles), Shown: len(cov.articles), Truncated: cov.truncated}
+	d.Insight = s.insight.story(r.Context(), st, nil)
 	s.render(w, r, http.StatusOK, "story.html", page{
 		Title:    st.Headline,
 		Feed:     fmt.Sprintf("/story/%d/feed.xml", st.ID),

@@ -49,15 +49,16 @@ type Comments interface {
 }
 
 type server struct {
-	st      store.Store
-	opt     Options
-	log     *slog.Logger
-	now     func() time.Time
-	pages   map[string]*template.Template
-	assets  map[string]string // static file name -> name?v=hash
-	insight *insightCache
-	heads   *headCache
-	cache   *microCache
+	st       store.Store
+	opt      Options
+	log      *slog.Logger
+	now      func() time.Time
+	pages    map[string]*template.Template
+	assets   map[string]string // static file name -> name?v=hash
+	insight  *insightCache
+	heads    *headCache // newest articles of each listed story
+	coverage *headCache // all (up to storyArticleCap) articles of viewed stories
+	cache    *microCache
 }
 
 // New returns the handler serving every page, the API and static files.
@@ -96,7 +97,8 @@ func newServer(st store.Store, opts Options) *server {
 	}
 	s.assets = assetVersions()
 	s.pages = s.parseTemplates()
-	s.heads = newHeadCache()
+	s.heads = newHeadCache(50, 4096)
+	s.coverage = newHeadCache(storyArticleCap, 256)
 	s.cache = newMicroCache(opts.CacheTTL)
 	s.insight = newInsightCache(st, s.log, opts.InsightScan)
 	return s
