@@ -235,6 +235,15 @@ func (c *insightCache) compute(ctx context.Context, st model.Story, arts []model
 }
 
 func (c *insightCache) computeNow(ctx context.Context, st model.Story, arts []model.Article) (cachedInsight, error) {
+	ver := insightVersion(st)
+	// Another process sharing the store may have computed it already.
+	if sv, data, err := c.st.Insight(ctx, st.ID); err == nil && sv == ver {
+		var ci cachedInsight
+		if json.Unmarshal(data, &ci) == nil {
+			c.remember(st.ID, memEntry{version: ver, ci: ci})
+			return ci, nil
+		}
+	}
 	if arts == nil {
 		all, _, err := storyArticles(ctx, c.st, st.ID, storyArticleCap)
 		if err != nil {
@@ -243,7 +252,6 @@ func (c *insightCache) computeNow(ctx context.Context, st model.Story, arts []mo
 		arts = all
 	}
 	ci := computeInsight(st, arts)
-	ver := insightVersion(st)
 	data, err := json.Marshal(ci)
 	if err != nil {
 		return ci, fmt.Errorf("encode insight: %w", err)
