@@ -45,6 +45,8 @@ var widgetStart = regexp.MustCompile(`(?i)^(?:` + strings.Join([]string{
 	`(advertisement|sponsored( content)?|ad)\W*$`,
 	`(read more|see more|more|related|also read|read also|recommended|watch|listen|don't miss|must read)\s*[:|]`,
 	`also on [\w.-]+\.[a-z]{2,}\b`,
+	`(have|got) a (news )?tip\b`,
+	`(less|more|show (more|less)|close|share|tweet|email|print|sorry|loading)\W*$`,
 	`(like this (story|article)\??\s*)?share (it|this|on)\b`,
 	`(follow|like) (us|\w+) on (facebook|twitter|instagram|x|linkedin|youtube|tiktok)`,
 	`follow (us|[\w .]{1,40}) on .{0,60}(facebook|twitter|instagram|youtube)`,
@@ -63,6 +65,7 @@ var widgetPhrases = []struct {
 	{"subscription", regexp.MustCompile(`error processing your subscription`)},
 	{"app", regexp.MustCompile(`\bdownload (the|our) (\w+ )?app\b|\bget the (\w+ ){0,3}app\b`)},
 	{"click", regexp.MustCompile(`\bclick(ing)? here\b`)},
+	{"share of", regexp.MustCompile(`\b(earn|get|receive|make)s? a share of (the )?sales?\b`)},
 	{"bookmark", regexp.MustCompile(`\bbookmark (us|this page)?\s*and sign up\b`)},
 }
 
