@@ -207,8 +207,13 @@ func testLeases(t *testing.T, s store.Store) {
 	if got := ids(b, feedID); !slices.Equal(got, []int64{feeds[2].ID}) {
 		t.Fatalf("B leased %v, want only the free due feed %d", got, feeds[2].ID)
 	}
-	if again := val(s.LeaseDueFeeds(ctx, "A", t0.Add(time.Minute), 10, lease)).must(t); len(again) != 0 {
-		t.Fatalf("live leases handed out again: %v", ids(again, feedID))
+	if again := val(s.LeaseDueFeeds(ctx, "C", t0.Add(time.Minute), 10, lease)).must(t); len(again) != 0 {
+		t.Fatalf("live leases handed to another owner: %v", ids(again, feedID))
+	}
+	// An owner asking again renews its own leases (until t0+1m+lease).
+	renewed := val(s.LeaseDueFeeds(ctx, "A", t0.Add(time.Minute), 10, lease)).must(t)
+	if got := ids(renewed, feedID); !slices.Equal(got, []int64{feeds[0].ID, feeds[1].ID}) {
+		t.Fatalf("A renewed %v, want its own %v", got, ids(a, feedID))
 	}
 	// A releases one feed by saving its state; it is due again only at NextPoll.
 	done := a[0]
@@ -221,7 +226,10 @@ func testLeases(t *testing.T, s store.Store) {
 	}
 	// After expiry the unsaved leases are free again; the saved feed is not due
 	// and the later feed not yet.
-	c := val(s.LeaseDueFeeds(ctx, "C", t0.Add(lease+time.Second), 10, lease)).must(t)
+	if got := ids(val(s.LeaseDueFeeds(ctx, "C", t0.Add(lease+time.Second), 10, lease)).must(t), feedID); !slices.Equal(got, []int64{feeds[2].ID}) {
+		t.Fatalf("C leased %v just after B's lease expired, want only %d (A renewed)", got, feeds[2].ID)
+	}
+	c := val(s.LeaseDueFeeds(ctx, "C", t0.Add(lease+2*time.Minute), 10, lease)).must(t)
 	if got := ids(c, feedID); !slices.Equal(got, []int64{feeds[1].ID, feeds[2].ID}) {
 		t.Fatalf("after expiry C leased %v, want %v", got, []int64{feeds[1].ID, feeds[2].ID})
 	}
@@ -262,6 +270,15 @@ func testLeasesConcurrent(t *testing.T, s store.Store) {
 					owner[f.ID] = name
 				}
 				mu.Unlock()
+				// "Poll" and save: the lease is released and the feed is
+				// not due again for an hour.
+				for _, f := range got {
+					f.NextPoll, f.LastPoll = t0.Add(time.Hour), t0
+					if err := s.SaveFeedState(ctx, f); err != nil {
+						errs <- err
+						return
+					}
+				}
 			}
 		}()
 	}
