@@ -180,3 +180,27 @@ func TestExtractNoContent(t *testing.T) {
 		t.Errorf("error %q does not say what failed", err)
 	}
 }
+
+// The fetcher runs extraction from a worker pool.
+func TestExtractConcurrent(t *testing.T) {
+	page := []byte(articlePage(`<meta property="og:image" content="/i.jpg">`, "", ""))
+	want, err := Extract(page, "https://gazette.example/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		go func() {
+			got, err := Extract(page, "https://gazette.example/a")
+			if err == nil && (got.Text != want.Text || got.HTML != want.HTML || got.Image != want.Image) {
+				err = errors.New("concurrent result differs")
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
