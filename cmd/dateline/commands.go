@@ -13,6 +13,7 @@ import (
 
 	"github.com/dateline-news/dateline/internal/eval/clustering"
 	"github.com/dateline-news/dateline/internal/eval/extraction"
+	"github.com/dateline-news/dateline/internal/eval/insighteval"
 	"github.com/dateline-news/dateline/internal/feed"
 	"github.com/dateline-news/dateline/internal/ingest"
 	"github.com/dateline-news/dateline/internal/model"
@@ -198,6 +199,17 @@ func evalCmd(ctx context.Context, args []string, stdout io.Writer) error {
 			return errors.New("eval cluster: --input is required")
 		}
 		_, err := clustering.Run(ctx, *in, stdout)
+		return err
+	case "insight":
+		labels := fs.String("labels", "testdata/insight/gva-dev-labels.json", "hand labels (entities, quotes, speakers)")
+		data := fs.String("data", "", "JSONL corpus the labels refer to by id")
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if *data == "" {
+			return errors.New("eval insight: --data is required")
+		}
+		_, err := insighteval.Run(ctx, *labels, *data, stdout)
 		return err
 	default:
 		return fmt.Errorf("eval: unknown subcommand %q", sub)

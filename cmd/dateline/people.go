@@ -1,15 +1,174 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/dateline-news/dateline/internal/account"
+	"github.com/dateline-news/dateline/internal/account/accountweb"
+	"github.com/dateline-news/dateline/internal/store"
+	"github.com/dateline-news/dateline/internal/store/migrate"
+	"github.com/dateline-news/dateline/internal/store/open"
 )
 
+// accounts builds the accounts service on the store's own database: the
+// store's migrations already created the account tables.
+func accounts(st store.Store, dsn string) (*account.Service, error) {
+	h, ok := st.(interface{ DB() *sql.DB })
+	if !ok {
+		return nil, errors.New("accounts: this store exposes no SQL database")
+	}
+	opts := account.Options{}
+	if r, ok := st.(interface{ ReadDB() *sql.DB }); ok {
+		opts.ReadDB = r.ReadDB()
+	}
+	dialect := account.SQLite
+	if open.IsPostgres(dsn) {
+		dialect = account.Postgres
+	}
+	svc, err := account.New(h.DB(), dialect, opts)
+	if err != nil {
+		return nil, fmt.Errorf("start accounts: %w", err)
+	}
+	return svc, nil
+}
+
+// commentsHook plugs accounts and comments into the web pages.
+func commentsHook(st store.Store, svc *account.Service, trustProxy bool) *accountweb.Handler {
+	return accountweb.New(svc, accountweb.Options{
+		TrustProxy: trustProxy,
+		TargetExists: func(ctx context.Context, kind string, id int64) (bool, error) {
+			var err error
+			switch kind {
+			case "story":
+				_, err = st.Story(ctx, id)
+			case "article":
+				_, err = st.Article(ctx, id)
+			default:
+				return false, nil
+			}
+			if errors.Is(err, store.ErrNotFound) {
+				return false, nil
+			}
+			return err == nil, err
+		},
+	})
+}
+
 func users(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
-	return errors.New("users: not available yet")
+	if len(args) == 0 {
+		return errors.New("users: want create, list, suspend, unsuspend or promote")
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlags("users " + sub)
+	dsn := fs.String("database", defaultDatabase, "SQLite file path or postgres:// URL")
+	admin := fs.Bool("admin", false, "create: make the account an administrator")
+	role := fs.String("role", "moderator", "promote: reader, moderator or admin")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := open.Open(ctx, *dsn)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", *dsn, err)
+	}
+	defer st.Close()
+	svc, err := accounts(st, *dsn)
+	if err != nil {
+		return err
+	}
+	name := fs.Arg(0)
+	if sub != "list" && name == "" {
+		return fmt.Errorf("users %s: give a user name", sub)
+	}
+	switch sub {
+	case "create":
+		pw, err := readPassword(stdin, "Password for "+name+": ")
+		if err != nil {
+			return err
+		}
+		r := account.Reader
+		if *admin {
+			r = account.Admin
+		}
+		u, err := svc.CreateUser(ctx, name, pw, r)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "created %s (%s)\n", u.Username, u.Role)
+		return nil
+	case "list":
+		list, err := svc.ListUsers(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "USER\tROLE\tSTATUS\tCREATED")
+		for _, u := range list {
+			status := "active"
+			if u.Suspended {
+				status = "suspended"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Username, u.Role, status, u.Created.UTC().Format(time.DateOnly))
+		}
+		return tw.Flush()
+	case "suspend", "unsuspend":
+		if err := svc.Suspend(ctx, name, sub == "suspend"); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%sed %s\n", sub, name)
+		return nil
+	case "promote":
+		r, err := account.ParseRole(*role)
+		if err != nil {
+			return err
+		}
+		if err := svc.Promote(ctx, name, r); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s is now %s\n", name, r)
+		return nil
+	default:
+		return fmt.Errorf("users: unknown subcommand %q", sub)
+	}
+}
+
+// readPassword prompts without echo on a terminal, else reads one line.
+func readPassword(stdin io.Reader, prompt string) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(os.Stderr, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(os.Stderr)
+		return string(b), err
+	}
+	if stdin == nil {
+		return "", errors.New("no password given on stdin")
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }
 
 func migrateCmd(ctx context.Context, args []string, stdout io.Writer) error {
-	return errors.New("migrate: not available yet")
+	fs := newFlags("migrate")
+	from := fs.String("from", defaultDatabase, "source database (SQLite path)")
+	to := fs.String("to", "", "target database (postgres:// URL)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *to == "" {
+		return errors.New("migrate: --to is required")
+	}
+	return migrate.CopyDSN(ctx, *from, *to, stdout)
 }

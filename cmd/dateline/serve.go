@@ -31,6 +31,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	allowPrivate := fs.Bool("allow-private-networks", false, "let outbound fetches reach private, loopback and link-local addresses")
 	perHost := fs.Duration("per-host-interval", time.Second, "minimum time between two requests to one host")
 	interval := fs.Duration("poll-interval", 15*time.Minute, "default time between polls of a feed")
+	trustProxy := fs.Bool("trust-proxy", false, "honour X-Forwarded-Proto/-For from a reverse proxy")
+	siteName := fs.String("site-name", "Dateline", "name shown in titles and feeds")
+	baseURL := fs.String("base-url", "", "public URL of the site, e.g. https://news.example.org")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -45,12 +48,17 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
+	svc, err := accounts(st, *dsn)
+	if err != nil {
+		return err
+	}
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           web.New(st, web.Options{Logger: log}),
+		Handler:           web.New(st, web.Options{Logger: log, SiteName: *siteName, BaseURL: *baseURL, Comments: commentsHook(st, svc, *trustProxy)}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -77,7 +85,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		poller := ingest.NewPoller(st, client, po)
 		wg.Add(2)
 		go func() { defer wg.Done(); poller.Run(work, 5*time.Second) }()
-		go func() { defer wg.Done(); lead(work, st, log) }()
+		onMerge := func(ctx context.Context, from, into int64) error { return svc.MoveComments(ctx, "story", from, into) }
+		go func() { defer wg.Done(); lead(work, st, log, onMerge) }()
 	}
 
 	errc := make(chan error, 1)
@@ -110,7 +119,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 // lead runs the clusterer while this process holds the leadership; with
 // several processes on one PostgreSQL database, another takes over when the
 // leader dies.
-func lead(ctx context.Context, st store.Store, log *slog.Logger) {
+func lead(ctx context.Context, st store.Store, log *slog.Logger, onMerge func(ctx context.Context, from, into int64) error) {
 	for ctx.Err() == nil {
 		release, ok, err := st.TryLeader(ctx, "cluster")
 		if err != nil && ctx.Err() == nil {
@@ -121,6 +130,7 @@ func lead(ctx context.Context, st store.Store, log *slog.Logger) {
 			if err != nil {
 				log.Error("start clusterer", "err", err)
 			} else {
+				g.OnMerge = onMerge
 				g.Run(ctx, 2*time.Second)
 			}
 			release()

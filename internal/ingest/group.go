@@ -21,6 +21,9 @@ type Grouper struct {
 	now    func() time.Time
 	log    *slog.Logger
 	window time.Duration
+	// OnMerge, when set, runs after a story is merged into another, so that
+	// what hangs off a story (comments) follows it.
+	OnMerge func(ctx context.Context, from, into int64) error
 }
 
 // NewGrouper restores the clusterer's recent window from storage so that a
@@ -81,6 +84,13 @@ func (g *Grouper) Step(ctx context.Context, limit int) (int, error) {
 		})
 		if err != nil {
 			return i, fmt.Errorf("assign article %d to story %d: %w", a.ID, as.Story, err)
+		}
+		for _, m := range as.Merged {
+			if g.OnMerge != nil {
+				if err := g.OnMerge(ctx, m, as.Story); err != nil {
+					g.log.Error("follow a merge", "from", m, "into", as.Story, "err", err)
+				}
+			}
 		}
 		score := story.Score(s.Outlets, s.Countries, s.Articles, s.FirstSeen, s.Updated, g.now())
 		if err := g.st.SetStoryScore(ctx, s.ID, score); err != nil {

@@ -1,0 +1,219 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dateline-news/dateline/internal/fetch"
+	"github.com/dateline-news/dateline/internal/model"
+	"github.com/dateline-news/dateline/internal/store"
+	"github.com/dateline-news/dateline/internal/store/sqlite"
+)
+
+const goodRSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>Good</title>
+<item><title>Harbour bridge reopens</title><link>%[1]s/page/bridge?utm_source=rss</link><guid>b1</guid><pubDate>Fri, 20 Nov 2026 09:00:00 +0000</pubDate>
+<description>&lt;p&gt;The harbour bridge reopened to lorries on Friday.&lt;/p&gt;</description></item>
+</channel></rss>`
+
+func newStore(t *testing.T) store.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func addFeed(t *testing.T, st store.Store, url string) model.Feed {
+	t.Helper()
+	ctx := context.Background()
+	src, err := st.UpsertSource(ctx, model.Source{Name: "Gazette", Country: "IE", Language: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _, err := st.AddFeed(ctx, model.Feed{SourceID: src.ID, URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func testPoller(st store.Store, timeout time.Duration) *Poller {
+	opts := fetch.DefaultOptions()
+	opts.AllowPrivate = true
+	opts.PerHostInterval = -1
+	opts.ReadTimeout = timeout
+	opts.ConnectTimeout = timeout
+	po := DefaultOptions()
+	return NewPoller(st, fetch.New(opts), po)
+}
+
+func feedState(t *testing.T, st store.Store, url string) model.Feed {
+	t.Helper()
+	all, err := st.Feeds(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range all {
+		if f.URL == url {
+			return f
+		}
+	}
+	t.Fatalf("feed %s not stored", url)
+	return model.Feed{}
+}
+
+// TestBadFeeds: every kind of broken feed marks only itself as failing, with
+// a readable reason, and leaves the good feed and stored articles alone.
+func TestBadFeeds(t *testing.T) {
+	big := strings.Repeat("<!-- padding -->", (MaxFeedBytes/16)+10)
+	cases := []struct {
+		name    string
+		handler http.HandlerFunc
+		reason  string
+	}{
+		{"malformed", func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>x<item>`)
+		}, ""},
+		{"empty", func(w http.ResponseWriter, r *http.Request) {}, "empty"},
+		{"html", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, `<!doctype html><html><head><title>Home</title></head><body><p>Welcome</p></body></html>`)
+		}, "html"},
+		{"oversized", func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>`+big+`</channel></rss>`)
+		}, "large"},
+		{"hanging", func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(5 * time.Second):
+			}
+		}, ""},
+		{"redirect loop", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, r.URL.Path, http.StatusFound)
+		}, "redirect"},
+		{"404", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, "404"},
+		{"500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) }, "500"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mux := http.NewServeMux()
+			var srv *httptest.Server
+			mux.HandleFunc("/bad.xml", tc.handler)
+			mux.HandleFunc("/good.xml", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, goodRSS, srv.URL) })
+			mux.HandleFunc("/page/bridge", func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprint(w, `<html><body><article><h1>Harbour bridge reopens</h1><p>The harbour bridge reopened to lorries on Friday after eleven weeks of repairs to its corroded cables, the council said.</p><p>Residents had asked for a ferry while the work went on.</p></article></body></html>`)
+			})
+			srv = httptest.NewServer(mux)
+			defer srv.Close()
+			st := newStore(t)
+			good := addFeed(t, st, srv.URL+"/good.xml")
+			bad := addFeed(t, st, srv.URL+"/bad.xml")
+			p := testPoller(st, 500*time.Millisecond)
+			ctx := context.Background()
+
+			if n, err := p.PollFeed(ctx, good); err != nil || n != 1 {
+				t.Fatalf("good feed: %d articles, %v", n, err)
+			}
+			if _, err := p.PollFeed(ctx, bad); err == nil {
+				t.Fatal("bad feed polled without error")
+			}
+			bf := feedState(t, st, bad.URL)
+			if bf.LastError == "" || bf.Failures != 1 {
+				t.Fatalf("bad feed not marked failing: %+v", bf)
+			}
+			if tc.reason != "" && !strings.Contains(strings.ToLower(bf.LastError), tc.reason) {
+				t.Errorf("reason %q does not mention %q", bf.LastError, tc.reason)
+			}
+			if !bf.NextPoll.After(time.Now()) {
+				t.Errorf("failing feed not backed off: next poll %v", bf.NextPoll)
+			}
+			if gf := feedState(t, st, good.URL); gf.LastError != "" || gf.Articles != 1 {
+				t.Errorf("good feed affected: %+v", gf)
+			}
+		})
+	}
+}
+
+// TestConditionalGet: a 304 stores nothing new and keeps the feed healthy;
+// a re-poll of an unchanged feed never duplicates.
+func TestConditionalGet(t *testing.T) {
+	var polls, notModified atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/feed.xml" {
+			http.NotFound(w, r) // page fetch fails: the feed's own content stands
+			return
+		}
+		polls.Add(1)
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			notModified.Add(1)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"v1"`)
+		fmt.Fprintf(w, goodRSS, srv.URL)
+	}))
+	defer srv.Close()
+	st := newStore(t)
+	f := addFeed(t, st, srv.URL+"/feed.xml")
+	p := testPoller(st, time.Second)
+	ctx := context.Background()
+	if n, err := p.PollFeed(ctx, f); err != nil || n != 1 {
+		t.Fatalf("first poll: %d, %v", n, err)
+	}
+	f = feedState(t, st, f.URL)
+	if f.ETag != `"v1"` {
+		t.Fatalf("ETag not stored: %+v", f)
+	}
+	if n, err := p.PollFeed(ctx, f); err != nil || n != 0 {
+		t.Fatalf("second poll: %d, %v", n, err)
+	}
+	if notModified.Load() != 1 {
+		t.Fatalf("conditional GET not sent: %d polls, %d not-modified", polls.Load(), notModified.Load())
+	}
+	// Without the ETag the feed is fetched whole, yet nothing is duplicated.
+	f.ETag = ""
+	if n, err := p.PollFeed(ctx, f); err != nil || n != 0 {
+		t.Fatalf("third poll: %d, %v", n, err)
+	}
+	arts, _, err := st.Articles(ctx, store.ArticleQuery{})
+	if err != nil || len(arts) != 1 {
+		t.Fatalf("articles: %d, %v", len(arts), err)
+	}
+	a := arts[0]
+	if strings.Contains(a.URL, "utm_") {
+		t.Errorf("URL kept tracking parameter: %s", a.URL)
+	}
+	if !strings.Contains(a.Text, "reopened to lorries") || a.Source.Name != "Gazette" {
+		t.Errorf("feed content fallback: %+v", a)
+	}
+}
+
+// TestGuardRefusesLoopbackByDefault: without --allow-private-networks a feed
+// on 127.0.0.1 fails with a clear reason and nothing is fetched.
+func TestGuardRefusesLoopbackByDefault(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	st := newStore(t)
+	f := addFeed(t, st, srv.URL+"/feed.xml")
+	p := NewPoller(st, fetch.New(fetch.DefaultOptions()), DefaultOptions())
+	if _, err := p.PollFeed(context.Background(), f); err == nil {
+		t.Fatal("loopback feed fetched")
+	}
+	if hits.Load() != 0 {
+		t.Fatal("the guard let a request through")
+	}
+	if got := feedState(t, st, f.URL).LastError; !strings.Contains(got, "127.0.0.1") {
+		t.Errorf("reason %q does not name the address", got)
+	}
+}
