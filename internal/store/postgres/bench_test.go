@@ -1,0 +1,30 @@
+package postgres
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dateline-news/dateline/internal/store/storetest"
+)
+
+// BenchmarkSearch searches a synthetic corpus of $DATELINE_BENCH_ARTICLES
+// (default 20000) articles in a fresh database; building it is not timed.
+func BenchmarkSearch(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, storetest.FreshPostgres(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	n := storetest.BenchArticles()
+	start := time.Now()
+	if err := storetest.Corpus(ctx, s, n, 1, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.W.ExecContext(ctx, `ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("corpus of %d articles built in %v", n, time.Since(start).Round(time.Millisecond))
+	storetest.BenchSearch(b, s)
+}

@@ -1,0 +1,134 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dateline-news/dateline/internal/model"
+	"github.com/dateline-news/dateline/internal/store"
+)
+
+// Planted words and the share of articles that carry them, so benchmark
+// queries hit a known fraction of the corpus.
+var planted = []struct {
+	word  string
+	share float64
+}{{"election", 0.10}, {"parliament", 0.05}, {"volcano", 0.005}}
+
+// vocabulary makes n pseudo-words from syllables; index 0 is the most
+// frequent under the Zipf draw below, as in real text.
+func vocabulary(n int) []string {
+	syl := []string{"ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "be", "da", "fi", "go", "hu", "ja", "ze", "pa"}
+	out := make([]string, n)
+	for i := range out {
+		var b strings.Builder
+		for x := i + 17; x > 0; x /= len(syl) {
+			b.WriteString(syl[x%len(syl)])
+		}
+		out[i] = b.String()
+	}
+	return out
+}
+
+// Corpus adds n synthetic articles (about 300 words each, 20 sources in 8
+// countries, published over 30 days before end, five articles per story)
+// to s. The same seed gives the same corpus.
+func Corpus(ctx context.Context, s store.Store, n int, seed uint64, end time.Time) error {
+	vocab := vocabulary(20000)
+	var srcs []model.Source
+	for i := range 20 {
+		src, err := s.UpsertSource(ctx, model.Source{Name: fmt.Sprintf("Outlet %02d", i), Country: []string{"US", "GB", "FR", "DE", "IN", "BR", "JP", "ZA"}[i%8], Language: "en"})
+		if err != nil {
+			return fmt.Errorf("corpus: %w", err)
+		}
+		srcs = append(srcs, src)
+	}
+	const workers = 4
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(seed, uint64(w)))
+			zipf := rand.NewZipf(r, 1.1, 1, uint64(len(vocab)-1))
+			words := func(k int) string {
+				var b strings.Builder
+				for j := range k {
+					if j > 0 {
+						b.WriteByte(' ')
+					}
+					b.WriteString(vocab[zipf.Uint64()])
+				}
+				return b.String()
+			}
+			for i := w; i < n; i += workers {
+				title, text := words(10), words(300)
+				for _, p := range planted {
+					if r.Float64() < p.share {
+						if r.IntN(2) == 0 {
+							title += " " + p.word
+						} else {
+							text += " " + p.word
+						}
+					}
+				}
+				a := model.Article{SourceID: srcs[i%len(srcs)].ID, URL: fmt.Sprintf("https://corpus.example/%d", i),
+					GUID: strconv.Itoa(i), Title: title, Text: text, Language: "en",
+					Published: end.Add(-time.Duration(r.Int64N(int64(30 * 24 * time.Hour))))}
+				a.Fetched = a.Published.Add(time.Minute)
+				if _, err := s.InsertArticle(ctx, &a); err != nil {
+					errs <- fmt.Errorf("corpus: %w", err)
+					return
+				}
+				if _, err := s.Assign(ctx, store.Assignment{ArticleID: a.ID, Story: int64(1 + i/5), Headline: title}); err != nil {
+					errs <- fmt.Errorf("corpus: %w", err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// BenchArticles is the corpus size for benchmarks: $DATELINE_BENCH_ARTICLES,
+// default 20000.
+func BenchArticles() int {
+	if n, err := strconv.Atoi(os.Getenv("DATELINE_BENCH_ARTICLES")); err == nil && n > 0 {
+		return n
+	}
+	return 20000
+}
+
+// BenchSearch measures Search and SearchStories on a store already holding
+// a Corpus: a rare word, a common one, two words together and a miss.
+func BenchSearch(b *testing.B, s store.Store) {
+	ctx := context.Background()
+	for _, q := range []string{"volcano", "election", "election parliament", "nosuchword"} {
+		b.Run("articles/"+strings.ReplaceAll(q, " ", "+"), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Search(ctx, q, 20); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	for _, q := range []string{"volcano", "election"} {
+		b.Run("stories/"+q, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.SearchStories(ctx, q, 20); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
