@@ -31,6 +31,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	allowPrivate := fs.Bool("allow-private-networks", false, "let outbound fetches reach private, loopback and link-local addresses")
 	perHost := fs.Duration("per-host-interval", time.Second, "minimum time between two requests to one host")
 	interval := fs.Duration("poll-interval", 15*time.Minute, "default time between polls of a feed")
+	lease := fs.Duration("lease", 5*time.Minute, "how long a process holds a feed it polls before another may take it over")
 	trustProxy := fs.Bool("trust-proxy", false, "honour X-Forwarded-Proto/-For from a reverse proxy")
 	siteName := fs.String("site-name", "Dateline", "name shown in titles and feeds")
 	baseURL := fs.String("base-url", "", "public URL of the site, e.g. https://news.example.org")
@@ -81,6 +82,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		po := ingest.DefaultOptions()
 		po.Owner = processID(*addr)
 		po.DefaultInterval = *interval
+		po.Lease = *lease
 		po.Logger = log
 		poller := ingest.NewPoller(st, client, po)
 		wg.Add(2)
@@ -126,6 +128,7 @@ func lead(ctx context.Context, st store.Store, log *slog.Logger, onMerge func(ct
 			log.Error("leader election", "err", err)
 		}
 		if ok {
+			log.Info("leading the clustering stage")
 			g, err := ingest.NewGrouper(ctx, st, log, nil)
 			if err != nil {
 				log.Error("start clusterer", "err", err)

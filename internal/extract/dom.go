@@ -3,6 +3,7 @@ package extract
 import (
 	nurl "net/url"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -215,4 +216,76 @@ func truncate(n *html.Node, max int) {
 		return false
 	}
 	rec(n)
+}
+
+// inlineTags are the phrasing elements go-trafilatura keeps in its output.
+var inlineTags = map[string]bool{
+	"a": true, "abbr": true, "b": true, "cite": true, "code": true, "del": true, "em": true,
+	"i": true, "ins": true, "kbd": true, "mark": true, "q": true, "s": true, "samp": true,
+	"small": true, "span": true, "strike": true, "strong": true, "sub": true, "sup": true,
+	"tt": true, "u": true, "var": true,
+}
+
+// spaceInline puts back the spaces go-trafilatura trims from text next to
+// inline elements: "Since <b>Olivier</b> injury" comes out as
+// "Since <b>Olivier</b>injury". Its own plain text joins every text piece with
+// a space; this does the same in the tree, except next to punctuation that
+// hugs a word.
+func spaceInline(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			spaceInline(c)
+		}
+		next := c.NextSibling
+		if next == nil || !(isInline(c) || isInline(next)) || !isInlineOrText(c) || !isInlineOrText(next) {
+			continue
+		}
+		last, first := lastRune(c), firstRune(next)
+		if last == 0 || first == 0 || isSpaceRune(last) || isSpaceRune(first) ||
+			strings.ContainsRune("([{“‘\"'/-–—$#@", last) ||
+			strings.ContainsRune(")]}”’\"',.;:!?%/-–—…", first) {
+			continue
+		}
+		n.InsertBefore(&html.Node{Type: html.TextNode, Data: " "}, next)
+		c = c.NextSibling // skip the space just added
+	}
+}
+
+func isInline(n *html.Node) bool { return n.Type == html.ElementNode && inlineTags[n.Data] }
+
+func isInlineOrText(n *html.Node) bool { return n.Type == html.TextNode || isInline(n) }
+
+func isSpaceRune(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\u00a0' }
+
+// lastRune and firstRune return the rune at the end or start of n's text, 0 if none.
+func lastRune(n *html.Node) rune {
+	if n.Type == html.TextNode {
+		r, _ := utf8.DecodeLastRuneInString(n.Data)
+		if r == utf8.RuneError {
+			return 0
+		}
+		return r
+	}
+	for c := n.LastChild; c != nil; c = c.PrevSibling {
+		if r := lastRune(c); r != 0 {
+			return r
+		}
+	}
+	return 0
+}
+
+func firstRune(n *html.Node) rune {
+	if n.Type == html.TextNode {
+		r, _ := utf8.DecodeRuneInString(n.Data)
+		if r == utf8.RuneError {
+			return 0
+		}
+		return r
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if r := firstRune(c); r != 0 {
+			return r
+		}
+	}
+	return 0
 }

@@ -142,6 +142,7 @@ func extractWith(page []byte, pageURL string, o options) (res Result, err error)
 	if o.clean {
 		clean(body, tr.Metadata.Title)
 	}
+	spaceInline(body)
 	resolveURLs(body, base)
 	var buf bytes.Buffer
 	for c := body.FirstChild; c != nil; c = c.NextSibling {

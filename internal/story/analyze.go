@@ -26,6 +26,7 @@ type features struct {
 	sim     uint64            // SimHash of body shingles, 0 when too short
 	title   []uint64          // sorted distinct title word terms, to confirm copies
 	paras   []uint64          // hashes of body paragraphs, to learn boilerplate
+	lead    []uint64          // title and lead terms (scratch: valid until the next analysis)
 	nTokens int               // content tokens (title + body), for length-adaptive thresholds
 }
 
@@ -102,6 +103,9 @@ type analyzer struct {
 	stem   *text.Stemmer
 	toks   []text.Token
 	th     []uint64         // hash of each token's text
+	hs     []uint64         // distinct term hashes of the last document
+	sh     []uint64         // shingles of the last document
+	lead   []uint64         // term hashes of the title and lead, for outlet boilerplate
 	acc    map[uint64]int32 // term hash -> index in ents
 	ents   []entry
 	src    map[string]*sourceStats
@@ -219,9 +223,9 @@ func (s *sourceStats) factor(h uint64) float64 {
 }
 
 // learn records a decided document: its outlet's terms and its paragraphs.
-func (a *analyzer) learn(source string, story int64, hs []uint64, f *features) {
+func (a *analyzer) learn(source string, story int64, f *features) {
 	a.boiler.add(story, f.paras)
-	a.learnSource(source, story, hs)
+	a.learnSource(source, story, f.lead)
 }
 
 func (a *analyzer) learnSource(source string, story int64, hs []uint64) {
@@ -334,9 +338,14 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		}
 		return 1
 	}
-	add := func(h uint64, k kind, w float64, display string) {
+	a.lead = a.lead[:0]
+	leadEnd := nTitle + a.cfg.LeadTokens
+	add := func(h uint64, k kind, w float64, display string, pos int) {
 		if k != kWord {
 			h ^= uint64(k) * 0x9e3779b97f4a7c15
+		}
+		if pos < leadEnd {
+			a.lead = append(a.lead, h)
 		}
 		if i, ok := a.acc[h]; ok {
 			a.ents[i].tf += w
@@ -354,7 +363,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 			if len(t.Text) < 2 {
 				w *= 0.5 // single digits ("3 wounded") are weak evidence
 			}
-			add(a.th[i], kNum, w, t.Text)
+			add(a.th[i], kNum, w, t.Text, i)
 			content++
 			continue
 		}
@@ -367,7 +376,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		if st != t.Text {
 			h = text.Hash(st)
 		}
-		add(h, kWord, w, t.Text)
+		add(h, kWord, w, t.Text, i)
 		if i < nTitle {
 			title = append(title, h)
 		}
@@ -389,7 +398,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		if !t.Cap || t.Num || !t.Start || !a.cases.isName(a.th[i]) || text.IsStop(lang, t.Text) {
 			continue
 		}
-		add(a.th[i], kName, weightAt(i), t.Text)
+		add(a.th[i], kName, weightAt(i), t.Text, i)
 	}
 	a.cases.learn(toks[:min(len(toks), nTitle+a.cfg.LeadTokens+100)], a.th)
 
@@ -399,15 +408,15 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		w := weightAt(sp[0])
 		for i := sp[0]; i < sp[1]; i++ {
 			if a.cfg.NameWords || sp[1]-sp[0] == 1 {
-				add(a.th[i], kName, w, toks[i].Text)
+				add(a.th[i], kName, w, toks[i].Text, i)
 			}
 			if i+1 < sp[1] {
-				add(a.th[i]*31+a.th[i+1], kName, w, toks[i].Text+" "+toks[i+1].Text)
+				add(a.th[i]*31+a.th[i+1], kName, w, toks[i].Text+" "+toks[i+1].Text, i)
 			}
 		}
 	}
 
-	hs := make([]uint64, 0, len(a.ents))
+	hs := a.hs[:0]
 	terms := make([]term, 0, len(a.ents))
 	src := a.src[d.Source]
 	for i := range a.ents {
@@ -457,8 +466,11 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	// SimHash over 4-word shingles of the body with stop words kept: copies
 	// differ in boilerplate, not in the wording of the agency text.
 	if len(toks)-nTitle >= a.cfg.MinCopyTokens {
-		f.sim = text.SimHash(text.ShinglesOf(a.th[nTitle:], 4))
+		a.sh = text.AppendShingles(a.sh[:0], a.th[nTitle:], 4)
+		f.sim = text.SimHash(a.sh)
 	}
+	a.hs = hs
+	f.lead = a.lead
 	return f, hs
 }
 

@@ -101,8 +101,8 @@ func DefaultConfig() Config {
 		MaxTerms:         80,
 		IDFPower:         1,
 		IndexTerms:       20,
-		Candidates:       12,
-		MaxMembers:       12,
+		Candidates:       8,
+		MaxMembers:       6,
 		CopyBits:         3,
 		MinCopyTokens:    40,
 		CopyTitleOverlap: 0.3,
@@ -192,7 +192,7 @@ func (c *Clusterer) Stories() int { return len(c.stories) }
 func (c *Clusterer) Seed(d Doc, storyID int64) {
 	f, hs := c.an.analyze(&d, c.df)
 	c.df.add(hs)
-	c.an.learn(d.Source, storyID, hs, &f)
+	c.an.learn(d.Source, storyID, &f)
 	c.advance(d.Published)
 	s := c.stories[storyID]
 	if s == nil {
@@ -255,7 +255,7 @@ func (c *Clusterer) Add(d Doc) Assignment {
 		c.next++
 		m := c.join(s, &d, f, 0)
 		c.rememberCopy(f.sim, m)
-		c.an.learn(d.Source, s.id, hs, &f)
+		c.an.learn(d.Source, s.id, &f)
 		return Assignment{
 			Story: s.id, New: true, Score: best,
 			Reason:   fmt.Sprintf("no similar recent story (best similarity %.2f)", best),
@@ -276,7 +276,7 @@ func (c *Clusterer) Add(d Doc) Assignment {
 	}
 	m := c.join(s, &d, f, 0)
 	c.rememberCopy(f.sim, m)
-	c.an.learn(d.Source, s.id, hs, &f)
+	c.an.learn(d.Source, s.id, &f)
 	return Assignment{
 		Story: s.id, Merged: merged, Score: cands[0].sim, Reason: reason, Headline: s.headline,
 	}

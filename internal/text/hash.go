@@ -87,17 +87,24 @@ func ShinglesOf(hs []uint64, k int) []uint64 {
 	if len(hs) == 0 || k <= 0 {
 		return nil
 	}
+	return AppendShingles(make([]uint64, 0, len(hs)), hs, k)
+}
+
+// AppendShingles is ShinglesOf appending to dst, so callers can reuse a buffer.
+func AppendShingles(dst, hs []uint64, k int) []uint64 {
+	if len(hs) == 0 || k <= 0 {
+		return dst
+	}
 	if len(hs) < k {
 		k = len(hs)
 	}
-	out := make([]uint64, 0, len(hs)-k+1)
 	for i := 0; i+k <= len(hs); i++ {
 		h := uint64(fnvOffset)
 		for _, x := range hs[i : i+k] {
 			h = (h ^ x) * fnvPrime
 			h = bits.RotateLeft64(h, 17)
 		}
-		out = append(out, mix(h))
+		dst = append(dst, mix(h))
 	}
-	return out
+	return dst
 }

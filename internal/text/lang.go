@@ -15,6 +15,8 @@ import (
 var extraStop = map[string]map[string]bool{
 	"en": set("said says say told also would could may might one two new like get got just year years " +
 		"according including can will mr mrs ms per via its it's us yet still since around"),
+	"fr": set("les a plus cette cet selon après avant aussi fait dit"),
+	"es": set("según tras ha han dijo"),
 	"de": set("der die das und ist nicht ein eine einer eines einem einen zu den dem des mit sich auf für von im in " +
 		"als auch es an er sie wir ihr ich du hat haben wird werden war sind bei aus nach um über so wie oder " +
 		"aber noch nur vor bis durch am zum zur dass man kann sein seine ihre dieser diese dieses mehr"),
@@ -42,7 +44,7 @@ func set(words string) map[string]bool {
 	return m
 }
 
-var extraEN = extraStop["en"]
+var extraEN, extraFR, extraES = extraStop["en"], extraStop["fr"], extraStop["es"]
 
 // IsStop reports whether the lowercased word w is a stop word in lang (ISO 639-1).
 // Unknown languages have no stop words.
@@ -51,9 +53,9 @@ func IsStop(lang, w string) bool {
 	case "en", "":
 		return english.IsStopWord(w) || extraEN[w]
 	case "fr":
-		return french.IsStopWord(w)
+		return french.IsStopWord(w) || extraFR[w]
 	case "es":
-		return spanish.IsStopWord(w)
+		return spanish.IsStopWord(w) || extraES[w]
 	case "ru":
 		return russian.IsStopWord(w)
 	case "sv":

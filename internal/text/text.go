@@ -27,11 +27,25 @@ func Tokenize(s string) []Token {
 }
 
 // AppendTokens is Tokenize appending to dst, so callers can reuse a buffer.
+// Token texts are substrings of one lowercased copy of s, so most tokens cost
+// no allocation.
 func AppendTokens(dst []Token, s string) []Token {
+	lower := strings.ToLower(s)
+	aligned := len(lower) == len(s) // byte offsets of s and lower agree
+	lowerOf := func(i, j int) string {
+		if aligned {
+			return lower[i:j]
+		}
+		return strings.ToLower(s[i:j])
+	}
 	start := true // at a sentence boundary
 	i := 0
 	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
+		c := s[i]
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		if !isWordRune(r) {
 			switch r {
 			case '.', '!', '?', '\n', ':', ';', '"', '“', '”', '—', '–', '(', '|', '[':
@@ -45,31 +59,52 @@ func AppendTokens(dst []Token, s string) []Token {
 		}
 		j := i
 		hasDigit, hasLower, hasUpper, letters := false, false, false, 0
-		var b strings.Builder
+		var b strings.Builder // only for tokens that are not a plain substring
 		useB := false
 		elided := false
 		for j < len(s) {
+			if c := s[j]; c < utf8.RuneSelf {
+				switch {
+				case 'a' <= c && c <= 'z':
+					letters++
+					hasLower = true
+					if useB {
+						b.WriteByte(c)
+					}
+					j++
+					continue
+				case 'A' <= c && c <= 'Z':
+					letters++
+					hasUpper = true
+					if useB {
+						b.WriteByte(c + 'a' - 'A')
+					}
+					j++
+					continue
+				case '0' <= c && c <= '9':
+					hasDigit = true
+					if useB {
+						b.WriteByte(c)
+					}
+					j++
+					continue
+				}
+			}
 			r, size := utf8.DecodeRuneInString(s[j:])
 			switch {
 			case unicode.IsLetter(r):
 				letters++
 				if unicode.IsUpper(r) {
 					hasUpper = true
-					if !useB {
-						useB = true
-						b.Grow(len(s[i:j]) + 8)
-						b.WriteString(s[i:j])
-					}
-					b.WriteRune(unicode.ToLower(r))
 				} else {
 					hasLower = true
-					if useB {
-						b.WriteRune(r)
-					}
+				}
+				if useB {
+					b.WriteRune(unicode.ToLower(r))
 				}
 				j += size
 				continue
-			case r >= '0' && r <= '9' || unicode.IsDigit(r):
+			case unicode.IsDigit(r):
 				hasDigit = true
 				if useB {
 					b.WriteRune(r)
@@ -84,12 +119,15 @@ func AppendTokens(dst []Token, s string) []Token {
 				}
 				if (next == 's' || next == 'S') && !isWordRune(peek(s, j+size+nsize)) {
 					// possessive: drop 's, end the word here
-					w := finish(s[i:j], &b, useB)
+					w := lowerOf(i, j)
+					if useB {
+						w = b.String()
+					}
 					dst = append(dst, mk(w, s[i:], hasDigit, hasLower, hasUpper, letters, start))
 					start = false
 					i = j + size + nsize
 					elided = true
-				} else if j-i <= 2 && !hasDigit {
+				} else if j-i <= 2 && !hasDigit && !strings.EqualFold(s[i:j], "o") {
 					// l'homme, d'Italia, qu'il (short prefix) -> drop prefix
 					i = j + size
 					j = i
@@ -101,17 +139,16 @@ func AppendTokens(dst []Token, s string) []Token {
 					// O'Brien -> obrien: keep as one word without the apostrophe
 					if !useB {
 						useB = true
-						b.WriteString(s[i:j])
+						b.WriteString(lowerOf(i, j))
 					}
 					j += size
 					continue
 				}
 			case (r == '.' || r == ',') && hasDigit && !hasLower && !hasUpper:
-				next, _ := utf8.DecodeRuneInString(s[j+size:])
-				if next >= '0' && next <= '9' {
+				if next := peek(s, j+size); next >= '0' && next <= '9' {
 					if !useB {
 						useB = true
-						b.WriteString(s[i:j])
+						b.WriteString(lowerOf(i, j))
 					}
 					if r == '.' {
 						b.WriteByte('.')
@@ -125,7 +162,10 @@ func AppendTokens(dst []Token, s string) []Token {
 		if elided {
 			continue
 		}
-		w := finish(s[i:j], &b, useB)
+		w := b.String()
+		if !useB {
+			w = lowerOf(i, j)
+		}
 		dst = append(dst, mk(w, s[i:], hasDigit, hasLower, hasUpper, letters, start))
 		start = false
 		i = j
@@ -139,13 +179,6 @@ func peek(s string, i int) rune {
 	}
 	r, _ := utf8.DecodeRuneInString(s[i:])
 	return r
-}
-
-func finish(raw string, b *strings.Builder, useB bool) string {
-	if useB {
-		return b.String()
-	}
-	return raw
 }
 
 func mk(w, src string, digit, lower, upper bool, letters int, start bool) Token {
