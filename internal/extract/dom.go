@@ -255,7 +255,9 @@ func isInline(n *html.Node) bool { return n.Type == html.ElementNode && inlineTa
 
 func isInlineOrText(n *html.Node) bool { return n.Type == html.TextNode || isInline(n) }
 
-func isSpaceRune(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\u00a0' }
+func isSpaceRune(r rune) bool {
+	return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\u00a0'
+}
 
 // lastRune and firstRune return the rune at the end or start of n's text, 0 if none.
 func lastRune(n *html.Node) rune {

@@ -148,3 +148,20 @@ func TestCanonicalURL(t *testing.T) {
 		}
 	}
 }
+
+func TestSpaceInline(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<p>Since <strong>Olivier</strong>injury a<b>b</b></p>", "<p>Since <strong>Olivier</strong> injury a <b>b</b></p>"},
+		{"<p>ago,<a><strong>Chad</strong></a>has</p>", "<p>ago, <a><strong>Chad</strong></a> has</p>"},
+		{"<p><a>Trump</a>’s plan, <em>said</em>. (<i>x</i>)</p>", "<p><a>Trump</a>’s plan, <em>said</em>. (<i>x</i>)</p>"},
+		{"<p>one</p><p>two</p>", "<p>one</p><p>two</p>"},
+		{"<p><b>a</b><i>b</i></p>", "<p><b>a</b> <i>b</i></p>"},
+	}
+	for _, tt := range tests {
+		body := parseBody(t, tt.in)
+		spaceInline(body)
+		if got := render(t, body); got != tt.want {
+			t.Errorf("spaceInline(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
