@@ -57,17 +57,17 @@ type options struct {
 }
 
 // defaults were picked on the 88 benchmark pages (F1 with Dateline's clean-up;
-// CPU pages/s on one core of a busy 2-core machine):
+// CPU pages/s on one core of a busy 2-core machine, so only roughly comparable):
 //
-//	balanced, no fallback      0.968  ~57 pages/s   <- chosen
-//	balanced, fallback         0.973  ~34 pages/s   (readability + distiller: too slow)
-//	precision, fallback        0.975  ~40 pages/s
-//	favor recall               0.970  slower (an extra tree copy), within noise
-//	favor precision            0.944  (recall drops to 0.916)
+//	balanced, no fallback      0.970  ~62 pages/s   <- chosen
+//	balanced, fallback         0.973  ~40 pages/s   (readability + distiller)
+//	favor recall               0.971  same speed; 2 pages better, 4 worse: noise
+//	favor precision            0.944  (recall drops to 0.92)
 //	exclude tables             0.960
-//	deduplicate                0.968  (no gain)
+//	deduplicate                no gain
+//	links and images kept      0.965  (go-trafilatura drops or moves link text)
 //
-// The fallback extractors buy +0.005 F1 for ~40% more CPU; Dateline extracts
+// The fallback extractors buy +0.003 F1 for ~50% more CPU; Dateline extracts
 // every fetched article, so speed wins.
 var defaults = options{
 	focus:    trafilatura.Balanced,
@@ -77,10 +77,9 @@ var defaults = options{
 	// free-text date parser.
 	dateMode: trafilatura.Fast,
 	clean:    true,
-	// go-trafilatura's link and image handling lowers text quality on the
-	// benchmark (F1 0.960 without either, 0.955 with both: link text gets
-	// glued to or moved within the sentence), so the article HTML carries
-	// neither; the lead image comes from the page metadata.
+	// go-trafilatura's link handling loses or moves link text ("ago, <a>Chad
+	// Thomas</a> has" comes out as "ago, has"), and images cost precision, so
+	// the article HTML carries neither; the lead image comes from metadata.
 	links:  false,
 	images: false,
 }
