@@ -92,7 +92,7 @@ func (g *Grouper) Step(ctx context.Context, limit int) (int, error) {
 				}
 			}
 		}
-		score := story.Score(s.Outlets, s.Countries, s.Articles, s.FirstSeen, s.Updated, g.now())
+		score := story.Rank(s.Outlets, s.Countries, s.Articles, s.FirstSeen, s.Updated)
 		if err := g.st.SetStoryScore(ctx, s.ID, score); err != nil {
 			return i, fmt.Errorf("score story %d: %w", s.ID, err)
 		}

@@ -28,3 +28,23 @@ func Score(outlets, countries, articles int, first, last time.Time, now time.Tim
 	velocity := math.Min(float64(articles)/span, 10)
 	return breadth * recency * (1 + 0.1*velocity)
 }
+
+// Rank is Score in a form that can be stored once and sorted on forever: the
+// logarithm of Score with the query time dropped. Because recency decays
+// exponentially, log Score(now) = Rank − ln2·now/12h, and the subtracted term
+// is the same for every story at a given now, so ordering by Rank is
+// ordering by Score at any moment, without rescoring stories as they age.
+func Rank(outlets, countries, articles int, first, last time.Time) float64 {
+	if articles <= 0 {
+		return math.Inf(-1)
+	}
+	breadth := math.Log1p(float64(max(outlets, 1))) + 0.5*math.Log1p(float64(max(countries, 0))) +
+		0.1*math.Log1p(float64(articles))
+	span := last.Sub(first).Hours()
+	if span < 1 {
+		span = 1
+	}
+	velocity := math.Min(float64(articles)/span, 10)
+	hours := float64(last.Unix()) / 3600
+	return math.Log(breadth) + math.Log1p(0.1*velocity) + math.Ln2*hours/12
+}
