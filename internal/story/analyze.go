@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/dateline-news/dateline/internal/text"
 )
@@ -100,9 +101,9 @@ func (t *dfTable) add(hs []uint64) {
 // analyzer turns documents into features, reusing scratch space between calls.
 type analyzer struct {
 	cfg    *Config
-	stem   *text.Stemmer
 	toks   []text.Token
-	th     []uint64         // hash of each token's text
+	th     []uint64 // hash of each token's text
+	words  map[uint64]wordInfo
 	hs     []uint64         // distinct term hashes of the last document
 	sh     []uint64         // shingles of the last document
 	lead   []uint64         // term hashes of the title and lead, for outlet boilerplate
@@ -113,6 +114,39 @@ type analyzer struct {
 	cases  caseStats
 	names  text.NameFinder
 }
+
+// wordInfo caches, per language and token text, the stem's hash and whether
+// the word is a stop word: one lookup per token instead of stop list, stem
+// memo and hashing.
+type wordInfo struct {
+	stem uint64
+	stop bool
+}
+
+// word returns the term hash of a lowercased word (its stem's hash) and
+// whether it is a stop word (or too short to mean anything).
+func (a *analyzer) word(lang, w string, h uint64) (uint64, bool) {
+	key := h
+	if lang != "en" && lang != "" {
+		key ^= text.Hash(lang) * 0x9e3779b97f4a7c15
+	}
+	if wi, ok := a.words[key]; ok {
+		return wi.stem, wi.stop
+	}
+	wi := wordInfo{stem: h, stop: utf8.RuneCountInString(w) < 2 || text.IsStop(lang, w)}
+	if !wi.stop {
+		if st := text.Stem(lang, w); st != w {
+			wi.stem = text.Hash(st)
+		}
+	}
+	if len(a.words) >= maxWords {
+		clear(a.words)
+	}
+	a.words[key] = wi
+	return wi.stem, wi.stop
+}
+
+const maxWords = 200_000
 
 // entry accumulates one term of the document being analysed.
 type entry struct {
@@ -272,7 +306,7 @@ func (a *analyzer) learnSource(source string, story int64, hs []uint64) {
 func newAnalyzer(cfg *Config) *analyzer {
 	return &analyzer{
 		cfg:    cfg,
-		stem:   text.NewStemmer(200_000),
+		words:  make(map[uint64]wordInfo, 4096),
 		acc:    make(map[uint64]int32, 512),
 		src:    map[string]*sourceStats{},
 		boiler: storyCounter{max: 200_000},
@@ -367,22 +401,18 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 			content++
 			continue
 		}
-		if len(t.Text) < 2 || text.IsStop(lang, t.Text) {
+		h, stop := a.word(lang, t.Text, a.th[i])
+		if stop {
 			continue
 		}
 		content++
-		st := a.stem.Stem(lang, t.Text)
-		h := a.th[i]
-		if st != t.Text {
-			h = text.Hash(st)
-		}
 		add(h, kWord, w, t.Text, i)
 		if i < nTitle {
 			title = append(title, h)
 		}
 	}
 
-	spans := a.names.Spans(lang, toks)
+	spans := a.names.SpansOf(lang, toks, a.th)
 	// Capitals that say nothing in this document (sentence starts, Title Case
 	// headlines) are judged by how the word is written across the stream:
 	// "Bachelor", "Titanfall" are mostly capitalised mid-sentence elsewhere,
@@ -400,7 +430,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		}
 		add(a.th[i], kName, weightAt(i), t.Text, i)
 	}
-	a.cases.learn(toks[:min(len(toks), nTitle+a.cfg.LeadTokens+100)], a.th)
+	a.cases.learn(toks[:min(len(toks), nTitle+a.cfg.LeadTokens)], a.th)
 
 	// Multi-word names as their words and adjacent pairs: "Joseph Jesse
 	// Aldridge" then still matches "Jesse Aldridge" and "Aldridge".

@@ -66,6 +66,7 @@ type Config struct {
 	IDFPower     float64 // idf raised to this power (>1 favours rare terms more)
 
 	IndexTerms int // heaviest terms of each document posted in the index
+	MaxPosting int // terms posted by more stories than this are not used to find candidates
 	Candidates int // stories scored exactly per document
 	MaxMembers int // recent members kept with vectors for best-member similarity
 
@@ -102,6 +103,7 @@ func DefaultConfig() Config {
 		IDFPower:         1,
 		IndexTerms:       20,
 		Candidates:       8,
+		MaxPosting:       2000,
 		MaxMembers:       6,
 		CopyBits:         3,
 		MinCopyTokens:    40,
@@ -303,30 +305,75 @@ func (c *Clusterer) threshold(n int) float64 {
 }
 
 // candidates returns the stories sharing the most index weight with terms.
+// Terms posted by very many stories (MaxPosting) are skipped: they cannot
+// tell stories apart and would make every lookup slow.
 func (c *Clusterer) candidates(terms []term) []*story {
 	clear(c.acc)
 	for _, t := range terms {
-		for _, s := range c.post[t.h] {
+		p := c.post[t.h]
+		if len(p) > c.cfg.MaxPosting {
+			continue
+		}
+		for _, s := range p {
 			c.acc[s] += float64(t.w)
 		}
 	}
-	out := make([]*story, 0, len(c.acc))
-	for s := range c.acc {
-		out = append(out, s)
+	type scored struct {
+		s *story
+		v float64
 	}
-	slices.SortFunc(out, func(a, b *story) int {
-		if c.acc[a] != c.acc[b] {
-			if c.acc[a] > c.acc[b] {
+	all := make([]scored, 0, len(c.acc))
+	for s, v := range c.acc {
+		all = append(all, scored{s, v})
+	}
+	better := func(a, b scored) int {
+		if a.v != b.v {
+			if a.v > b.v {
 				return -1
 			}
 			return 1
 		}
-		return int(a.id - b.id)
-	})
-	if len(out) > c.cfg.Candidates {
-		out = out[:c.cfg.Candidates]
+		return cmp.Compare(a.s.id, b.s.id)
+	}
+	if k := c.cfg.Candidates; len(all) > 4*k {
+		all = topScored(all, k, better)
+	}
+	slices.SortFunc(all, better)
+	if len(all) > c.cfg.Candidates {
+		all = all[:c.cfg.Candidates]
+	}
+	out := make([]*story, len(all))
+	for i, x := range all {
+		out[i] = x.s
 	}
 	return out
+}
+
+// topScored returns the k best of xs by cmp (order unspecified), in place.
+func topScored[T any](xs []T, k int, cmpf func(a, b T) int) []T {
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		xs[mid], xs[hi] = xs[hi], xs[mid]
+		p := xs[hi]
+		i := lo
+		for j := lo; j < hi; j++ {
+			if cmpf(xs[j], p) < 0 {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+			}
+		}
+		xs[i], xs[hi] = xs[hi], xs[i]
+		switch {
+		case i == k-1 || i == k:
+			return xs[:k]
+		case i < k:
+			lo = i + 1
+		default:
+			hi = i - 1
+		}
+	}
+	return xs[:k]
 }
 
 // similarity blends centroid and best-member cosine, discounted by how far t

@@ -25,7 +25,8 @@ func NameSpans(lang string, toks []Token) [][2]int {
 // NameFinder is NameSpans with scratch space reused between calls (the
 // clusterer calls it for every article). Not safe for concurrent use.
 type NameFinder struct {
-	seen map[string]uint8
+	seen map[uint64]uint8
+	hs   []uint64
 }
 
 const (
@@ -35,25 +36,35 @@ const (
 
 // Spans is NameSpans.
 func (nf *NameFinder) Spans(lang string, toks []Token) [][2]int {
+	nf.hs = nf.hs[:0]
+	for _, t := range toks {
+		nf.hs = append(nf.hs, Hash(t.Text))
+	}
+	return nf.SpansOf(lang, toks, nf.hs)
+}
+
+// SpansOf is Spans for callers that already have Hash of every token's Text.
+func (nf *NameFinder) SpansOf(lang string, toks []Token, hs []uint64) [][2]int {
 	if nf.seen == nil {
-		nf.seen = make(map[string]uint8, 256)
+		nf.seen = make(map[uint64]uint8, 256)
 	}
 	clear(nf.seen)
 	seen := nf.seen
-	for _, t := range toks {
+	for i, t := range toks {
 		switch {
 		case t.Num:
 		case t.Cap && !t.Start:
-			seen[t.Text] |= seenMidCap
+			seen[hs[i]] |= seenMidCap
 		case !t.Cap:
-			seen[t.Text] |= seenLower
+			seen[hs[i]] |= seenLower
 		}
 	}
-	isName := func(t Token) bool {
+	isName := func(i int) bool {
+		t := toks[i]
 		if !t.Cap || t.Num || len(t.Text) < 2 || IsStop(lang, t.Text) {
 			return false
 		}
-		f := seen[t.Text]
+		f := seen[hs[i]]
 		if !t.Start {
 			return f&seenLower == 0 || f&seenMidCap != 0
 		}
@@ -71,7 +82,7 @@ func (nf *NameFinder) Spans(lang string, toks []Token) [][2]int {
 		if t.Start {
 			flush(i)
 		}
-		if isName(t) {
+		if isName(i) {
 			if from >= 0 && i-from == 4 {
 				flush(i)
 			}
