@@ -19,7 +19,7 @@ var stopMarkers = map[string]bool{
 	"recommended": true, "recommended for you": true, "recommended stories": true,
 	"trending": true, "trending now": true, "trending news": true, "trending stories": true,
 	"most popular": true, "most read": true, "popular stories": true, "top stories": true,
-	"latest news": true, "editor's picks": true, "editors picks": true,
+	"latest news": true, "editors picks": true,
 	"comments": true, "comment": true, "leave a comment": true, "leave a reply": true,
 	"join the conversation": true, "hashtags": true, "tags": true,
 }
@@ -129,22 +129,44 @@ func clean(body *html.Node, title string) {
 		keptTexts = append(keptTexts, t)
 	}
 
-	// The headline is shown apart from the body, so a copy at the very top is
-	// noise. (Dropping a leading copy of the meta description was measured
+	// The headline and standfirst are shown apart from the body, so copies at
+	// the top are noise: a block among the first few that repeats the title
+	// (which may carry a site name or section before or after it), an <h1>
+	// that opens the body, and a sentence-like subheading right under it. (Dropping a leading copy of the meta description was measured
 	// too: it removes real lead paragraphs on sites that reuse them, for no
 	// net gain.)
 	nt := normalize(title)
+	first, afterHeadline := true, false
 	for i := 0; i < len(kept) && i < leadBlocks; i++ {
 		t := normalize(keptTexts[i])
 		if t == "" {
 			continue
 		}
-		if nt != "" && (t == nt || strings.HasPrefix(nt, t+" ") && isHeading(kept[i])) {
+		heading := isHeading(kept[i])
+		if nt != "" && (t == nt || heading && (strings.HasPrefix(nt, t+" ") || strings.HasSuffix(nt, " "+t))) ||
+			first && kept[i].Data == "h1" {
 			body.RemoveChild(kept[i])
+			first, afterHeadline = false, true
 			continue
 		}
-		break
+		if afterHeadline && isDek(kept[i], keptTexts[i]) {
+			body.RemoveChild(kept[i])
+		}
+		if utf8.RuneCountInString(keptTexts[i]) > boilerplateMax {
+			break // past the top: the article has begun
+		}
+		first, afterHeadline = false, false
 	}
+}
+
+// isDek reports whether a block right under the headline is a standfirst: a
+// subheading written as a sentence rather than a section title.
+func isDek(n *html.Node, text string) bool {
+	if n.Data != "h2" && n.Data != "h3" {
+		return false
+	}
+	text = strings.TrimSpace(text)
+	return len(strings.Fields(text)) >= 8 && strings.ContainsAny(text[len(text)-1:], ".?!")
 }
 
 func childElements(n *html.Node) []*html.Node {
@@ -181,12 +203,18 @@ func textOf(n *html.Node) string {
 	return b.String()
 }
 
-// normalize lower-cases s, turns curly apostrophes straight, and keeps only
-// words separated by single spaces, so "Related Articles:" == "related articles".
+// normalize lower-cases s, drops apostrophes and keeps only words separated
+// by single spaces, so "Related Articles:" == "related articles".
 func normalize(s string) string {
-	s = strings.ReplaceAll(strings.ToLower(s), "’", "'")
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '\'', '’', '‘', 'ʼ':
+			return -1 // "editor’s" == "editors"
+		}
+		return unicode.ToLower(r)
+	}, s)
 	f := strings.FieldsFunc(s, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '\''
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
 	})
 	return strings.Join(f, " ")
 }
