@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dateline-news/dateline/internal/canon"
@@ -118,18 +119,24 @@ func (p *Poller) Run(ctx context.Context, tick time.Duration) {
 // PollDue leases the feeds that are due and polls them concurrently. It
 // returns how many feeds it polled.
 func (p *Poller) PollDue(ctx context.Context) (int, error) {
-	feeds, err := p.st.LeaseDueFeeds(ctx, p.opts.Owner, p.opts.Now(), p.opts.FeedWorkers*4, p.opts.Lease)
+	// Lease no more than the workers start at once: a feed leased but left
+	// waiting for a worker would spend its lease queued, and once it ran out
+	// another process could poll the feed while this one still meant to.
+	feeds, err := p.st.LeaseDueFeeds(ctx, p.opts.Owner, p.opts.Now(), p.opts.FeedWorkers, p.opts.Lease)
 	if err != nil {
 		return 0, fmt.Errorf("lease due feeds: %w", err)
 	}
 	work := make(chan model.Feed)
 	var wg sync.WaitGroup
+	var added atomic.Int64
 	for range min(p.opts.FeedWorkers, len(feeds)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for f := range work {
-				if _, err := p.PollFeed(ctx, f); err != nil && ctx.Err() == nil {
+				n, err := p.PollFeed(ctx, f)
+				added.Add(int64(n))
+				if err != nil && ctx.Err() == nil {
 					p.opts.Logger.Warn("feed failed", "feed", f.URL, "err", err)
 				}
 			}
@@ -143,6 +150,10 @@ func (p *Poller) PollDue(ctx context.Context) (int, error) {
 	}
 	close(work)
 	wg.Wait()
+	if len(feeds) > 0 {
+		// Per batch, so an operator running several processes sees each one's share.
+		p.opts.Logger.Info("polled feeds", "owner", p.opts.Owner, "feeds", len(feeds), "new_articles", added.Load())
+	}
 	return len(feeds), ctx.Err()
 }
 
