@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -17,18 +18,38 @@ var configs = []string{"simple", "arabic", "danish", "dutch", "english", "finnis
 	"greek", "hungarian", "indonesian", "irish", "italian", "lithuanian", "nepali", "norwegian",
 	"portuguese", "romanian", "russian", "spanish", "swedish", "tamil", "turkish"}
 
-// tsquery is the query expression over parameter $1 (the user's words).
-var tsquery = func() string {
-	parts := make([]string, len(configs))
-	for i, c := range configs {
-		parts[i] = "plainto_tsquery('" + c + "', $1)"
+// tsquery parses the user's words with every configuration and returns
+// the distinct results OR-ed, as tsquery text. Done as a query of its own,
+// the search query then gets a plain tsquery parameter its plan can use
+// the GIN index with, and ranking does not re-parse per row. "" means no
+// searchable word (only stop words, say).
+func (s *Store) tsquery(ctx context.Context, words string) (string, error) {
+	rows, err := s.R.QueryContext(ctx, `SELECT DISTINCT plainto_tsquery(c::regconfig, $1)::text
+FROM unnest($2::text[]) AS c`, words, configs)
+	if err != nil {
+		return "", err
 	}
-	return "(" + strings.Join(parts, " || ") + ")"
-}()
+	defer rows.Close()
+	var parts []string
+	for rows.Next() {
+		var q string
+		if err := rows.Scan(&q); err != nil {
+			return "", err
+		}
+		if q != "" {
+			parts = append(parts, "("+q+")")
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, " | "), nil
+}
 
-// rank is relevance (title weighs more) shrunk as the article ages; $2 is
-// now in unix microseconds.
-var rank = fmt.Sprintf(`ts_rank(a.search, q.query) / (1.0 + GREATEST(0, $2 - CASE WHEN a.published <> 0 THEN a.published ELSE a.fetched END) / %g)`,
+// rank is relevance (title weighs more) shrunk as the article ages; $1 is
+// the tsquery, $2 now in unix microseconds.
+var rank = fmt.Sprintf(`ts_rank(a.search, $1::tsquery) / (1.0 + GREATEST(0, $2 - CASE WHEN a.published <> 0 THEN a.published ELSE a.fetched END) / %g)`,
 	sqlstore.RecencyHalfLife*86400e6)
 
 // words is the user's text reduced to plain words; plainto_tsquery accepts
@@ -41,9 +62,16 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]model.Articl
 	if w == "" || limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.ArticleCols+`
-FROM (SELECT `+tsquery+` AS query) q, articles a JOIN sources s ON s.id = a.source_id
-WHERE a.search @@ q.query ORDER BY `+rank+` DESC, a.id DESC LIMIT $3`, w, time.Now().UnixMicro(), limit)
+	tsq, err := s.tsquery(ctx, w)
+	if err != nil || tsq == "" {
+		return nil, wrapSearch("search", q, err)
+	}
+	// Rank on the index-found ids, then fetch the page's full rows.
+	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.ArticleCols+` FROM (
+  SELECT a.id AS hid, `+rank+` AS r FROM articles a
+  WHERE a.search @@ $1::tsquery ORDER BY r DESC, a.id DESC LIMIT $3
+) h JOIN articles a ON a.id = h.hid JOIN sources s ON s.id = a.source_id
+ORDER BY h.r DESC, a.id DESC`, tsq, time.Now().UnixMicro(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
@@ -68,12 +96,15 @@ func (s *Store) SearchStories(ctx context.Context, q string, limit int) ([]model
 	if w == "" || limit <= 0 {
 		return nil, nil
 	}
+	tsq, err := s.tsquery(ctx, w)
+	if err != nil || tsq == "" {
+		return nil, wrapSearch("search stories", q, err)
+	}
 	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.StoryCols+` FROM (
-  SELECT a.story_id AS sid, MAX(`+rank+`) AS r
-  FROM (SELECT `+tsquery+` AS query) q, articles a
-  WHERE a.search @@ q.query AND a.story_id <> 0 GROUP BY a.story_id
+  SELECT a.story_id AS sid, MAX(`+rank+`) AS r FROM articles a
+  WHERE a.search @@ $1::tsquery AND a.story_id <> 0 GROUP BY a.story_id
 ) m JOIN stories t ON t.id = m.sid
-WHERE t.merged_into = 0 ORDER BY m.r DESC, t.id DESC LIMIT $3`, w, time.Now().UnixMicro(), limit)
+WHERE t.merged_into = 0 ORDER BY m.r DESC, t.id DESC LIMIT $3`, tsq, time.Now().UnixMicro(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("search stories %q: %w", q, err)
 	}
@@ -90,4 +121,12 @@ WHERE t.merged_into = 0 ORDER BY m.r DESC, t.id DESC LIMIT $3`, w, time.Now().Un
 		return nil, fmt.Errorf("search stories %q: %w", q, err)
 	}
 	return out, nil
+}
+
+// wrapSearch wraps a failed search's error; nil stays nil (nothing to find).
+func wrapSearch(what, q string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s %q: %w", what, q, err)
 }

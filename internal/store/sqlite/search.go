@@ -32,9 +32,14 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]model.Articl
 	if m == "" || limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.ArticleCols+`
-FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid JOIN sources s ON s.id = a.source_id
-WHERE articles_fts MATCH ? ORDER BY `+rankExpr+`, a.id DESC LIMIT ?`, m, time.Now().UnixMicro(), limit)
+	// Rank on ids alone, then fetch the full rows of the page only: sorting
+	// every match with its text and HTML would cost more than ranking it.
+	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.ArticleCols+` FROM (
+  SELECT a.id AS hid, `+rankExpr+` AS r
+  FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+  WHERE articles_fts MATCH ? ORDER BY r, a.id DESC LIMIT ?
+) h JOIN articles a ON a.id = h.hid JOIN sources s ON s.id = a.source_id
+ORDER BY h.r, a.id DESC`, time.Now().UnixMicro(), m, limit)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}

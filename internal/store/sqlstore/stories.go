@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
@@ -37,7 +38,8 @@ const effTime = `CASE WHEN a.published <> 0 THEN a.published ELSE a.fetched END`
 // article time (published, else fetched); Image is the earliest original
 // article's image, else any copy's. Headline is replaced when a.Headline is
 // not empty. Stories merged into a.Story redirect to it, and so do stories
-// that had been merged into them, so a redirect is always one hop.
+// that had been merged into them, so a redirect is always one hop. An
+// article moved out of another story leaves that story recomputed too.
 func (db *Store) Assign(ctx context.Context, a store.Assignment) (model.Story, error) {
 	if a.Story <= 0 {
 		return model.Story{}, fmt.Errorf("assign article %d: story id %d", a.ArticleID, a.Story)
@@ -61,43 +63,61 @@ WHERE id = ? OR merged_into = ?`, a.Story, m, m); err != nil {
 			}
 		}
 		if a.ArticleID != 0 {
-			res, err := db.exec(ctx, tx, `UPDATE articles SET story_id = ?, copy_of = ?, reason = ? WHERE id = ?`,
-				a.Story, a.CopyOf, a.Reason, a.ArticleID)
-			if err == nil {
-				err = mustAffect(res)
-			}
+			// An article moving out of another story leaves that story's
+			// aggregates to recompute too.
+			var prev int64
+			err := db.queryRow(ctx, tx, `SELECT story_id FROM articles WHERE id = ?`, a.ArticleID).Scan(&prev)
 			if err != nil {
+				return fmt.Errorf("set story of article: %w", notFound(err))
+			}
+			if _, err := db.exec(ctx, tx, `UPDATE articles SET story_id = ?, copy_of = ?, reason = ? WHERE id = ?`,
+				a.Story, a.CopyOf, a.Reason, a.ArticleID); err != nil {
 				return fmt.Errorf("set story of article: %w", err)
 			}
+			if prev != 0 && prev != a.Story && !slices.Contains(a.Merged, prev) {
+				if err := db.recompute(ctx, tx, prev, ""); err != nil {
+					return err
+				}
+			}
 		}
-		var n, outlets, countries int
-		var first, last int64
-		err := db.queryRow(ctx, tx, `SELECT COUNT(*), COUNT(DISTINCT a.source_id),
- COUNT(DISTINCT CASE WHEN s.country <> '' THEN s.country END),
- COALESCE(MIN(`+effTime+`), 0), COALESCE(MAX(`+effTime+`), 0)
-FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.story_id = ?`, a.Story).
-			Scan(&n, &outlets, &countries, &first, &last)
-		if err != nil {
-			return fmt.Errorf("aggregate story: %w", err)
+		if err := db.recompute(ctx, tx, a.Story, a.Headline); err != nil {
+			return err
 		}
-		var image string
-		err = db.queryRow(ctx, tx, `SELECT a.image FROM articles a WHERE a.story_id = ? AND a.image <> ''
-ORDER BY CASE WHEN a.copy_of = 0 THEN 0 ELSE 1 END, `+effTime+`, a.id LIMIT 1`, a.Story).Scan(&image)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("story image: %w", err)
-		}
-		if _, err := db.exec(ctx, tx, `UPDATE stories SET headline = CASE WHEN ? <> '' THEN ? ELSE headline END,
- first_seen = ?, updated = ?, articles = ?, outlets = ?, countries = ?, image = ? WHERE id = ?`,
-			a.Headline, a.Headline, first, last, n, outlets, countries, image, a.Story); err != nil {
-			return fmt.Errorf("update story: %w", err)
-		}
-		out, err = ScanStory(db.queryRow(ctx, tx, `SELECT `+StoryCols+` FROM stories t WHERE t.id = ?`, a.Story))
+		st, err := ScanStory(db.queryRow(ctx, tx, `SELECT `+StoryCols+` FROM stories t WHERE t.id = ?`, a.Story))
+		out = st
 		return err
 	})
 	if err != nil {
 		return model.Story{}, fmt.Errorf("assign article %d to story %d: %w", a.ArticleID, a.Story, err)
 	}
 	return out, nil
+}
+
+// recompute refreshes a story's aggregates from its articles (see Assign)
+// and its headline when one is given.
+func (db *Store) recompute(ctx context.Context, tx *sql.Tx, story int64, headline string) error {
+	var n, outlets, countries int
+	var first, last int64
+	err := db.queryRow(ctx, tx, `SELECT COUNT(*), COUNT(DISTINCT a.source_id),
+ COUNT(DISTINCT CASE WHEN s.country <> '' THEN s.country END),
+ COALESCE(MIN(`+effTime+`), 0), COALESCE(MAX(`+effTime+`), 0)
+FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.story_id = ?`, story).
+		Scan(&n, &outlets, &countries, &first, &last)
+	if err != nil {
+		return fmt.Errorf("aggregate story %d: %w", story, err)
+	}
+	var image string
+	err = db.queryRow(ctx, tx, `SELECT a.image FROM articles a WHERE a.story_id = ? AND a.image <> ''
+ORDER BY CASE WHEN a.copy_of = 0 THEN 0 ELSE 1 END, `+effTime+`, a.id LIMIT 1`, story).Scan(&image)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("image of story %d: %w", story, err)
+	}
+	if _, err := db.exec(ctx, tx, `UPDATE stories SET headline = CASE WHEN ? <> '' THEN ? ELSE headline END,
+ first_seen = ?, updated = ?, articles = ?, outlets = ?, countries = ?, image = ? WHERE id = ?`,
+		headline, headline, first, last, n, outlets, countries, image, story); err != nil {
+		return fmt.Errorf("update story %d: %w", story, err)
+	}
+	return nil
 }
 
 // SetStoryScore stores a story's ranking score.

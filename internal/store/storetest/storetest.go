@@ -605,6 +605,15 @@ func testAssign(t *testing.T, s store.Store) {
 	if n := val(s.MaxStoryID(ctx)).must(t); n != 100 {
 		t.Fatalf("max story id %d", n)
 	}
+	// Moving an article to another story updates both stories.
+	moved := val(s.Assign(ctx, store.Assignment{ArticleID: a7.ID, Story: 200, Reason: "better match"})).must(t)
+	if moved.Articles != 1 || moved.Image != a7.Image {
+		t.Fatalf("new story %+v", moved)
+	}
+	left := val(s.Story(ctx, 100)).must(t)
+	if left.Articles != 6 || left.Outlets != 4 || left.Image != a6.Image {
+		t.Fatalf("story left by an article %+v", left)
+	}
 }
 
 func testMerge(t *testing.T, s store.Store) {
