@@ -45,7 +45,10 @@ func (c *microCache) wrap(h http.HandlerFunc) http.HandlerFunc {
 			h(w, r)
 			return
 		}
-		key := r.URL.Path + "?" + r.URL.RawQuery
+		// Host is part of the key: feeds derive absolute links from it when
+		// no base URL is configured, and one spoofed Host must not poison
+		// what everyone else is served.
+		key := r.Host + " " + r.URL.Path + "?" + r.URL.RawQuery
 		c.mu.Lock()
 		e, ok := c.entries[key]
 		if !ok {

@@ -495,6 +495,14 @@ func TestMicroCache(t *testing.T) {
 		t.Errorf("error response was cached: %d", rec.Code)
 	}
 
+	// A spoofed Host never reaches readers through the cache.
+	evil := httptest.NewRequest("GET", "/feed.xml", nil)
+	evil.Host = "evil.example"
+	h.ServeHTTP(httptest.NewRecorder(), evil)
+	if body := do(t, h, "GET", "/feed.xml", nil).Body.String(); strings.Contains(body, "evil.example") {
+		t.Error("feed cached under a spoofed Host served to others")
+	}
+
 	c := newMicroCache(time.Second)
 	now := time.Unix(0, 0)
 	c.now = func() time.Time { return now }
