@@ -344,8 +344,8 @@ func (s *server) comments(r *http.Request, kind string, id int64) template.HTML 
 	}
 	h, err := s.opt.Comments.Section(r, kind, id)
 	if err != nil {
+		// The hook may still return a notice to show in place of comments.
 		s.log.Warn("comments", "kind", kind, "id", id, "err", err)
-		return ""
 	}
 	return h
 }

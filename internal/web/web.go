@@ -40,7 +40,8 @@ type Options struct {
 // live outside this package and must be safe for concurrent use.
 type Comments interface {
 	// Section returns the rendered comment area of a page: kind is "story" or
-	// "article" and id that item's ID. The HTML must already be safe.
+	// "article" and id that item's ID. The HTML must already be safe. On
+	// error the page still shows whatever HTML is returned (a notice).
 	Section(r *http.Request, kind string, id int64) (template.HTML, error)
 	// Routes registers the hook's own handlers (posting, signing in) on mux.
 	// They sit behind the same middleware as every page, including
