@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,7 +53,9 @@ type server struct {
 func (s *server) base() string { return "http://" + s.addr }
 
 // leads reports whether the process has logged taking over clustering.
-func (s *server) leads() bool { return strings.Contains(s.logs.String(), "leading the clustering stage") }
+func (s *server) leads() bool {
+	return strings.Contains(s.logs.String(), "leading the clustering stage")
+}
 
 var polledRE = regexp.MustCompile(`msg="polled feeds".* feeds=(\d+) new_articles=(\d+)`)
 
@@ -101,6 +104,26 @@ func startServe(tb testing.TB, bin, dsn string, extra ...string) *server {
 		}
 	})
 	return s
+}
+
+// serveSite serves the site with one loopback host per outlet (see
+// testsite.Site.Serve) until the test ends, and returns its first URL.
+func serveSite(tb testing.TB, site *testsite.Site) string {
+	tb.Helper()
+	u, stop, err := site.Serve(site.Feeds, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(stop)
+	return u
+}
+
+func pathOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Path
 }
 
 func freeAddrTB(tb testing.TB) string {
@@ -177,9 +200,8 @@ func TestScaleOutPostgres(t *testing.T) {
 	bin := buildDateline(t)
 	const feeds, items = 100, 3
 	site := testsite.New(feeds, items, 40*time.Millisecond)
-	srv := httptest.NewServer(site)
-	t.Cleanup(srv.Close)
-	importSite(t, dsn, srv.URL)
+	siteURL := serveSite(t, site)
+	importSite(t, dsn, siteURL)
 
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -274,7 +296,7 @@ func TestScaleOutPostgres(t *testing.T) {
 		if err := rows.Scan(&u, &until); err != nil {
 			t.Fatal(err)
 		}
-		held[strings.TrimPrefix(u, srv.URL)] = time.UnixMicro(until)
+		held[pathOf(u)] = time.UnixMicro(until)
 	}
 	rows.Close()
 	t.Logf("killed the leader %s at %d of %d articles, holding %d feed leases", dead.owner, before, want, len(held))
@@ -294,7 +316,7 @@ func TestScaleOutPostgres(t *testing.T) {
 			}
 		}
 	}
-	checkIntegrity(t, db, srv.URL, site)
+	checkIntegrity(t, db, site)
 
 	total, urls, clustered, err := countArticles(survivor.base())
 	if err != nil {
@@ -303,7 +325,7 @@ func TestScaleOutPostgres(t *testing.T) {
 	if total != want || clustered != want || len(urls) != want {
 		t.Errorf("article API lists %d articles (%d distinct, %d in a story), want %d", total, len(urls), clustered, want)
 	}
-	t.Logf("%d articles in %d live stories; the survivor took over %d leases %v after the kill",
+	t.Logf("%d articles in %d live stories; the survivor took over %d leases and finished %v after the kill",
 		want, count(db, `SELECT COUNT(*) FROM stories WHERE merged_into = 0`), len(held), time.Since(killed).Round(time.Second))
 }
 
@@ -342,7 +364,7 @@ func checkOnce(t *testing.T, when string, reqs []testsite.Request, feeds, from, 
 
 // checkIntegrity checks the database: every published article stored once,
 // each in exactly one live story, and the stories' counts agree.
-func checkIntegrity(t *testing.T, db *sql.DB, siteURL string, site *testsite.Site) {
+func checkIntegrity(t *testing.T, db *sql.DB, site *testsite.Site) {
 	t.Helper()
 	want := site.Published()
 	rows, err := db.Query(`SELECT url FROM articles`)
@@ -353,7 +375,7 @@ func checkIntegrity(t *testing.T, db *sql.DB, siteURL string, site *testsite.Sit
 	for rows.Next() {
 		var u string
 		rows.Scan(&u)
-		seen[strings.TrimPrefix(u, siteURL)]++
+		seen[pathOf(u)]++
 	}
 	rows.Close()
 	missing := 0
@@ -384,5 +406,80 @@ func checkIntegrity(t *testing.T, db *sql.DB, siteURL string, site *testsite.Sit
 	}
 	if n := count(db, `SELECT COALESCE(SUM(articles), 0) FROM stories WHERE merged_into = 0`); n != want {
 		t.Errorf("live stories hold %d articles in all, want %d", n, want)
+	}
+}
+
+// BenchmarkScaleOut measures ingest throughput of real `dateline serve`
+// processes on a local publisher of 100 feeds × 20 articles: one process on
+// SQLite, one and two on PostgreSQL, with article pages answering at once
+// and after 20 ms (a stand-in for the network). Each run is long; use
+// -benchtime 1x. articles/s counts from the first request the publisher
+// sees to the last article stored; clustered/s to the last article grouped.
+func BenchmarkScaleOut(b *testing.B) {
+	bin := buildDateline(b)
+	const feeds, items = 100, 20
+	for _, delay := range []time.Duration{0, 20 * time.Millisecond} {
+		for _, c := range []struct {
+			backend string
+			procs   int
+		}{{"sqlite", 1}, {"postgres", 1}, {"postgres", 2}} {
+			b.Run(fmt.Sprintf("page=%v/%s-%d", delay, c.backend, c.procs), func(b *testing.B) {
+				var ingest, grouped time.Duration
+				for range b.N {
+					b.StopTimer()
+					dsn, driver := filepath.Join(b.TempDir(), "dateline.db"), "sqlite"
+					if c.backend == "postgres" {
+						dsn, driver = storetest.FreshPostgres(b), "pgx"
+					}
+					site := testsite.New(feeds, items, delay)
+					siteURL, stop, err := site.Serve(feeds, 0)
+					if err != nil {
+						b.Fatal(err)
+					}
+					importSite(b, dsn, siteURL)
+					db, err := sql.Open(driver, dsn)
+					if err != nil {
+						b.Fatal(err)
+					}
+					mark, want := site.Logged(), site.Published()
+					b.StartTimer()
+					var procs []*server
+					for range c.procs {
+						procs = append(procs, startServe(b, bin, dsn))
+					}
+					var storedAt time.Time
+					deadline := time.Now().Add(5 * time.Minute)
+					for {
+						n, cl, err := stored(db)
+						if err != nil && time.Now().After(deadline) {
+							b.Fatal(err)
+						}
+						if n == want && storedAt.IsZero() {
+							storedAt = time.Now()
+						}
+						if cl == want {
+							break
+						}
+						if time.Now().After(deadline) {
+							b.Fatalf("%d of %d articles stored, %d clustered after 5 minutes", n, want, cl)
+						}
+						time.Sleep(50 * time.Millisecond)
+					}
+					b.StopTimer()
+					first := site.Requests(mark)[0].At
+					ingest += storedAt.Sub(first)
+					grouped += time.Since(first)
+					for _, p := range procs {
+						p.cmd.Process.Signal(os.Interrupt)
+						p.cmd.Wait()
+					}
+					db.Close()
+					stop()
+				}
+				n := float64(b.N * feeds * items)
+				b.ReportMetric(n/ingest.Seconds(), "articles/s")
+				b.ReportMetric(n/grouped.Seconds(), "clustered/s")
+			})
+		}
 	}
 }

@@ -5,9 +5,11 @@
 package testsite
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"html"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,6 +28,7 @@ type Site struct {
 	mu    sync.Mutex
 	round int
 	log   []Request
+	hosts []string // host:port of each address Serve listens on
 }
 
 // Request is one request the site served.
@@ -40,7 +43,7 @@ func New(feeds, items int, delay time.Duration) *Site {
 }
 
 // FeedPath and PagePath name a feed and an article page on the site.
-func FeedPath(feed int) string        { return fmt.Sprintf("/feeds/%03d.xml", feed) }
+func FeedPath(feed int) string       { return fmt.Sprintf("/feeds/%03d.xml", feed) }
 func PagePath(feed, item int) string { return fmt.Sprintf("/a/%03d/%d", feed, item) }
 
 // NextRound publishes Items more articles in every feed.
@@ -161,10 +164,17 @@ var countries = []string{"US", "GB", "DE", "FR", "IN", "AU", "CA", "IE", "NZ", "
 
 func (s *Site) opml(w http.ResponseWriter, base string) {
 	w.Header().Set("Content-Type", "text/x-opml")
+	s.mu.Lock()
+	hosts := s.hosts
+	s.mu.Unlock()
 	var b strings.Builder
 	for n := range s.Feeds {
+		home := base
+		if len(hosts) > 0 {
+			home = "http://" + hosts[n%len(hosts)]
+		}
 		fmt.Fprintf(&b, `<outline type="rss" title="Outlet %03d" xmlUrl="%s%s" htmlUrl="%s/" country="%s" language="en"/>`+"\n",
-			n, base, FeedPath(n), base, countries[n%len(countries)])
+			n, home, FeedPath(n), home, countries[n%len(countries)])
 	}
 	fmt.Fprintf(w, "<?xml version=\"1.0\"?>\n<opml version=\"2.0\"><head><title>Test outlets</title></head><body>\n%s</body></opml>\n", b.String())
 }
@@ -232,4 +242,43 @@ func middle(t topic, n, i int) string {
 
 func closing(t topic, n int) string {
 	return fmt.Sprintf("Critics in %s said the response to %s came too late; %s rejected that and promised a review within %d days.", t.place, t.subject, t.official, 7+n%21)
+}
+
+// Serve listens on up to hosts loopback addresses, 127.0.0.1, 127.0.0.2, …,
+// and spreads the outlets over them in turn: a fetcher sends one request at
+// a time to a host, so outlets sharing one host would be polled one after
+// the other, which no real set of publishers forces. Linux routes all of
+// 127/8 to the loopback interface; where another address cannot be bound
+// (macOS), the site makes do with those it has. port 0 picks free ports;
+// otherwise every address listens on port. It returns the base URL of the
+// first address and a function that stops serving.
+func (s *Site) Serve(hosts, port int) (string, func(), error) {
+	var lns []net.Listener
+	for i := range max(hosts, 1) {
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.%d:%d", i+1, port))
+		if err != nil {
+			if i == 0 {
+				return "", nil, fmt.Errorf("listen: %w", err)
+			}
+			break
+		}
+		lns = append(lns, ln)
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	var names []string
+	for _, ln := range lns {
+		names = append(names, ln.Addr().String())
+		go srv.Serve(ln) // returns when stopped
+	}
+	s.mu.Lock()
+	s.hosts = names
+	s.mu.Unlock()
+	stop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if srv.Shutdown(ctx) != nil {
+			srv.Close()
+		}
+	}
+	return "http://" + names[0], stop, nil
 }
