@@ -29,6 +29,7 @@ type features struct {
 	paras   []uint64          // hashes of body paragraphs, to learn boilerplate
 	lead    []uint64          // title and lead terms (scratch: valid until the next analysis)
 	nTokens int               // content tokens (title + body), for length-adaptive thresholds
+	body    bool              // has body text, not just a headline
 }
 
 type kind uint8
@@ -51,7 +52,7 @@ type dfTable struct {
 }
 
 func newDF(halfLife int) *dfTable {
-	return &dfTable{df: make(map[uint64]float32, 1<<14), halfLife: halfLife}
+	return &dfTable{df: make(map[uint64]float32, 1<<14), halfLife: halfLife, logNFor: -1}
 }
 
 // idf smooths with pseudo-documents so early in a stream every unseen term is
@@ -489,7 +490,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	}
 	normalize(terms)
 	slices.SortFunc(terms, func(x, y term) int { return cmp.Compare(x.h, y.h) })
-	f := features{terms: terms, disp: disp, nTokens: content, paras: paras}
+	f := features{terms: terms, disp: disp, nTokens: content, paras: paras, body: len(toks) > nTitle}
 	slices.Sort(title)
 	f.title = slices.Compact(title)
 

@@ -49,6 +49,10 @@ type Config struct {
 	// checked for merging with the one it joined.
 	MergeDocSim float64
 
+	// NoSharedNames multiplies the similarity of a document and a story that
+	// both have capitalised names but share none (1 disables).
+	NoSharedNames float64
+
 	// CentroidMix weighs centroid similarity against best-member similarity.
 	CentroidMix float64
 	// Similarity is reduced by TimePenalty·ln(1 + gap/TimeScale), gap being how
@@ -63,14 +67,17 @@ type Config struct {
 	NumberWeight float64 // multiplier for numbers (ages, addresses, counts)
 	NameWords    bool    // also count each word of a multi-word name as a name
 	MaxTerms     int     // features kept per document
-	IDFPower     float64 // idf raised to this power (>1 favours rare terms more)
+	// CentroidTerms: a story's centroid keeps its heaviest this many terms
+	// (pruned when it reaches twice as many).
+	CentroidTerms int
+	IDFPower      float64 // idf raised to this power (>1 favours rare terms more)
 
 	IndexTerms int // heaviest terms of each document posted in the index
 	MaxPosting int // terms posted by more stories than this are not used to find candidates
 	Candidates int // stories scored exactly per document
 	MaxMembers int // recent members kept with vectors for best-member similarity
 
-	CopyBits      int // SimHash distance at most this is a syndicated copy
+	CopyBits      int // SimHash distance at most this (< 8) is a syndicated copy
 	MinCopyTokens int // body tokens needed before copy detection is trusted
 	// CopyTitleOverlap is the title word Jaccard a copy needs as well.
 	CopyTitleOverlap float64
@@ -81,7 +88,7 @@ type Config struct {
 // DefaultConfig returns the configuration tuned on the evaluation sets.
 func DefaultConfig() Config {
 	return Config{
-		Window:           60 * 24 * time.Hour,
+		Window:           7 * 24 * time.Hour,
 		ShortThreshold:   0.1,
 		ShortTokens:      12,
 		MidThreshold:     0.22,
@@ -91,6 +98,7 @@ func DefaultConfig() Config {
 		MergeThreshold:   0.3,
 		MergeDocSim:      0.1,
 		CentroidMix:      0.9,
+		NoSharedNames:    0.6,
 		TimeScale:        24 * time.Hour,
 		TimePenalty:      0.08,
 		TitleWeight:      2,
@@ -100,12 +108,13 @@ func DefaultConfig() Config {
 		NameWords:        true,
 		NumberWeight:     1,
 		MaxTerms:         80,
+		CentroidTerms:    120,
 		IDFPower:         1,
 		IndexTerms:       20,
 		Candidates:       8,
 		MaxPosting:       2000,
 		MaxMembers:       6,
-		CopyBits:         3,
+		CopyBits:         6,
 		MinCopyTokens:    40,
 		CopyTitleOverlap: 0.3,
 		DFHalfLife:       50_000,
@@ -141,6 +150,7 @@ type story struct {
 	members  []*member
 	sum      []term  // centroid numerator, sorted by hash
 	sumSq    float64 // |sum|²
+	names    int     // name terms in sum
 	best     float64 // headline's similarity to the centroid when chosen
 	indexed  map[uint64]struct{}
 	headline string
@@ -163,8 +173,8 @@ type Clusterer struct {
 	now     time.Time
 	adds    int
 
-	copyBands [4]map[uint16][]copyEntry
-	copyQueue []copyEntry // arrival order, for eviction
+	copyBands [8][256][]copyEntry // SimHash byte b -> entries; pigeonhole finds distance < 8
+	copyQueue []copyEntry         // arrival order, for eviction
 
 	acc map[*story]float64
 }
@@ -180,9 +190,6 @@ func New(cfg Config, nextStoryID int64) *Clusterer {
 		acc:     map[*story]float64{},
 	}
 	c.an = newAnalyzer(&c.cfg)
-	for i := range c.copyBands {
-		c.copyBands[i] = map[uint16][]copyEntry{}
-	}
 	return c
 }
 
@@ -235,7 +242,7 @@ func (c *Clusterer) Add(d Doc) Assignment {
 	}
 	var cands []cand
 	for _, s := range c.candidates(f.terms) {
-		cands = append(cands, cand{s, c.similarity(f.terms, s, d.Published)})
+		cands = append(cands, cand{s, c.similarity(&f, s, d.Published)})
 	}
 	slices.SortFunc(cands, func(a, b cand) int {
 		if a.sim != b.sim {
@@ -378,18 +385,30 @@ func topScored[T any](xs []T, k int, cmpf func(a, b T) int) []T {
 
 // similarity blends centroid and best-member cosine, discounted by how far t
 // lies outside the story's time span.
-func (c *Clusterer) similarity(terms []term, s *story, t time.Time) float64 {
-	cen := 0.0
+func (c *Clusterer) similarity(f *features, s *story, t time.Time) float64 {
+	terms := f.terms
+	cen, names := 0.0, 0.0
 	if s.sumSq > 0 {
-		cen = dot(terms, s.sum) / math.Sqrt(s.sumSq)
+		cen, names = dotNames(terms, s.sum)
+		cen /= math.Sqrt(s.sumSq)
 	}
 	best := 0.0
-	for _, m := range s.members {
+	n := len(s.members)
+	for i, m := range s.members {
+		if i > 0 && i < n-c.cfg.MaxMembers {
+			continue // only the first and the recent members keep vectors
+		}
 		if m.terms != nil {
 			best = math.Max(best, dot(terms, m.terms))
 		}
 	}
 	sim := c.cfg.CentroidMix*cen + (1-c.cfg.CentroidMix)*best
+	// Incident granularity: when both sides name people and places but share
+	// none of them, a match on the remaining (topical) words is discounted.
+	// Headlines alone are too short to expect a shared name.
+	if names == 0 && s.names > 0 && f.body && hasNames(terms) {
+		sim *= c.cfg.NoSharedNames
+	}
 	var gap time.Duration
 	if t.After(s.last) {
 		gap = t.Sub(s.last)
@@ -402,6 +421,37 @@ func (c *Clusterer) similarity(terms []term, s *story, t time.Time) float64 {
 		sim -= c.cfg.TimePenalty * math.Log1p(float64(gap)/float64(c.cfg.TimeScale))
 	}
 	return sim
+}
+
+func hasNames(ts []term) bool {
+	for _, t := range ts {
+		if t.k == kName {
+			return true
+		}
+	}
+	return false
+}
+
+// dotNames is dot, also returning the part contributed by names.
+func dotNames(a, b []term) (all, names float64) {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].h == b[j].h:
+			v := float64(a[i].w) * float64(b[j].w)
+			all += v
+			if a[i].k == kName {
+				names += v
+			}
+			i++
+			j++
+		case a[i].h < b[j].h:
+			i++
+		default:
+			j++
+		}
+	}
+	return all, names
 }
 
 func (c *Clusterer) storySim(a, b *story) float64 {
@@ -438,18 +488,24 @@ func (c *Clusterer) join(s *story, d *Doc, f features, copyOf int64) *member {
 
 func (c *Clusterer) addToCentroid(s *story, terms []term) {
 	s.sum = addSorted(s.sum, terms)
-	s.sumSq = 0
+	s.sumSq, s.names = 0, 0
 	for _, t := range s.sum {
 		s.sumSq += float64(t.w) * float64(t.w)
+		if t.k == kName {
+			s.names++
+		}
 	}
 	// Keep the centroid to its heaviest terms so big stories stay cheap.
-	if max := 4 * c.cfg.MaxTerms; len(s.sum) > 2*max {
+	if max := c.cfg.CentroidTerms; len(s.sum) > 2*max {
 		selectTop(s.sum, max)
 		s.sum = s.sum[:max]
 		slices.SortFunc(s.sum, func(x, y term) int { return cmp.Compare(x.h, y.h) })
-		s.sumSq = 0
+		s.sumSq, s.names = 0, 0
 		for _, t := range s.sum {
 			s.sumSq += float64(t.w) * float64(t.w)
+			if t.k == kName {
+				s.names++
+			}
 		}
 	}
 }
@@ -655,7 +711,7 @@ func (c *Clusterer) advance(t time.Time) {
 	for n < len(c.copyQueue) && c.copyQueue[n].m.t.Before(cut) {
 		e := c.copyQueue[n]
 		for b := range c.copyBands {
-			k := uint16(e.sim >> (16 * b))
+			k := uint8(e.sim >> (8 * b))
 			l := c.copyBands[b][k]
 			for i, x := range l {
 				if x.m == e.m {
@@ -663,11 +719,7 @@ func (c *Clusterer) advance(t time.Time) {
 					break
 				}
 			}
-			if len(l) == 0 {
-				delete(c.copyBands[b], k)
-			} else {
-				c.copyBands[b][k] = l
-			}
+			c.copyBands[b][k] = l
 		}
 		n++
 	}
@@ -682,7 +734,7 @@ func (c *Clusterer) rememberCopy(sim uint64, m *member) {
 	}
 	e := copyEntry{sim, m}
 	for b := range c.copyBands {
-		k := uint16(sim >> (16 * b))
+		k := uint8(sim >> (8 * b))
 		c.copyBands[b][k] = append(c.copyBands[b][k], e)
 	}
 	// keep the queue in time order even when documents arrive out of order
@@ -694,7 +746,7 @@ func (c *Clusterer) rememberCopy(sim uint64, m *member) {
 }
 
 // findCopy returns an earlier member whose SimHash is within CopyBits; with
-// CopyBits < 4 one of the four 16-bit bands must match exactly.
+// CopyBits < 8 one of the eight bytes must match exactly.
 // Identical boilerplate bodies (paywalls, login pages) must not make copies of
 // different articles, so the titles must overlap too.
 func (c *Clusterer) findCopy(f features) *member {
@@ -705,7 +757,7 @@ func (c *Clusterer) findCopy(f features) *member {
 	var best *member
 	bestD := c.cfg.CopyBits + 1
 	for b := range c.copyBands {
-		for _, e := range c.copyBands[b][uint16(sim>>(16*b))] {
+		for _, e := range c.copyBands[b][uint8(sim>>(8*b))] {
 			if d := text.Hamming(sim, e.sim); d < bestD && jaccard(f.title, e.m.tw) >= c.cfg.CopyTitleOverlap {
 				best, bestD = e.m, d
 			}

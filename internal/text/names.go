@@ -61,7 +61,7 @@ func (nf *NameFinder) SpansOf(lang string, toks []Token, hs []uint64) [][2]int {
 	}
 	isName := func(i int) bool {
 		t := toks[i]
-		if !t.Cap || t.Num || len(t.Text) < 2 || IsStop(lang, t.Text) {
+		if !t.Cap || t.Num || len(t.Text) < 2 || IsStop(lang, t.Text) || calendar[t.Text] {
 			return false
 		}
 		f := seen[hs[i]]
@@ -96,3 +96,8 @@ func (nf *NameFinder) SpansOf(lang string, toks []Token, hs []uint64) [][2]int {
 	flush(len(toks))
 	return out
 }
+
+// calendar words are capitalised in English without naming anyone or anywhere.
+var calendar = set("monday tuesday wednesday thursday friday saturday sunday january february march april " +
+	"may june july august september october november december mon tue wed thu fri sat sun jan feb mar apr jun jul aug " +
+	"sep sept oct nov dec")

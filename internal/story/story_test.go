@@ -1,0 +1,227 @@
+package story
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+
+// background gives the clusterer a realistic document-frequency table so that
+// generic crime and weather words are known to be common.
+func background(c *Clusterer, n int) int64 {
+	places := []string{"Dayton", "Tulsa", "Fresno", "Omaha", "Tacoma", "Mobile", "Boise", "Toledo", "Akron", "Reno"}
+	var id int64 = 1000
+	for i := 0; i < n; i++ {
+		p := places[i%len(places)]
+		id++
+		c.Add(Doc{
+			ID:    id,
+			Title: fmt.Sprintf("Man shot in %s on Tuesday night", p),
+			Text: fmt.Sprintf("Police said a man was shot in %s late Tuesday. The victim, %d, was taken to a hospital "+
+				"with injuries that were not life-threatening. Officers are investigating and no arrests have been made. "+
+				"Anyone with information is asked to call police. The shooting happened near %s Street.",
+				p, 20+i%50, strings.ToUpper(p[:1])+fmt.Sprint(i)),
+			Source:    fmt.Sprintf("outlet%d.example", i%7),
+			Lang:      "en",
+			Published: t0.Add(-time.Duration(n-i) * 40 * time.Minute),
+		})
+	}
+	return id
+}
+
+func TestSameTopicDifferentTownsStayApart(t *testing.T) {
+	c := New(DefaultConfig(), 1)
+	background(c, 150)
+	a1 := c.Add(Doc{ID: 1, Title: "Two wounded in shooting at Hawthorne party", Lang: "en", Source: "a.example", Published: t0,
+		Text: "HAWTHORNE — Two men were wounded early Sunday when gunfire broke out at a birthday party on Cerise Avenue, " +
+			"sheriff's deputies said. Deputy Maria Lopez said the victims, 24 and 31, were taken to Harbor-UCLA Medical Center."})
+	b1 := c.Add(Doc{ID: 2, Title: "Two wounded in shooting at Riverside party", Lang: "en", Source: "b.example", Published: t0.Add(time.Hour),
+		Text: "RIVERSIDE — Two men were wounded early Sunday when gunfire broke out at a house party on Magnolia Street, " +
+			"police said. Officer Ryan Railsback said the victims, 19 and 22, were taken to Riverside Community Hospital."})
+	a2 := c.Add(Doc{ID: 3, Title: "Deputies seek gunman after Cerise Avenue party shooting", Lang: "en", Source: "c.example",
+		Published: t0.Add(3 * time.Hour),
+		Text: "Los Angeles County sheriff's deputies are searching for the gunman who wounded two men at a party on Cerise Avenue " +
+			"in Hawthorne. Deputy Maria Lopez said the men, 24 and 31, are expected to survive."})
+	if !a1.New || !b1.New {
+		t.Fatalf("first reports of two incidents should each start a story: %+v %+v", a1, b1)
+	}
+	if a2.Story != a1.Story {
+		t.Errorf("follow-up joined story %d, want %d (%s)", a2.Story, a1.Story, a2.Reason)
+	}
+	if !strings.Contains(a2.Reason, "similarity") || !strings.Contains(strings.ToLower(a2.Reason), "cerise") &&
+		!strings.Contains(strings.ToLower(a2.Reason), "hawthorne") && !strings.Contains(strings.ToLower(a2.Reason), "lopez") {
+		t.Errorf("reason should name shared key terms, got %q", a2.Reason)
+	}
+}
+
+func TestSyndicatedCopy(t *testing.T) {
+	c := New(DefaultConfig(), 1)
+	background(c, 50)
+	body := "WASHINGTON (AP) — The Senate voted 52-47 on Thursday to confirm Jordan Ellis as secretary of the interior, " +
+		"ending a months-long fight over the nominee's record on public lands. Ellis, a former governor of Montana, " +
+		"pledged during hearings to review drilling leases on federal land and to expand the national park budget. " +
+		"Republicans said the vote showed the chamber could still work across party lines, while several Democrats " +
+		"who opposed the nomination warned that Ellis would favor ranchers over conservation groups."
+	orig := c.Add(Doc{ID: 1, Title: "Senate confirms Jordan Ellis as interior secretary", Text: body, Lang: "en",
+		Source: "apnews.com", Published: t0})
+	cp := c.Add(Doc{ID: 2, Title: "Senate confirms Ellis as interior secretary", Lang: "en", Source: "localpaper.example",
+		Published: t0.Add(2 * time.Hour), Text: body + "\n\nCopyright 2025 The Associated Press. All rights reserved."})
+	other := c.Add(Doc{ID: 3, Title: "Senate confirms new interior secretary", Lang: "en", Source: "other.example",
+		Published: t0.Add(3 * time.Hour),
+		Text: "Lawmakers approved Jordan Ellis on Thursday after a long fight. The former Montana governor takes over an agency " +
+			"that manages a fifth of the nation's land, and conservation groups say they will watch his first decisions closely."})
+	if cp.CopyOf != 1 || cp.Story != orig.Story {
+		t.Errorf("copy: got CopyOf=%d story=%d, want CopyOf=1 story=%d", cp.CopyOf, cp.Story, orig.Story)
+	}
+	if other.CopyOf != 0 {
+		t.Errorf("independent article marked as copy of %d", other.CopyOf)
+	}
+	// Same boilerplate body (a paywall) under different headlines is not a copy.
+	wall := strings.Repeat("Subscribe now to keep reading. Already a subscriber? Sign in to your account to continue. ", 6)
+	c.Add(Doc{ID: 4, Title: "Council approves new budget for parks", Text: wall, Lang: "en", Source: "x.example", Published: t0.Add(4 * time.Hour)})
+	w2 := c.Add(Doc{ID: 5, Title: "Storm knocks out power across the valley", Text: wall, Lang: "en", Source: "x.example", Published: t0.Add(5 * time.Hour)})
+	if w2.CopyOf != 0 {
+		t.Errorf("paywall pages with different headlines marked as copies (CopyOf=%d)", w2.CopyOf)
+	}
+}
+
+func TestMergeWhenEvidenceBridges(t *testing.T) {
+	cfg := DefaultConfig()
+	// Strict joining, so two partial views of one event start apart.
+	cfg.ShortThreshold, cfg.MidThreshold, cfg.Threshold = 0.45, 0.45, 0.45
+	c := New(cfg, 1)
+	background(c, 100)
+	a := c.Add(Doc{ID: 1, Title: "Fire destroys Acme warehouse in Springfield", Lang: "en", Published: t0, Source: "a.example",
+		Text: "A fire destroyed the Acme Logistics warehouse on Kessler Road in Springfield overnight. Fire Chief Dana Whitmore " +
+			"said crews fought the blaze for six hours."})
+	b := c.Add(Doc{ID: 2, Title: "Acme Logistics layoffs loom after Kessler Road blaze", Lang: "en", Published: t0.Add(time.Hour), Source: "b.example",
+		Text: "Acme Logistics told 240 workers at its Kessler Road site that jobs are at risk. Union leader Tom Brandt " +
+			"asked the company to keep paying staff while the site is rebuilt."})
+	if a.Story == b.Story {
+		t.Skip("views joined directly; nothing to merge in this configuration")
+	}
+	bridge := c.Add(Doc{ID: 3, Title: "Springfield warehouse fire: Acme Logistics workers fear for jobs", Lang: "en",
+		Published: t0.Add(2 * time.Hour), Source: "c.example",
+		Text: "The fire that destroyed the Acme Logistics warehouse on Kessler Road in Springfield has left 240 workers " +
+			"fearing for their jobs. Fire Chief Dana Whitmore said the blaze burned for six hours; union leader Tom Brandt " +
+			"asked Acme Logistics to keep paying staff."})
+	merged := append([]int64{bridge.Story}, bridge.Merged...)
+	if !contains(merged, a.Story) || !contains(merged, b.Story) {
+		t.Fatalf("bridge joined %d merging %v; want stories %d and %d together", bridge.Story, bridge.Merged, a.Story, b.Story)
+	}
+	if len(bridge.Merged) != 1 {
+		t.Errorf("Merged = %v, want exactly the other story", bridge.Merged)
+	}
+	// The merged-away story is gone: a further article lands in the survivor.
+	d := c.Add(Doc{ID: 4, Title: "Acme Logistics to rebuild Kessler Road warehouse", Lang: "en", Published: t0.Add(5 * time.Hour),
+		Source: "d.example", Text: "Acme Logistics will rebuild its Springfield warehouse on Kessler Road and keep paying its 240 workers, " +
+			"the company said after talks with union leader Tom Brandt."})
+	if d.Story != bridge.Story {
+		t.Errorf("later article went to %d, want surviving story %d", d.Story, bridge.Story)
+	}
+}
+
+func contains(xs []int64, x int64) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func TestEvictionBoundsMemory(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.DFHalfLife = 1000 // let document frequencies reach their steady state quickly
+	c := New(cfg, 1)
+	const perDay = 50
+	docs := synthDocs(8000, 7)
+	for i := range docs {
+		docs[i].Published = t0.Add(time.Duration(i) * 24 * time.Hour / perDay)
+	}
+	maxStories := 0
+	var heap []uint64
+	for i, d := range docs {
+		c.Add(d)
+		maxStories = max(maxStories, c.Stories())
+		if (i+1)%4000 == 0 {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			heap = append(heap, ms.HeapAlloc)
+		}
+	}
+	// The window holds about Window×perDay documents' stories, plus one
+	// eviction period (256 documents).
+	perWindow := int(cfg.Window.Hours()/24) * perDay
+	if maxStories > perWindow+256 {
+		t.Errorf("hot stories peaked at %d, want at most %d", maxStories, perWindow+256)
+	}
+	if float64(heap[1]) > 1.25*float64(heap[0]) {
+		t.Errorf("heap grew from %d to %d bytes while the stream doubled", heap[0], heap[1])
+	}
+}
+
+func TestSeedRestoresStories(t *testing.T) {
+	c := New(DefaultConfig(), 1)
+	c.Seed(Doc{ID: 1, Title: "Flooding closes Route 9 in Millbrook", Lang: "en", Published: t0,
+		Text: "Heavy rain flooded Route 9 in Millbrook on Monday, and the county closed the road near Dutchess Avenue."}, 40)
+	next := c.Add(Doc{ID: 2, Title: "Route 9 in Millbrook reopens after flooding", Lang: "en", Published: t0.Add(5 * time.Hour),
+		Text: "The county reopened Route 9 in Millbrook near Dutchess Avenue on Monday evening after floodwater receded."})
+	if next.Story != 40 || next.New {
+		t.Errorf("follow-up went to story %d (new=%v), want seeded story 40", next.Story, next.New)
+	}
+	fresh := c.Add(Doc{ID: 3, Title: "Orchestra names new conductor", Lang: "en", Published: t0.Add(6 * time.Hour),
+		Text: "The Hudson Valley Philharmonic named Ilse Marquardt its music director on Monday."})
+	if !fresh.New || fresh.Story <= 40 {
+		t.Errorf("new story got ID %d, want a fresh ID above the seeded 40", fresh.Story)
+	}
+	if next.Headline == "" {
+		t.Error("assignment has no headline")
+	}
+}
+
+func TestThresholdAnchors(t *testing.T) {
+	c := New(DefaultConfig(), 1)
+	cfg := c.cfg
+	for _, tt := range []struct {
+		n    int
+		want float64
+	}{
+		{0, cfg.ShortThreshold}, {cfg.ShortTokens, cfg.ShortThreshold}, {cfg.MidTokens, cfg.MidThreshold},
+		{cfg.LongTokens, cfg.Threshold}, {10 * cfg.LongTokens, cfg.Threshold},
+	} {
+		if got := c.threshold(tt.n); got != tt.want {
+			t.Errorf("threshold(%d) = %v, want %v", tt.n, got, tt.want)
+		}
+	}
+	mid := c.threshold((cfg.ShortTokens + cfg.MidTokens) / 2)
+	if mid <= min(cfg.ShortThreshold, cfg.MidThreshold) || mid >= max(cfg.ShortThreshold, cfg.MidThreshold) {
+		t.Errorf("threshold between anchors = %v, not interpolated", mid)
+	}
+}
+
+func TestScorePrefersBreadthAndRecency(t *testing.T) {
+	now := t0
+	broad := Score(12, 4, 20, now.Add(-3*time.Hour), now.Add(-time.Hour), now)
+	narrow := Score(1, 1, 20, now.Add(-3*time.Hour), now.Add(-time.Hour), now)
+	stale := Score(12, 4, 20, now.Add(-50*time.Hour), now.Add(-48*time.Hour), now)
+	if !(broad > narrow) {
+		t.Errorf("breadth: %v !> %v", broad, narrow)
+	}
+	if !(broad > stale) {
+		t.Errorf("recency: %v !> %v", broad, stale)
+	}
+	fast := Score(5, 2, 30, now.Add(-time.Hour), now, now)
+	slow := Score(5, 2, 30, now.Add(-30*time.Hour), now, now)
+	if !(fast > slow) {
+		t.Errorf("velocity: %v !> %v", fast, slow)
+	}
+	if Score(3, 1, 0, now, now, now) != 0 {
+		t.Error("a story without articles should score 0")
+	}
+}
