@@ -2,9 +2,15 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/dateline-news/dateline/internal/model"
+	"github.com/dateline-news/dateline/internal/store"
 
 	"github.com/dateline-news/dateline/internal/store/storetest"
 )
@@ -25,4 +31,32 @@ func BenchmarkSearch(b *testing.B) {
 	}
 	b.Logf("corpus of %d articles built in %v", n, time.Since(start).Round(time.Millisecond))
 	storetest.BenchSearch(b, s)
+}
+
+// BenchmarkIngest stores one ~300-word article and assigns it to a story
+// (five articles per story), the write path of the pipeline.
+func BenchmarkIngest(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	src, err := s.UpsertSource(ctx, model.Source{Name: "Bench", Country: "US"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.Repeat("the quick brown fox jumps over the lazy dog while markets rally on news ", 25)
+	i := 0
+	for b.Loop() {
+		a := model.Article{SourceID: src.ID, URL: fmt.Sprintf("https://bench.example/%d", i), GUID: strconv.Itoa(i),
+			Title: "Bench article " + strconv.Itoa(i), Text: text, HTML: "<p>" + text + "</p>", Published: time.Now()}
+		if _, err := s.InsertArticle(ctx, &a); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Assign(ctx, store.Assignment{ArticleID: a.ID, Story: int64(1 + i/5)}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
 }

@@ -34,7 +34,7 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]model.Articl
 	}
 	// Rank on ids alone, then fetch the full rows of the page only: sorting
 	// every match with its text and HTML would cost more than ranking it.
-	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.ArticleCols+` FROM (
+	rows, err := s.ReadQuery(ctx, `SELECT `+sqlstore.ArticleCols+` FROM (
   SELECT a.id AS hid, `+rankExpr+` AS r
   FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
   WHERE articles_fts MATCH ? ORDER BY r, a.id DESC LIMIT ?
@@ -66,7 +66,7 @@ func (s *Store) SearchStories(ctx context.Context, q string, limit int) ([]model
 	}
 	// bm25 cannot be used inside an aggregate, so matches are ranked in a
 	// materialized CTE first and grouped after.
-	rows, err := s.R.QueryContext(ctx, `WITH hits AS MATERIALIZED (
+	rows, err := s.ReadQuery(ctx, `WITH hits AS MATERIALIZED (
   SELECT a.story_id AS sid, `+rankExpr+` AS r
   FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
   WHERE articles_fts MATCH ? AND a.story_id <> 0

@@ -80,7 +80,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	return &Store{
-		Store:   &sqlstore.Store{W: w, R: r, D: sqlstore.Dialect{Name: "sqlite"}},
+		Store:   &sqlstore.Store{W: w, R: r, D: sqlstore.Dialect{Name: "sqlite", CacheStmts: true}},
 		leaders: map[string]bool{},
 	}, nil
 }
@@ -115,6 +115,7 @@ func (s *Store) ReadDB() *sql.DB { return s.R }
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.CloseStmts()
 	return errors.Join(s.R.Close(), s.W.Close())
 }
 
