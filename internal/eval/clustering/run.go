@@ -179,3 +179,5 @@ func load(input string) ([]record, error) {
 func sortRecords(recs []record) {
 	slices.SortStableFunc(recs, func(a, b record) int { return a.t.Compare(b.t) })
 }
+
+func defaultConfig() story.Config { return story.DefaultConfig() }
