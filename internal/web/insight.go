@@ -32,8 +32,8 @@ type quoteView struct {
 	Text    string   `json:"text"`
 	Speaker string   `json:"speaker"`
 	Outlets []string `json:"outlets"`
-	Desc    string   `json:"-"` // how the text describes an unnamed speaker
-	StoryID int64    `json:"-"` // set on entity pages, where quotes come from many stories
+	Desc    string   `json:"speaker_desc,omitempty"` // how the text describes an unnamed speaker
+	StoryID int64    `json:"-"`                      // set on entity pages, where quotes come from many stories
 }
 
 type figureView struct {

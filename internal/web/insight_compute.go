@@ -9,7 +9,7 @@ import (
 
 // insightCodeVersion is part of every cache key: bump it when the insight
 // computation or cachedInsight changes shape.
-const insightCodeVersion = "w1"
+const insightCodeVersion = "w2"
 
 func insightArticle(a model.Article) insight.Article {
 	return insight.Article{ID: a.ID, Title: a.Title, Text: a.Text, Outlet: sourceName(a), URL: a.URL,

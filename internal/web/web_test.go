@@ -526,8 +526,9 @@ func TestInsightRendering(t *testing.T) {
 		Entities: []entityView{{Name: "Maria Lopez", Kind: "person"}, {Name: "Valparaiso", Kind: "place"}},
 		Hashtags: []string{"#Flood"},
 		Summary:  []summaryView{{Text: "Rivers burst their banks.", Outlets: []string{"AP", "Le Monde"}}},
-		Quotes:   []quoteView{{Text: "We are <b>ready</b>", Speaker: "Maria Lopez", Outlets: []string{"AP"}}},
-		Figures:  []figureView{{Value: "40,000", What: "homes flooded", SaidBy: "the ministry", Outlet: "Le Monde"}},
+		Quotes: []quoteView{{Text: "We are <b>ready</b>", Speaker: "Maria Lopez", Outlets: []string{"AP"}},
+			{Text: "Nobody warned us", Desc: "a resident", Outlets: []string{"Le Monde"}}},
+		Figures: []figureView{{Value: "40,000", What: "homes flooded", SaidBy: "the ministry", Outlet: "Le Monde"}},
 	}
 	data, err := json.Marshal(cachedInsight{View: view})
 	if err != nil {
@@ -539,7 +540,8 @@ func TestInsightRendering(t *testing.T) {
 	story := do(t, h, "GET", "/story/1", nil).Body.String()
 	for _, want := range []string{
 		"Rivers burst their banks. <span class=\"src\">AP, Le Monde</span>",
-		"“We are &lt;b&gt;ready&lt;/b&gt;”", `<a href="/entity/Maria%20Lopez">Maria Lopez</a>`,
+		"“We are &lt;b&gt;ready&lt;/b&gt;”", `<a href="/entity/Maria%20Lopez">Maria Lopez</a> <span class="via">(AP)</span>`,
+		"“Nobody warned us”</p><footer>— a resident",
 		"<strong>40,000</strong> homes flooded — <span class=\"who\">the ministry</span> <span class=\"src\">Le Monde</span>",
 		`<a href="/topic/Flood">#Flood</a>`, `title="place">Valparaiso</a>`,
 	} {
