@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -353,6 +354,13 @@ func (c *insightCache) build(done chan struct{}) {
 			break
 		}
 		cursor = next
+		// The first build publishes as it goes: topic pages waiting for
+		// it show the top stories' tags before the long tail is read.
+		c.idxMu.Lock()
+		if c.idxAt.IsZero() {
+			c.idx = slices.Clone(idx)
+		}
+		c.idxMu.Unlock()
 	}
 	if idx == nil {
 		idx = []indexed{}
