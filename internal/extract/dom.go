@@ -2,6 +2,7 @@ package extract
 
 import (
 	nurl "net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -138,17 +139,48 @@ func resolveURLs(n *html.Node, base *nurl.URL) {
 	})
 }
 
-func firstImage(n *html.Node) string {
+// leadImage finds the first sizeable image inside the page's <article> (or
+// <main>), for pages without og:image. Lazy-loading pages keep the real URL
+// in data-src or srcset.
+func leadImage(doc *html.Node, base *nurl.URL) string {
+	scope := findElement(doc, atom.Article)
+	if scope == nil {
+		scope = findElement(doc, atom.Main)
+	}
+	if scope == nil {
+		return ""
+	}
 	var src string
-	walk(n, func(e *html.Node) bool {
-		if src == "" && e.DataAtom == atom.Img {
-			if s := attr(e, "src"); strings.HasPrefix(s, "http") {
-				src = s
+	walk(scope, func(e *html.Node) bool {
+		if src != "" {
+			return false
+		}
+		if e.DataAtom != atom.Img || tiny(attr(e, "width")) || tiny(attr(e, "height")) {
+			return true
+		}
+		for _, cand := range []string{attr(e, "data-src"), attr(e, "data-lazy-src"), firstSrcset(attr(e, "srcset")), attr(e, "src")} {
+			if u := absHTTP(cand, base); u != "" {
+				src = u
+				break
 			}
 		}
 		return src == ""
 	})
 	return src
+}
+
+// tiny reports a width or height attribute under 100 pixels: icons, avatars, trackers.
+func tiny(v string) bool {
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), "px"))
+	return err == nil && n < 100
+}
+
+func firstSrcset(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " ,"); i >= 0 {
+		s = s[:i]
+	}
+	return s
 }
 
 // prune drops parts of the page that never hold article text (scripts other

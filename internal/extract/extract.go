@@ -168,7 +168,7 @@ func extractWith(page []byte, pageURL string, o options) (res Result, err error)
 	}
 	res.Image = absHTTP(m.Image, base)
 	if res.Image == "" {
-		res.Image = firstImage(body)
+		res.Image = leadImage(doc, base) // trafilatura works on a copy: doc is intact
 	}
 	res.Language = language(m.Language, doc, text)
 	return res, nil

@@ -204,3 +204,14 @@ func TestExtractConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestExtractLeadImageWithoutMetadata(t *testing.T) {
+	before := `<img src="/icons/share.png" width="16" height="16"><figure><img src="data:image/gif;base64,R0lGOD" data-src="/photos/bridge.jpg" width="800"></figure>`
+	res, err := Extract([]byte(articlePage("<title>Bridge</title>", before, "")), "https://gazette.example/news/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "https://gazette.example/photos/bridge.jpg"; res.Image != want {
+		t.Errorf("Image = %q, want %q", res.Image, want)
+	}
+}
