@@ -113,8 +113,10 @@ func (db *Store) Articles(ctx context.Context, q store.ArticleQuery) ([]model.Ar
 		if err != nil {
 			return nil, "", fmt.Errorf("list articles: %w", err)
 		}
-		where = append(where, "(a.published < ? OR (a.published = ? AND a.id < ?))")
-		args = append(args, pub, pub, id)
+		// A row-value comparison lets both engines seek the (published, id) index;
+		// the equivalent OR form made SQLite scan it.
+		where = append(where, "(a.published, a.id) < (?, ?)")
+		args = append(args, pub, id)
 	}
 	query := `SELECT ` + ArticleCols + ` FROM articles a JOIN sources s ON s.id = a.source_id`
 	if len(where) > 0 {

@@ -155,8 +155,8 @@ func (db *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.Story
 		if err != nil {
 			return nil, "", fmt.Errorf("list stories: %w", err)
 		}
-		query += ` AND (t.score < ? OR (t.score = ? AND t.id < ?))`
-		args = append(args, score, score, id)
+		query += ` AND (t.score, t.id) < (?, ?)` // row value: an index seek on both engines
+		args = append(args, score, id)
 	}
 	query += ` ORDER BY t.score DESC, t.id DESC LIMIT ?`
 	args = append(args, limit+1)
