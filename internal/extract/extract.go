@@ -161,7 +161,7 @@ func extractWith(page []byte, pageURL string, o options) (res Result, err error)
 		Author:      strings.TrimSpace(m.Author),
 		SiteName:    strings.TrimSpace(m.Sitename),
 		Description: strings.TrimSpace(m.Description),
-		Published:   m.Date,
+		Published:   publishedTime(doc, m.Date),
 		Canonical:   canonical,
 		Text:        text,
 		HTML:        safe,

@@ -56,9 +56,8 @@ func TestExtractMetadata(t *testing.T) {
 			t.Errorf("%s = %q, want %q", c.field, c.got, c.want)
 		}
 	}
-	if want := time.Date(2025, 6, 3, 0, 0, 0, 0, time.UTC); res.Published.Year() != want.Year() ||
-		res.Published.YearDay() != want.YearDay() {
-		t.Errorf("Published = %v, want 2025-06-03", res.Published)
+	if want := time.Date(2025, 6, 3, 18, 30, 0, 0, time.UTC); !res.Published.Equal(want) {
+		t.Errorf("Published = %v, want %v", res.Published, want)
 	}
 	if got, want := res.Text, strings.Join(articleParas, "\n"); got != want {
 		t.Errorf("Text =\n%s\nwant\n%s", got, want)

@@ -5,6 +5,7 @@ import (
 	nurl "net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -172,5 +173,33 @@ func TestSpaceInline(t *testing.T) {
 		if got := render(t, body); got != tt.want {
 			t.Errorf("spaceInline(%s) = %s, want %s", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestPublishedTime(t *testing.T) {
+	day := time.Date(2019, 11, 19, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name, head string
+		day        time.Time
+		want       time.Time
+	}{
+		{"meta refines day", `<meta property="article:published_time" content="2019-11-19T13:03:00-05:00">`, day,
+			time.Date(2019, 11, 19, 18, 3, 0, 0, time.UTC)},
+		{"other day keeps htmldate", `<meta property="article:published_time" content="2019-11-25T08:00:00Z">`, day, day},
+		{"bare date adds nothing", `<meta name="pubdate" content="2019-11-19">`, day, day},
+		{"no day from htmldate", `<meta name="sailthru.date" content="2019-11-19 07:15:00">`, time.Time{},
+			time.Date(2019, 11, 19, 7, 15, 0, 0, time.UTC)},
+		{"json-ld", `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2019-11-19T09:30:00.000Z"}</script>`, day,
+			time.Date(2019, 11, 19, 9, 30, 0, 0, time.UTC)},
+		{"garbage", `<meta property="article:published_time" content="yesterday">`, day, day},
+		{"nothing", ``, time.Time{}, time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, _ := html.Parse(strings.NewReader("<html><head>" + tt.head + "</head><body><p>x</p></body></html>"))
+			if got := publishedTime(doc, tt.day); !got.Equal(tt.want) {
+				t.Errorf("publishedTime = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
