@@ -1,5 +1,16 @@
 // Package store defines how Dateline keeps its data. Backends live in
-// sub-packages (sqlite, postgres) and pass one conformance suite (storetest).
+// sub-packages (sqlite, postgres) and pass one conformance suite (storetest);
+// open.Open picks one from a DSN, migrate.Copy moves data between them.
+//
+// Conventions both backends share, for packages that keep their own tables
+// through a backend's DB() *sql.DB (and their own migrations/000N_*.sql):
+// times are BIGINT unix microseconds UTC with 0 for "unknown", ids are
+// 64-bit integers, and every migration file of a backend is applied once,
+// in name order, when the store is opened.
+//
+// Lists page with opaque cursors (the last row's sort keys): a page never
+// repeats or skips a row because others were inserted meanwhile. A cursor
+// that cannot be decoded gives an error wrapping ErrBadCursor.
 package store
 
 import (
