@@ -98,7 +98,12 @@ func extractWith(page []byte, pageURL string, o options) (res Result, err error)
 		}
 	}()
 	if len(page) > MaxPageSize {
+		// Cut before a tag so no multi-byte character is split, which would
+		// make a UTF-8 page look like Windows-1252.
 		page = page[:MaxPageSize]
+		if i := bytes.LastIndexByte(page, '<'); i > 0 {
+			page = page[:i]
+		}
 	}
 	doc, err := html.Parse(strings.NewReader(toUTF8(stripRawText(page))))
 	if err != nil {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -212,5 +213,29 @@ func TestExtractLeadImageWithoutMetadata(t *testing.T) {
 	}
 	if want := "https://gazette.example/photos/bridge.jpg"; res.Image != want {
 		t.Errorf("Image = %q, want %q", res.Image, want)
+	}
+}
+
+func TestExtractHugeUTF8PageStaysUTF8(t *testing.T) {
+	para := "<p>Der Bürgermeister sagte, die Brücke über den Fluss werde im nächsten Frühjahr für den Verkehr geöffnet, früher als geplant.</p>"
+	var b strings.Builder
+	b.WriteString("<html><body><article>")
+	for b.Len() < MaxPageSize+1000 {
+		b.WriteString(para)
+	}
+	// Shift the page so the byte at MaxPageSize-1 starts a two-byte "ü":
+	// a plain cut would split it.
+	page := []byte(b.String())
+	j := bytes.LastIndexByte(page[:MaxPageSize], 0xC3)
+	page = append([]byte(strings.Repeat(" ", MaxPageSize-1-j)), page...)
+	if page[MaxPageSize-1] != 0xC3 {
+		t.Fatal("test setup: cut does not split a character")
+	}
+	res, err := Extract(page, "https://e.example/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Text, "Bürgermeister") || strings.Contains(res.Text, "Ã") {
+		t.Errorf("huge page decoded wrongly: %.200q", res.Text)
 	}
 }
