@@ -330,7 +330,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	// stories: site furniture ("Your notification has been saved.") repeats
 	// verbatim across unrelated articles.
 	var paras []uint64
-	for rest := d.Text; rest != ""; {
+	for rest := d.Text; rest != "" && len(a.toks)-nTitle < a.cfg.MaxBodyTokens; {
 		line := rest
 		if i := strings.IndexByte(rest, '\n'); i >= 0 {
 			line, rest = rest[:i], rest[i+1:]

@@ -67,6 +67,9 @@ type Config struct {
 	NumberWeight float64 // multiplier for numbers (ages, addresses, counts)
 	NameWords    bool    // also count each word of a multi-word name as a name
 	MaxTerms     int     // features kept per document
+	// MaxBodyTokens bounds the work per article: paragraphs after this many
+	// body tokens (comments, related links, long tails) are not analysed.
+	MaxBodyTokens int
 	// CentroidTerms: a story's centroid keeps its heaviest this many terms
 	// (pruned when it reaches twice as many).
 	CentroidTerms int
@@ -108,6 +111,7 @@ func DefaultConfig() Config {
 		NameWords:        true,
 		NumberWeight:     1,
 		MaxTerms:         80,
+		MaxBodyTokens:    1000,
 		CentroidTerms:    120,
 		IDFPower:         1,
 		IndexTerms:       20,
@@ -176,7 +180,8 @@ type Clusterer struct {
 	copyBands [8][256][]copyEntry // SimHash byte b -> entries; pigeonhole finds distance < 8
 	copyQueue []copyEntry         // arrival order, for eviction
 
-	acc map[*story]float64
+	acc     map[*story]float64
+	scratch []term
 }
 
 // New returns a Clusterer allocating story IDs from nextStoryID upward.
@@ -535,20 +540,12 @@ func addSorted(a, b []term) []term {
 
 func (c *Clusterer) index(s *story, terms []term) {
 	// terms are hash-sorted; post the heaviest IndexTerms.
-	top := make([]term, len(terms))
-	copy(top, terms)
-	slices.SortFunc(top, func(a, b term) int {
-		if a.w > b.w {
-			return -1
-		}
-		if a.w < b.w {
-			return 1
-		}
-		return 0
-	})
+	top := append(c.scratch[:0], terms...)
 	if len(top) > c.cfg.IndexTerms {
+		selectTop(top, c.cfg.IndexTerms)
 		top = top[:c.cfg.IndexTerms]
 	}
+	c.scratch = top
 	for _, t := range top {
 		if _, ok := s.indexed[t.h]; ok {
 			continue
