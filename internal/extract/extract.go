@@ -56,18 +56,20 @@ type options struct {
 	links, images bool
 }
 
-// defaults were picked on the 88 benchmark pages (F1 with Dateline's clean-up;
-// CPU pages/s on one core of a busy 2-core machine, so only roughly comparable):
+// defaults were picked on the 88 benchmark pages (F1, then CPU pages/s on
+// one core of a busy 2-core machine, so speeds are only roughly comparable):
 //
-//	balanced, no fallback      0.970  ~62 pages/s   <- chosen
-//	balanced, fallback         0.973  ~40 pages/s   (readability + distiller)
-//	favor recall               0.971  same speed; 2 pages better, 4 worse: noise
-//	favor precision            0.944  (recall drops to 0.92)
-//	exclude tables             0.960
-//	deduplicate                no gain
-//	links and images kept      0.965  (go-trafilatura drops or moves link text)
+//	balanced, no fallback      0.974  ~61 pages/s   <- chosen
+//	  same without clean-up    0.961
+//	balanced, fallback         0.978  ~42 pages/s   (readability + distiller)
+//	precision, fallback        0.977  ~43 pages/s
+//	favor recall               0.976  same speed; a few pages each way: noise
+//	favor precision            0.946  (recall drops to 0.92)
+//	exclude tables             0.966
+//	deduplicate                0.974  (no gain)
+//	links and images kept      0.970  (go-trafilatura drops or moves link text)
 //
-// The fallback extractors buy +0.003 F1 for ~50% more CPU; Dateline extracts
+// The fallback extractors buy +0.004 F1 for ~45% more CPU; Dateline extracts
 // every fetched article, so speed wins.
 var defaults = options{
 	focus:    trafilatura.Balanced,
