@@ -214,7 +214,7 @@ func TestScaleOutPostgres(t *testing.T) {
 	mark := site.Logged()
 	procs := []*server{startServe(t, bin, dsn, flags...), startServe(t, bin, dsn, flags...)}
 	defer func() {
-		if t.Failed() {
+		if t.Failed() || testing.Verbose() {
 			for i, p := range procs {
 				t.Logf("process %d (%s) log:\n%s", i, p.owner, p.logs.String())
 			}

@@ -11,6 +11,7 @@ import (
 	"html"
 	"net"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,8 +34,9 @@ type Site struct {
 
 // Request is one request the site served.
 type Request struct {
-	Path string
-	At   time.Time
+	Path  string
+	At    time.Time
+	Round int // the round published when it was served
 }
 
 // New returns a site of feeds outlets publishing items articles per round.
@@ -84,8 +86,8 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.log = append(s.log, Request{Path: p, At: time.Now()})
 	round := s.round
+	s.log = append(s.log, Request{Path: p, At: time.Now(), Round: round})
 	s.mu.Unlock()
 	base := "http://" + r.Host
 	switch {
@@ -116,9 +118,30 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // control serves the demo script: GET /_stats counts requests per path
-// (feeds and pages), POST /_next publishes the next round.
+// (feeds and pages) as JSON, GET /_fetches?round=N lists "count path" for
+// every feed and page requested during round N (all rounds without N), in
+// path order, and POST /_next publishes the next round.
 func (s *Site) control(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
+	case "/_fetches":
+		round, _ := strconv.Atoi(r.URL.Query().Get("round"))
+		counts := map[string]int{}
+		s.mu.Lock()
+		for _, q := range s.log {
+			if round == 0 || q.Round == round {
+				counts[q.Path]++
+			}
+		}
+		s.mu.Unlock()
+		paths := make([]string, 0, len(counts))
+		for p := range counts {
+			paths = append(paths, p)
+		}
+		sort.Strings(paths)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		for _, p := range paths {
+			fmt.Fprintf(w, "%d %s\n", counts[p], p)
+		}
 	case "/_next":
 		if r.Method != http.MethodPost {
 			http.Error(w, "POST only", http.StatusMethodNotAllowed)
@@ -204,44 +227,72 @@ func (s *Site) page(w http.ResponseWriter, base string, n, i int) {
 // published spreads items over the last hours, newest item last.
 func (s *Site) published(i int) time.Time { return s.start.Add(time.Duration(i-500) * time.Minute) }
 
-// A topic is an event several outlets report on in their own words, so the
-// clusterer has real stories to form.
-type topic struct{ place, subject, official, figure string }
-
-var (
-	places    = []string{"Lisbon", "Nairobi", "Osaka", "Quito", "Tromsø", "Adelaide", "Gdańsk", "Halifax", "Tbilisi", "Valparaíso", "Kraków", "Da Nang", "Porto Alegre", "Accra"}
-	subjects  = []string{"harbour bridge repairs", "a river flood warning", "the tram network expansion", "a teachers' strike", "the new water treatment plant", "a wildfire near the airport", "the city budget vote", "a hospital cyber attack", "the marathon route change", "a ferry collision"}
-	officials = []string{"the mayor", "the regional governor", "the transport minister", "the fire chief", "the health director", "the union leader"}
-)
-
-func topicOf(n, i int) topic {
-	// Neighbouring outlets cover the same events in the same round.
-	k := (n/4)*7 + i*3
-	return topic{
-		place:    places[k%len(places)],
-		subject:  subjects[(k/len(places)+i)%len(subjects)],
-		official: officials[(k+i)%len(officials)],
-		figure:   strconv.Itoa(10 + (k*37)%890),
-	}
+// A topic is an event that a few neighbouring outlets report on in the same
+// round, each in its own words, so the clusterer has stories of realistic
+// size to form. Its names and key words are made-up words drawn from the
+// topic's number, so different events share little vocabulary.
+type topic struct {
+	place, person, thing, action, figure string
+	words                                []string
 }
 
-var verbs = []string{"reports on", "looks at", "examines", "covers", "explains"}
+// OutletsPerStory is how many outlets cover each event.
+const OutletsPerStory = 5
+
+func topicOf(n, i int) topic {
+	k := uint64(i)*1000 + uint64(n/OutletsPerStory)
+	w := func(j int) string { return word(k*16 + uint64(j)) }
+	t := topic{
+		place:  title(w(0)),
+		person: title(w(1)) + " " + title(w(2)),
+		thing:  w(3),
+		action: w(4),
+		figure: strconv.Itoa(10 + int(k*37%890)),
+	}
+	for j := 5; j < 12; j++ {
+		t.words = append(t.words, w(j))
+	}
+	return t
+}
+
+var syllables = []string{"ka", "lo", "mer", "tis", "bra", "no", "vel", "du", "sen", "qua", "ri", "zo", "pel", "gan", "tu", "mi", "sor", "fe", "lan", "cro", "bi", "dax", "ho", "wen"}
+
+// word makes a pronounceable made-up word from seed.
+func word(seed uint64) string {
+	x := seed*0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019
+	var b strings.Builder
+	for range 3 {
+		x ^= x >> 29
+		x *= 0xBF58476D1CE4E5B9
+		b.WriteString(syllables[x%uint64(len(syllables))])
+	}
+	return b.String()
+}
+
+func title(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
+
+var (
+	verbs  = []string{"reports on", "looks at", "examines", "covers", "explains"}
+	angles = []string{"update", "latest", "what we know", "in detail"}
+)
 
 func headline(t topic, n int) string {
-	return fmt.Sprintf("%s: %s %s as %s speaks", t.place, strings.ToUpper(t.subject[:1])+t.subject[1:], []string{"update", "latest", "what we know", "in detail"}[n%4], t.official)
+	return fmt.Sprintf("%s %s the %s in %s: %s", t.person, t.action, t.thing, t.place, angles[n%len(angles)])
 }
 
 func lede(t topic, n int) string {
-	return fmt.Sprintf("Outlet %03d %s %s in %s, where %s said on Tuesday that %s people were affected.", n, verbs[n%len(verbs)], t.subject, t.place, t.official, t.figure)
+	return fmt.Sprintf("Outlet %03d %s how %s %s the %s in %s, a move that affects %s households.",
+		n, verbs[n%len(verbs)], t.person, t.action, t.thing, t.place, t.figure)
 }
 
 func middle(t topic, n, i int) string {
-	return fmt.Sprintf("Residents of %s told reporters that %s had been expected for weeks. According to %s, the cost could reach %s million, and a further statement is due on day %d. Local groups asked for a public meeting about %s.",
-		t.place, t.subject, t.official, t.figure, i%28+1, t.subject)
+	w := t.words
+	return fmt.Sprintf("People in %s said the %s and the %s had worried them for weeks. %s said the %s would cost %s million, while critics pointed to the %s and the %s. A %s about the %s is due on day %d.",
+		t.place, w[0], w[1], t.person, w[2], t.figure, w[3], w[4], w[5], w[6], i%28+1)
 }
 
 func closing(t topic, n int) string {
-	return fmt.Sprintf("Critics in %s said the response to %s came too late; %s rejected that and promised a review within %d days.", t.place, t.subject, t.official, 7+n%21)
+	return fmt.Sprintf("Opponents in %s called the %s plan rushed; %s promised a review of the %s within %d days.", t.place, t.thing, t.person, t.words[0], 7+n%21)
 }
 
 // Serve listens on up to hosts loopback addresses, 127.0.0.1, 127.0.0.2, …,
