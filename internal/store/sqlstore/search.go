@@ -24,3 +24,9 @@ func Terms(q string) []string {
 // RecencyHalfLife is how much a match's age lowers its rank: a match this
 // many days old counts half as much as a fresh one of equal relevance.
 const RecencyHalfLife = 7.0
+
+// MaxRanked bounds the matches one search ranks: when a query matches more
+// articles, only the newest MaxRanked (by id, that is by arrival) compete.
+// Ranking cost grows with every match, while recency already pushes older
+// matches down; this keeps common words as fast as rare ones.
+const MaxRanked = 2000
