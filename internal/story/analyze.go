@@ -154,6 +154,7 @@ type entry struct {
 	h    uint64
 	tf   float64
 	k    kind
+	lead bool // seen in the title or lead
 	disp string
 }
 
@@ -379,15 +380,17 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		if k != kWord {
 			h ^= uint64(k) * 0x9e3779b97f4a7c15
 		}
-		if pos < leadEnd {
+		lead := pos < leadEnd
+		if lead {
 			a.lead = append(a.lead, h)
 		}
 		if i, ok := a.acc[h]; ok {
 			a.ents[i].tf += w
+			a.ents[i].lead = a.ents[i].lead || lead
 			return
 		}
 		a.acc[h] = int32(len(a.ents))
-		a.ents = append(a.ents, entry{h: h, tf: w, k: k, disp: display})
+		a.ents = append(a.ents, entry{h: h, tf: w, k: k, disp: display, lead: lead})
 	}
 
 	content := 0
@@ -457,7 +460,11 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		if a.cfg.IDFPower != 0 && a.cfg.IDFPower != 1 && idf > 0 {
 			idf = math.Pow(idf, a.cfg.IDFPower)
 		}
-		wt := idf * src.factor(e.h)
+		wt := idf
+		if e.lead {
+			// outlet boilerplate is learnt from titles and leads only
+			wt *= src.factor(e.h)
+		}
 		if e.tf != 1 {
 			wt *= 1 + math.Log(e.tf)
 		}

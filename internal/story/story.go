@@ -159,6 +159,8 @@ type story struct {
 	indexed  map[uint64]struct{}
 	headline string
 	alive    bool
+	gen      uint64  // candidate lookup that last touched this story
+	acc      float64 // index weight shared with that lookup's document
 }
 
 type copyEntry struct {
@@ -180,7 +182,8 @@ type Clusterer struct {
 	copyBands [8][256][]copyEntry // SimHash byte b -> entries; pigeonhole finds distance < 8
 	copyQueue []copyEntry         // arrival order, for eviction
 
-	acc     map[*story]float64
+	gen     uint64   // candidate lookup generation
+	touched []*story // stories reached by the current lookup
 	scratch []term
 }
 
@@ -192,7 +195,6 @@ func New(cfg Config, nextStoryID int64) *Clusterer {
 		df:      newDF(cfg.DFHalfLife),
 		stories: map[int64]*story{},
 		post:    map[uint64][]*story{},
-		acc:     map[*story]float64{},
 	}
 	c.an = newAnalyzer(&c.cfg)
 	return c
@@ -320,23 +322,30 @@ func (c *Clusterer) threshold(n int) float64 {
 // Terms posted by very many stories (MaxPosting) are skipped: they cannot
 // tell stories apart and would make every lookup slow.
 func (c *Clusterer) candidates(terms []term) []*story {
-	clear(c.acc)
+	// Accumulate on the stories themselves (no map): gen marks which
+	// stories were touched by this lookup.
+	c.gen++
+	c.touched = c.touched[:0]
 	for _, t := range terms {
 		p := c.post[t.h]
 		if len(p) > c.cfg.MaxPosting {
 			continue
 		}
 		for _, s := range p {
-			c.acc[s] += float64(t.w)
+			if s.gen != c.gen {
+				s.gen, s.acc = c.gen, 0
+				c.touched = append(c.touched, s)
+			}
+			s.acc += float64(t.w)
 		}
 	}
 	type scored struct {
 		s *story
 		v float64
 	}
-	all := make([]scored, 0, len(c.acc))
-	for s, v := range c.acc {
-		all = append(all, scored{s, v})
+	all := make([]scored, 0, len(c.touched))
+	for _, s := range c.touched {
+		all = append(all, scored{s, s.acc})
 	}
 	better := func(a, b scored) int {
 		if a.v != b.v {
