@@ -112,6 +112,7 @@ type analyzer struct {
 	ents   []entry
 	src    map[string]*sourceStats
 	boiler storyCounter
+	docs   int64 // documents learnt, to count paragraphs per document
 	cases  caseStats
 	names  text.NameFinder
 }
@@ -229,7 +230,8 @@ func (sc *storyCounter) add(story int64, hs []uint64) {
 	}
 }
 
-// isBoilerplate: a paragraph found in two other stories is site furniture.
+// isBoilerplate: a paragraph already found in two other documents is site
+// furniture (syndicated copies never get this far: they are caught first).
 func (sc *storyCounter) isBoilerplate(h uint64) bool { return sc.m[h].stories >= 2 }
 
 // sourceStats counts in how many of one outlet's recent stories each term
@@ -238,58 +240,82 @@ func (sc *storyCounter) isBoilerplate(h uint64) bool { return sc.m[h].stories >=
 // stories, while event words recur only within one story.
 type sourceStats struct {
 	stories map[int64]struct{}
+	docs    float32
 	terms   map[uint64]srcTerm
 }
 
 type srcTerm struct {
 	stories float32 // distinct stories of this source using the term
+	docs    float32 // documents of this source using the term
 	last    int64   // last story counted
+	lastDoc int64   // last document counted
 }
 
 const maxSourceTerms = 4096
 
 // factor is the weight multiplier for a term of this source: 1 for terms in
-// at most a quarter of its stories, falling to 0 at three quarters.
+// at most a quarter of its stories, falling to 0 at three quarters; and, since
+// boilerplate can itself pull an outlet's articles into one story, also
+// falling from 1 to 0 as the share of its documents goes from 1/2 to 9/10.
 func (s *sourceStats) factor(h uint64) float64 {
-	if s == nil || len(s.stories) < 3 {
+	if s == nil {
 		return 1
 	}
-	frac := float64(s.terms[h].stories) / float64(len(s.stories))
-	return math.Min(1, math.Max(0, 1-(frac-0.25)/0.5))
+	t := s.terms[h]
+	f := 1.0
+	if len(s.stories) >= 3 {
+		frac := float64(t.stories) / float64(len(s.stories))
+		f = math.Min(f, 1-(frac-0.25)/0.5)
+	}
+	if s.docs >= 5 {
+		frac := float64(t.docs / s.docs)
+		f = math.Min(f, 1-(frac-0.5)/0.4)
+	}
+	return math.Min(1, math.Max(0, f))
 }
 
 // learn records a decided document: its outlet's terms and its paragraphs.
 func (a *analyzer) learn(source string, story int64, f *features) {
-	a.boiler.add(story, f.paras)
-	a.learnSource(source, story, f.lead)
+	// Paragraphs count per document, not per story: boilerplate that made
+	// unrelated articles join one story must still be recognised.
+	a.docs++
+	a.boiler.add(a.docs, f.paras)
+	a.learnSource(source, story, a.docs, f.lead)
 }
 
-func (a *analyzer) learnSource(source string, story int64, hs []uint64) {
+func (a *analyzer) learnSource(source string, story, doc int64, hs []uint64) {
 	if source == "" {
 		return
 	}
+	source = outlet(source)
 	s := a.src[source]
 	if s == nil {
 		s = &sourceStats{stories: map[int64]struct{}{}, terms: make(map[uint64]srcTerm, len(hs))}
 		a.src[source] = s
 	}
 	s.stories[story] = struct{}{}
+	s.docs++
 	for _, h := range hs {
 		t := s.terms[h]
+		if t.lastDoc == doc {
+			continue
+		}
+		t.lastDoc = doc
+		t.docs++
 		if t.last != story || t.stories == 0 {
 			t.stories++
 			t.last = story
-			s.terms[h] = t
 		}
+		s.terms[h] = t
 	}
-	// Bounded: forget terms seen in one story, then halve everything.
-	if len(s.terms) > maxSourceTerms || len(s.stories) >= 200 {
+	// Bounded: forget terms seen once, then halve everything.
+	if len(s.terms) > maxSourceTerms || len(s.stories) >= 200 || s.docs >= 400 {
 		for h, t := range s.terms {
-			if t.stories <= 1 {
+			if t.docs <= 1 {
 				delete(s.terms, h)
 			}
 		}
-		if len(s.terms) > maxSourceTerms/2 || len(s.stories) >= 200 {
+		if len(s.terms) > maxSourceTerms/2 || len(s.stories) >= 200 || s.docs >= 400 {
 			n := len(s.stories) / 2
 			for id := range s.stories {
 				if len(s.stories) <= n {
@@ -297,8 +323,10 @@ func (a *analyzer) learnSource(source string, story int64, hs []uint64) {
 				}
 				delete(s.stories, id)
 			}
+			s.docs /= 2
 			for h, t := range s.terms {
 				t.stories /= 2
+				t.docs /= 2
 				s.terms[h] = t
 			}
 		}
@@ -452,7 +480,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 
 	hs := a.hs[:0]
 	terms := make([]term, 0, len(a.ents))
-	src := a.src[d.Source]
+	src := a.src[outlet(d.Source)]
 	for i := range a.ents {
 		e := &a.ents[i]
 		hs = append(hs, e.h)
@@ -635,4 +663,26 @@ func selectTop(ts []term, k int) {
 			hi = i - 1
 		}
 	}
+}
+
+// outlet reduces a source to the site family that shares its templates:
+// "chicago.cbslocal.com:80" and "dfw.cbslocal.com" are both "cbslocal.com".
+// Sources that are not host names are used as they are.
+func outlet(source string) string {
+	host := strings.ToLower(source)
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], ".") {
+		host = host[:i]
+	}
+	if strings.ContainsAny(host, " /()") || !strings.Contains(host, ".") {
+		return source
+	}
+	labels := strings.Split(host, ".")
+	n := 2
+	if len(labels) >= 3 && len(labels[len(labels)-2]) <= 3 && len(labels[len(labels)-1]) == 2 {
+		n = 3 // bbc.co.uk, abc.net.au
+	}
+	if len(labels) <= n {
+		return host
+	}
+	return strings.Join(labels[len(labels)-n:], ".")
 }

@@ -225,3 +225,20 @@ func TestScorePrefersBreadthAndRecency(t *testing.T) {
 		t.Error("a story without articles should score 0")
 	}
 }
+
+func TestOutlet(t *testing.T) {
+	for in, want := range map[string]string{
+		"chicago.cbslocal.com":    "cbslocal.com",
+		"dnainfo.com:80":          "dnainfo.com",
+		"www.bbc.co.uk":           "bbc.co.uk",
+		"news.abc.net.au":         "abc.net.au",
+		"RTE.ie":                  "rte.ie",
+		"Long Island Press":       "Long Island Press",
+		"Pacific Business News (": "Pacific Business News (",
+		"":                        "",
+	} {
+		if got := outlet(in); got != want {
+			t.Errorf("outlet(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
