@@ -37,9 +37,9 @@ var widgetStart = regexp.MustCompile(`(?i)^(?:` + strings.Join([]string{
 	`(thanks|thank you) for (signing up|subscribing)`,
 	`try our ai features`,
 	`explore what .{1,40} can do for you`,
-	`no comments( yet)?\b`,
+	`no comments( yet)?\W*$`,
 	`be the first to comment`,
-	`comments are closed`,
+	`comments are closed\W*$`,
 	`continue reading( below)?\W*$`,
 	`(story )?continues below( (this )?(ad|advertisement))?\W*$`,
 	`(advertisement|sponsored( content)?|ad)\W*$`,
@@ -132,9 +132,9 @@ func clean(body *html.Node, title string) {
 	// The headline and standfirst are shown apart from the body, so copies at
 	// the top are noise: a block among the first few that repeats the title
 	// (which may carry a site name or section before or after it), an <h1>
-	// that opens the body, and a sentence-like subheading right under it. (Dropping a leading copy of the meta description was measured
-	// too: it removes real lead paragraphs on sites that reuse them, for no
-	// net gain.)
+	// that opens the body, and a sentence-like subheading right under it.
+	// (Dropping a leading copy of the meta description was measured too: it
+	// removes real lead paragraphs on sites that reuse them, for no net gain.)
 	nt := normalize(title)
 	first, afterHeadline := true, false
 	for i := 0; i < len(kept) && i < leadBlocks; i++ {
