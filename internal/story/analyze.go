@@ -105,6 +105,7 @@ type analyzer struct {
 	toks   []text.Token
 	th     []uint64 // hash of each token's text
 	words  map[uint64]wordInfo
+	stops  map[uint64]bool
 	hs     []uint64         // distinct term hashes of the last document
 	sh     []uint64         // shingles of the last document
 	lead   []uint64         // term hashes of the title and lead, for outlet boilerplate
@@ -132,6 +133,11 @@ func (a *analyzer) word(lang, w string, h uint64) (uint64, bool) {
 	if lang != "en" && lang != "" {
 		key ^= text.Hash(lang) * 0x9e3779b97f4a7c15
 	}
+	// Stop words are about half of all tokens: a small set that stays in
+	// cache answers them before the large word table is consulted.
+	if a.stops[key] {
+		return h, true
+	}
 	if wi, ok := a.words[key]; ok {
 		return wi.stem, wi.stop
 	}
@@ -145,6 +151,9 @@ func (a *analyzer) word(lang, w string, h uint64) (uint64, bool) {
 		clear(a.words)
 	}
 	a.words[key] = wi
+	if wi.stop && len(a.stops) < 4096 {
+		a.stops[key] = true
+	}
 	return wi.stem, wi.stop
 }
 
@@ -337,6 +346,7 @@ func newAnalyzer(cfg *Config) *analyzer {
 	return &analyzer{
 		cfg:    cfg,
 		words:  make(map[uint64]wordInfo, 4096),
+		stops:  make(map[uint64]bool, 512),
 		acc:    make(map[uint64]int32, 512),
 		src:    map[string]*sourceStats{},
 		boiler: storyCounter{max: 200_000},

@@ -27,6 +27,11 @@ func synthDocs(n int, seed int64) []Doc {
 	for i := range vocab {
 		vocab[i] = word(2 + r.Intn(3))
 	}
+	// The most frequent words of real text are function words.
+	copy(vocab, strings.Fields("the of and to a in that is was he for it with as his on be at by had "+
+		"are but from or have an they which one you were her all she there would their we him been has "+
+		"when who will more no if out so said what up its about into than them can only other new some "+
+		"could time these two may then do first any my now such like our over man me even most made after"))
 	zipf := rand.NewZipf(r, 1.1, 2, uint64(len(vocab)-1))
 	name := func() string {
 		w := word(3)
