@@ -55,13 +55,13 @@ var rank = fmt.Sprintf(`ts_rank(a.search, $1::tsquery) / (1.0 + GREATEST(0, $2 -
 // maxRanked is sqlstore.MaxRanked, variable for tests.
 var maxRanked = sqlstore.MaxRanked
 
-// floorCTE finds the lowest id worth ranking for tsquery $1: only the
-// newest maxRanked matches ($4 = maxRanked-1) are ranked, as ranking reads
-// each match's tsvector. "id + 0" keeps the planner on the GIN index
-// instead of walking the primary key backwards through non-matching rows.
-const floorCTE = `WITH f AS (SELECT COALESCE((SELECT id FROM articles WHERE search @@ $1::tsquery
-  ORDER BY id + 0 DESC OFFSET $4 LIMIT 1), 0) AS floor)
-`
+// newestMatches selects the newest $4 articles matching tsquery $1, with
+// what ranking needs: ranking reads each match's tsvector, so only these
+// are ranked. "id + 0" keeps the planner on the GIN index (one bitmap scan,
+// a top-N sort) instead of walking the primary key backwards through
+// non-matching rows. The tsvector is only read for the rows kept.
+const newestMatches = `SELECT m.id, m.story_id, m.search, m.published, m.fetched FROM articles m
+  WHERE m.search @@ $1::tsquery ORDER BY m.id + 0 DESC LIMIT $4`
 
 // words is the user's text reduced to plain words; plainto_tsquery accepts
 // anything, but the reduction keeps both backends matching the same words.
@@ -79,11 +79,11 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]model.Articl
 	}
 	// Rank the newest matches on the index-found ids, then fetch the page's
 	// full rows.
-	rows, err := s.R.QueryContext(ctx, floorCTE+`SELECT `+sqlstore.ArticleCols+` FROM (
-  SELECT a.id AS hid, `+rank+` AS r FROM articles a, f
-  WHERE a.search @@ $1::tsquery AND a.id >= f.floor ORDER BY r DESC, a.id DESC LIMIT $3
+	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.ArticleCols+` FROM (
+  SELECT a.id AS hid, `+rank+` AS r FROM (`+newestMatches+`) a
+  ORDER BY r DESC, a.id DESC LIMIT $3
 ) h JOIN articles a ON a.id = h.hid JOIN sources s ON s.id = a.source_id
-ORDER BY h.r DESC, a.id DESC`, tsq, time.Now().UnixMicro(), limit, maxRanked-1)
+ORDER BY h.r DESC, a.id DESC`, tsq, time.Now().UnixMicro(), limit, maxRanked)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
@@ -112,11 +112,11 @@ func (s *Store) SearchStories(ctx context.Context, q string, limit int) ([]model
 	if err != nil || tsq == "" {
 		return nil, wrapSearch("search stories", q, err)
 	}
-	rows, err := s.R.QueryContext(ctx, floorCTE+`SELECT `+sqlstore.StoryCols+` FROM (
-  SELECT a.story_id AS sid, MAX(`+rank+`) AS r FROM articles a, f
-  WHERE a.search @@ $1::tsquery AND a.id >= f.floor AND a.story_id <> 0 GROUP BY a.story_id
+	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.StoryCols+` FROM (
+  SELECT a.story_id AS sid, MAX(`+rank+`) AS r FROM (`+newestMatches+`) a
+  WHERE a.story_id <> 0 GROUP BY a.story_id
 ) m JOIN stories t ON t.id = m.sid
-WHERE t.merged_into = 0 ORDER BY m.r DESC, t.id DESC LIMIT $3`, tsq, time.Now().UnixMicro(), limit, maxRanked-1)
+WHERE t.merged_into = 0 ORDER BY m.r DESC, t.id DESC LIMIT $3`, tsq, time.Now().UnixMicro(), limit, maxRanked)
 	if err != nil {
 		return nil, fmt.Errorf("search stories %q: %w", q, err)
 	}
