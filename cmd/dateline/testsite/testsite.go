@@ -19,7 +19,9 @@ import (
 )
 
 // Site serves Feeds feeds. Each round publishes Items new items in every
-// feed; round 1 is published from the start.
+// feed, and one wire story that every feed lists under the same URL, so
+// processes polling different feeds race to store it; round 1 is published
+// from the start.
 type Site struct {
 	Feeds, Items int
 	// Delay is how long an article page takes, standing in for the network.
@@ -48,6 +50,9 @@ func New(feeds, items int, delay time.Duration) *Site {
 func FeedPath(feed int) string       { return fmt.Sprintf("/feeds/%03d.xml", feed) }
 func PagePath(feed, item int) string { return fmt.Sprintf("/a/%03d/%d", feed, item) }
 
+// WirePath names the wire story of a round, listed in every feed.
+func WirePath(round int) string { return fmt.Sprintf("/wire/%d", round) }
+
 // NextRound publishes Items more articles in every feed.
 func (s *Site) NextRound() {
 	s.mu.Lock()
@@ -55,12 +60,21 @@ func (s *Site) NextRound() {
 	s.mu.Unlock()
 }
 
+// Round is the number of rounds published.
+func (s *Site) Round() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.round
+}
+
 // Published is how many articles the site lists now.
 func (s *Site) Published() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.Feeds * s.Items * s.round
+	return s.articles()
 }
+
+func (s *Site) articles() int { return (s.Feeds*s.Items + 1) * s.round }
 
 // Requests returns the request log from index from on.
 func (s *Site) Requests(from int) []Request {
@@ -100,20 +114,36 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.feed(w, base, n, round)
+	case strings.HasPrefix(p, "/wire/"):
+		k, err := strconv.Atoi(strings.TrimPrefix(p, "/wire/"))
+		if err != nil || k < 1 || k > round {
+			http.NotFound(w, r)
+			return
+		}
+		if s.wait(r) {
+			s.wire(w, base, k)
+		}
 	case strings.HasPrefix(p, "/a/"):
 		var n, i int
 		if _, err := fmt.Sscanf(p, "/a/%d/%d", &n, &i); err != nil || n < 0 || n >= s.Feeds || i < 0 || i >= s.Items*round {
 			http.NotFound(w, r)
 			return
 		}
-		select {
-		case <-time.After(s.Delay):
-		case <-r.Context().Done():
-			return
+		if s.wait(r) {
+			s.page(w, base, n, i)
 		}
-		s.page(w, base, n, i)
 	default:
 		http.NotFound(w, r)
+	}
+}
+
+// wait stands in for the network; false if the client gave up.
+func (s *Site) wait(r *http.Request) bool {
+	select {
+	case <-time.After(s.Delay):
+		return true
+	case <-r.Context().Done():
+		return false
 	}
 }
 
@@ -151,7 +181,7 @@ func (s *Site) control(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "published %d articles\n", s.Published())
 	case "/_stats":
 		s.mu.Lock()
-		st := Stats{Round: s.round, Published: s.Feeds * s.Items * s.round, Fetches: map[string]int{}}
+		st := Stats{Round: s.round, Published: s.articles(), Fetches: map[string]int{}}
 		for _, q := range s.log {
 			st.Fetches[q.Path]++
 			switch {
@@ -208,7 +238,18 @@ func (s *Site) feed(w http.ResponseWriter, base string, n, round int) {
 	for i := s.Items*round - 1; i >= 0; i-- {
 		t := topicOf(n, i)
 		fmt.Fprintf(&b, "<item><title>%s</title><link>%s%s</link><guid isPermaLink=\"false\">outlet-%03d-%d</guid><pubDate>%s</pubDate><description>%s</description></item>\n",
-			html.EscapeString(headline(t, n)), base, PagePath(n, i), n, i, s.published(i).Format(time.RFC1123Z), html.EscapeString(lede(t, n)))
+			html.EscapeString(headline(t, n)), base, PagePath(n, i), n, i, s.pubTime(i).Format(time.RFC1123Z), html.EscapeString(lede(t, n)))
+	}
+	wireBase := base
+	s.mu.Lock()
+	if len(s.hosts) > 0 {
+		wireBase = "http://" + s.hosts[0]
+	}
+	s.mu.Unlock()
+	for k := round; k >= 1; k-- {
+		t := wireTopic(k)
+		fmt.Fprintf(&b, "<item><title>%s</title><link>%s%s</link><guid isPermaLink=\"false\">outlet-%03d-wire-%d</guid><pubDate>%s</pubDate><description>%s</description></item>\n",
+			html.EscapeString(headline(t, 0)), wireBase, WirePath(k), n, k, s.pubTime(k*s.Items).Format(time.RFC1123Z), html.EscapeString(lede(t, 0)))
 	}
 	fmt.Fprintf(w, "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Outlet %03d</title><link>%s/</link>\n%s</channel></rss>\n", n, base, b.String())
 }
@@ -220,12 +261,23 @@ func (s *Site) page(w http.ResponseWriter, base string, n, i int) {
 <link rel="canonical" href="%[3]s%[4]s"><meta property="article:published_time" content="%[5]s"></head>
 <body><nav><a href="/">Home</a></nav><main><article><h1>%[1]s</h1><p class="byline">By Staff of Outlet %03[2]d</p>
 <p>%[6]s</p><p>%[7]s</p><p>%[8]s</p></article></main><footer>© Outlet %03[2]d</footer></body></html>`,
-		html.EscapeString(headline(t, n)), n, base, PagePath(n, i), s.published(i).Format(time.RFC3339),
+		html.EscapeString(headline(t, n)), n, base, PagePath(n, i), s.pubTime(i).Format(time.RFC3339),
 		html.EscapeString(lede(t, n)), html.EscapeString(middle(t, n, i)), html.EscapeString(closing(t, n)))
 }
 
-// published spreads items over the last hours, newest item last.
-func (s *Site) published(i int) time.Time { return s.start.Add(time.Duration(i-500) * time.Minute) }
+// wire serves round k's wire story, the same page whichever feed led here.
+func (s *Site) wire(w http.ResponseWriter, base string, k int) {
+	t := wireTopic(k)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprintf(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>%[1]s | Wire</title>
+<link rel="canonical" href="%[2]s%[3]s"><meta property="article:published_time" content="%[4]s"></head>
+<body><main><article><h1>%[1]s</h1><p class="byline">By Wire Staff</p><p>%[5]s</p><p>%[6]s</p><p>%[7]s</p></article></main></body></html>`,
+		html.EscapeString(headline(t, 0)), base, WirePath(k), s.pubTime(k*s.Items).Format(time.RFC3339),
+		html.EscapeString(lede(t, 0)), html.EscapeString(middle(t, 0, k)), html.EscapeString(closing(t, 0)))
+}
+
+// pubTime spreads items over the last hours, newest item last.
+func (s *Site) pubTime(i int) time.Time { return s.start.Add(time.Duration(i-500) * time.Minute) }
 
 // A topic is an event that a few neighbouring outlets report on in the same
 // round, each in its own words, so the clusterer has stories of realistic
@@ -239,8 +291,11 @@ type topic struct {
 // OutletsPerStory is how many outlets cover each event.
 const OutletsPerStory = 5
 
-func topicOf(n, i int) topic {
-	k := uint64(i)*1000 + uint64(n/OutletsPerStory)
+func topicOf(n, i int) topic { return topicK(uint64(i)*1000 + uint64(n/OutletsPerStory)) }
+
+func wireTopic(round int) topic { return topicK(1<<40 + uint64(round)) }
+
+func topicK(k uint64) topic {
 	w := func(j int) string { return word(k*16 + uint64(j)) }
 	t := topic{
 		place:  title(w(0)),
