@@ -349,7 +349,7 @@ func newAnalyzer(cfg *Config) *analyzer {
 		stops:  make(map[uint64]bool, 512),
 		acc:    make(map[uint64]int32, 512),
 		src:    map[string]*sourceStats{},
-		boiler: storyCounter{max: 200_000},
+		boiler: storyCounter{max: 50_000},
 		cases:  caseStats{max: 300_000},
 	}
 }

@@ -135,24 +135,31 @@ func contains(xs []int64, x int64) bool {
 }
 
 func TestEvictionBoundsMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long stream")
+	}
 	cfg := DefaultConfig()
 	cfg.DFHalfLife = 1000 // let document frequencies reach their steady state quickly
-	c := New(cfg, 1)
 	const perDay = 50
-	docs := synthDocs(8000, 7)
+	docs := synthDocs(12000, 7)
 	for i := range docs {
 		docs[i].Published = t0.Add(time.Duration(i) * 24 * time.Hour / perDay)
 	}
+	heap := func() float64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return float64(ms.HeapAlloc)
+	}
+	base := heap() // the documents themselves
+	c := New(cfg, 1)
 	maxStories := 0
-	var heap []uint64
+	var used []float64
 	for i, d := range docs {
 		c.Add(d)
 		maxStories = max(maxStories, c.Stories())
-		if (i+1)%4000 == 0 {
-			runtime.GC()
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			heap = append(heap, ms.HeapAlloc)
+		if (i+1)%6000 == 0 {
+			used = append(used, heap()-base)
 		}
 	}
 	// The window holds about Window×perDay documents' stories, plus one
@@ -161,8 +168,11 @@ func TestEvictionBoundsMemory(t *testing.T) {
 	if maxStories > perWindow+256 {
 		t.Errorf("hot stories peaked at %d, want at most %d", maxStories, perWindow+256)
 	}
-	if float64(heap[1]) > 1.25*float64(heap[0]) {
-		t.Errorf("heap grew from %d to %d bytes while the stream doubled", heap[0], heap[1])
+	// Stories leave with the window; the remaining tables (word cache,
+	// capitalisation and outlet statistics) have caps and only creep while the
+	// stream's vocabulary saturates. A leak would double with the stream.
+	if used[1] > 1.4*used[0] {
+		t.Errorf("clusterer memory grew from %.0f to %.0f bytes while the stream doubled", used[0], used[1])
 	}
 }
 
