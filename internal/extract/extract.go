@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/RadhiFadlillah/whatlanggo"
+	"github.com/markusmobius/go-htmldate"
 	"github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -136,6 +137,11 @@ func extractWith(page []byte, pageURL string, o options) (res Result, err error)
 	if base != nil {
 		topts.OriginalURL = base
 	}
+	published := metaTimestamp(doc)
+	if !published.IsZero() {
+		published = published.UTC()
+		topts.HtmlDateOverride = &htmldate.Result{DateTime: published, HasTime: true}
+	}
 	tr, err := trafilatura.ExtractDocument(doc, topts)
 	if err != nil {
 		return Result{}, fmt.Errorf("extract %s: %w", pageURL, err)
@@ -168,7 +174,7 @@ func extractWith(page []byte, pageURL string, o options) (res Result, err error)
 		Author:      strings.TrimSpace(m.Author),
 		SiteName:    strings.TrimSpace(m.Sitename),
 		Description: strings.TrimSpace(m.Description),
-		Published:   publishedTime(doc, m.Date),
+		Published:   m.Date, // the override when there was one
 		Canonical:   canonical,
 		Text:        text,
 		HTML:        safe,

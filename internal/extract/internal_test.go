@@ -179,29 +179,30 @@ func TestSpaceInline(t *testing.T) {
 	}
 }
 
-func TestPublishedTime(t *testing.T) {
-	day := time.Date(2019, 11, 19, 0, 0, 0, 0, time.UTC)
+func TestMetaTimestamp(t *testing.T) {
 	tests := []struct {
 		name, head string
-		day        time.Time
 		want       time.Time
 	}{
-		{"meta refines day", `<meta property="article:published_time" content="2019-11-19T13:03:00-05:00">`, day,
+		{"article meta with zone", `<meta property="article:published_time" content="2019-11-19T13:03:00-05:00">`,
 			time.Date(2019, 11, 19, 18, 3, 0, 0, time.UTC)},
-		{"other day keeps htmldate", `<meta property="article:published_time" content="2019-11-25T08:00:00Z">`, day, day},
-		{"bare date adds nothing", `<meta name="pubdate" content="2019-11-19">`, day, day},
-		{"no day from htmldate", `<meta name="sailthru.date" content="2019-11-19 07:15:00">`, time.Time{},
-			time.Date(2019, 11, 19, 7, 15, 0, 0, time.UTC)},
-		{"json-ld", `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2019-11-19T09:30:00.000Z"}</script>`, day,
+		{"first trusted key wins", `<meta name="dc.date" content="2019-11-01T00:00:00Z"><meta property="article:published_time" content="2019-11-19T13:03:00Z">`,
+			time.Date(2019, 11, 19, 13, 3, 0, 0, time.UTC)},
+		{"bare date adds nothing", `<meta name="pubdate" content="2019-11-19">`, time.Time{}},
+		{"no zone", `<meta name="sailthru.date" content="2019-11-19 07:15:00">`, time.Date(2019, 11, 19, 7, 15, 0, 0, time.UTC)},
+		{"json-ld", `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2019-11-19T09:30:00.000Z"}</script>`,
 			time.Date(2019, 11, 19, 9, 30, 0, 0, time.UTC)},
-		{"garbage", `<meta property="article:published_time" content="yesterday">`, day, day},
-		{"nothing", ``, time.Time{}, time.Time{}},
+		{"itemprop time", `</head><body><time itemprop="datePublished" datetime="2019-11-19T09:30:00+01:00">x</time>`,
+			time.Date(2019, 11, 19, 8, 30, 0, 0, time.UTC)},
+		{"garbage", `<meta property="article:published_time" content="yesterday">`, time.Time{}},
+		{"future", `<meta property="article:published_time" content="2999-01-01T10:00:00Z">`, time.Time{}},
+		{"nothing", ``, time.Time{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			doc, _ := html.Parse(strings.NewReader("<html><head>" + tt.head + "</head><body><p>x</p></body></html>"))
-			if got := publishedTime(doc, tt.day); !got.Equal(tt.want) {
-				t.Errorf("publishedTime = %v, want %v", got, tt.want)
+			if got := metaTimestamp(doc); !got.Equal(tt.want) {
+				t.Errorf("metaTimestamp = %v, want %v", got, tt.want)
 			}
 		})
 	}
