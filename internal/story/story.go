@@ -591,16 +591,25 @@ func (c *Clusterer) trimMembers(s *story) {
 	}
 }
 
-// pickHeadline keeps the title of the original (non-copy) member closest to
-// the centroid; m is the newest member, or nil to reconsider all of them.
+// pickHeadline keeps the title that best covers the story's main terms
+// (title words weighed by the centroid), so an aggregator's generic title
+// ("Shot in the USA") loses to one naming the event. Copies are skipped. m is
+// the newest member, or nil to reconsider all of them (small stories are
+// always reconsidered; big ones compare the newcomer with the incumbent).
 func (c *Clusterer) pickHeadline(s *story, m *member) {
 	score := func(m *member) float64 {
-		if m.terms == nil || m.copyOf != 0 || m.title == "" || s.sumSq == 0 {
+		if m.copyOf != 0 || m.title == "" || len(m.tw) == 0 {
 			return -1
 		}
-		return dot(m.terms, s.sum) / math.Sqrt(s.sumSq)
+		var v float64
+		for _, h := range m.tw {
+			if i, ok := slices.BinarySearchFunc(s.sum, h, func(t term, h uint64) int { return cmp.Compare(t.h, h) }); ok {
+				v += float64(s.sum[i].w)
+			}
+		}
+		return v / math.Sqrt(float64(len(m.tw)+2))
 	}
-	if m == nil {
+	if m == nil || len(s.members) <= 16 {
 		s.best = -1
 		for _, x := range s.members {
 			if v := score(x); v > s.best {

@@ -252,3 +252,20 @@ func TestOutlet(t *testing.T) {
 		}
 	}
 }
+
+func TestHeadlinePrefersSpecificTitle(t *testing.T) {
+	c := New(DefaultConfig(), 1)
+	background(c, 80)
+	body := "A man was killed and three others wounded at a New Year's Eve party on Cerise Avenue in Hawthorne, " +
+		"the Los Angeles County coroner said. The victim was identified as Bernard Gillis, 20."
+	a := c.Add(Doc{ID: 1, Title: "Shot in the USA: gun violence roundup", Text: body, Lang: "en", Source: "blog.example", Published: t0})
+	b := c.Add(Doc{ID: 2, Title: "Bernard Gillis killed at Hawthorne New Year's party on Cerise Avenue", Lang: "en",
+		Source: "paper.example", Published: t0.Add(time.Hour),
+		Text: "Bernard Gillis, 20, was killed at a New Year's Eve party on Cerise Avenue in Hawthorne, and three others were wounded."})
+	if b.Story != a.Story {
+		t.Fatalf("second report started story %d, want %d", b.Story, a.Story)
+	}
+	if !strings.Contains(b.Headline, "Hawthorne") {
+		t.Errorf("headline %q, want the title naming the event", b.Headline)
+	}
+}
