@@ -39,7 +39,7 @@ func NewGrouper(ctx context.Context, st store.Store, log *slog.Logger, now func(
 	if err != nil {
 		return nil, fmt.Errorf("resume story ids: %w", err)
 	}
-	g := &Grouper{st: st, c: story.New(story.DefaultConfig(), maxID+1), now: now, log: log, window: 3 * 24 * time.Hour}
+	g := &Grouper{st: st, c: story.New(story.DefaultConfig(), maxID+1), now: now, log: log, window: 7 * 24 * time.Hour}
 	if err := g.restore(ctx); err != nil {
 		return nil, err
 	}
@@ -49,10 +49,24 @@ func NewGrouper(ctx context.Context, st store.Store, log *slog.Logger, now func(
 // restore seeds the clusterer with the clustered articles of the recent window,
 // oldest first.
 func (g *Grouper) restore(ctx context.Context) error {
+	// The window ends at the newest stored article, not at the wall clock, so
+	// a replayed historical corpus resumes as well as a live one.
+	newest, _, err := g.st.Articles(ctx, store.ArticleQuery{Limit: 1})
+	if err != nil {
+		return fmt.Errorf("restore clusterer: %w", err)
+	}
+	if len(newest) == 0 {
+		return nil
+	}
+	end := newest[0].Published
+	if now := g.now(); now.Before(end) {
+		end = now
+	}
+	since := end.Add(-g.window)
 	var recent []model.Article
 	cursor := ""
 	for {
-		page, next, err := g.st.Articles(ctx, store.ArticleQuery{Limit: 200, Cursor: cursor, Since: g.now().Add(-g.window)})
+		page, next, err := g.st.Articles(ctx, store.ArticleQuery{Limit: 200, Cursor: cursor, Since: since})
 		if err != nil {
 			return fmt.Errorf("restore clusterer: %w", err)
 		}
