@@ -7,8 +7,9 @@
 # article is stored twice and every article is in exactly one live story.
 #
 #   scripts/scaleout-demo.sh             run the demo (about a minute)
-#   scripts/scaleout-demo.sh --measure   ingest throughput: 1 process on SQLite
-#                                        vs 1 and 2 on PostgreSQL (a few minutes)
+#   scripts/scaleout-demo.sh --measure [go test flags, e.g. -count 3]
+#                                        ingest throughput: 1 process on SQLite
+#                                        vs 1 and 2 on PostgreSQL (4 minutes a count)
 #
 # Needs go, psql and curl, and a PostgreSQL server that lets you create
 # databases. It creates a fresh database dateline_scale_<random> and drops it
@@ -22,7 +23,7 @@ usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 measure=0
 case "${1:-}" in
 "") ;;
---measure) measure=1 ;;
+--measure) measure=1; shift ;;
 -h | --help) usage; exit 0 ;;
 *) usage >&2; exit 2 ;;
 esac
@@ -33,7 +34,7 @@ pg=${DATELINE_TEST_POSTGRES_URL:-postgres://root@127.0.0.1:5432/postgres?sslmode
 
 if [ "$measure" = 1 ]; then
 	echo "load before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
-	DATELINE_TEST_POSTGRES_URL=$pg go test -run '^$' -bench BenchmarkScaleOut -benchtime 1x -count 1 ./cmd/dateline |
+	DATELINE_TEST_POSTGRES_URL=$pg go test -run '^$' -bench BenchmarkScaleOut -benchtime 1x -count 1 "$@" ./cmd/dateline |
 		grep -v 'msg=request'
 	echo "load after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
 	exit 0
