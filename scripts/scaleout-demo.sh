@@ -19,7 +19,7 @@
 #   PORT_A, PORT_B              where the two processes listen (18081, 18082)
 set -euo pipefail
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 measure=0
 case "${1:-}" in
 "") ;;
