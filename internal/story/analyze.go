@@ -28,6 +28,7 @@ type features struct {
 	title   []uint64          // sorted distinct title word terms, to confirm copies
 	paras   []uint64          // hashes of body paragraphs, to learn boilerplate
 	lead    []uint64          // title and lead terms (scratch: valid until the next analysis)
+	idents  []identKey        // distinct adjacent name pairs, by hash (scratch, like lead)
 	nTokens int               // content tokens (title + body), for length-adaptive thresholds
 	body    bool              // has body text, not just a headline
 }
@@ -109,6 +110,7 @@ type analyzer struct {
 	hs     []uint64         // distinct term hashes of the last document
 	sh     []uint64         // shingles of the last document
 	lead   []uint64         // term hashes of the title and lead, for outlet boilerplate
+	idents []identKey       // adjacent name pairs of the last document
 	acc    map[uint64]int32 // term hash -> index in ents
 	ents   []entry
 	src    map[string]*sourceStats
@@ -476,6 +478,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 
 	// Multi-word names as their words and adjacent pairs: "Joseph Jesse
 	// Aldridge" then still matches "Jesse Aldridge" and "Aldridge".
+	a.idents = a.idents[:0]
 	for _, sp := range spans {
 		w := weightAt(sp[0])
 		for i := sp[0]; i < sp[1]; i++ {
@@ -483,7 +486,9 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 				add(a.th[i], kName, w, toks[i].Text, i)
 			}
 			if i+1 < sp[1] {
-				add(a.th[i]*31+a.th[i+1], kName, w, toks[i].Text+" "+toks[i+1].Text, i)
+				h := a.th[i]*31 + a.th[i+1]
+				add(h, kName, w, toks[i].Text+" "+toks[i+1].Text, i)
+				a.idents = append(a.idents, identKey{h ^ uint64(kName)*0x9e3779b97f4a7c15, a.th[i], a.th[i+1]})
 			}
 		}
 	}
@@ -547,6 +552,9 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	}
 	a.hs = hs
 	f.lead = a.lead
+	slices.SortFunc(a.idents, func(x, y identKey) int { return cmp.Compare(x.h, y.h) })
+	a.idents = slices.CompactFunc(a.idents, func(x, y identKey) bool { return x.h == y.h })
+	f.idents = a.idents
 	return f, hs
 }
 

@@ -86,6 +86,17 @@ type Config struct {
 	CopyTitleOverlap float64
 
 	DFHalfLife int // documents after which document frequencies halve
+
+	// IdentNames: a full-text document that matches no recent story rejoins
+	// an earlier one (even one evicted from the window) when at least this
+	// many multi-word names it mentions were used by that story and no other
+	// (0 disables). IdentEntries bounds the name index (per generation).
+	IdentNames   int
+	IdentEntries int
+	// IdentMinSim is the centroid cosine a name match needs as well;
+	// IdentTerms the centroid terms kept for an evicted story.
+	IdentMinSim float64
+	IdentTerms  int
 }
 
 // DefaultConfig returns the configuration tuned on the evaluation sets.
@@ -122,6 +133,10 @@ func DefaultConfig() Config {
 		MinCopyTokens:    40,
 		CopyTitleOverlap: 0.3,
 		DFHalfLife:       50_000,
+		IdentNames:       3,
+		IdentEntries:     100_000,
+		IdentMinSim:      0.1,
+		IdentTerms:       24,
 	}
 }
 
@@ -182,6 +197,8 @@ type Clusterer struct {
 	copyBands [8][256][]copyEntry // SimHash byte b -> entries; pigeonhole finds distance < 8
 	copyQueue []copyEntry         // arrival order, for eviction
 
+	ident *identIndex
+
 	gen     uint64   // candidate lookup generation
 	touched []*story // stories reached by the current lookup
 	scratch []term
@@ -195,6 +212,7 @@ func New(cfg Config, nextStoryID int64) *Clusterer {
 		df:      newDF(cfg.DFHalfLife),
 		stories: map[int64]*story{},
 		post:    map[uint64][]*story{},
+		ident:   newIdentIndex(cfg.IdentEntries),
 	}
 	c.an = newAnalyzer(&c.cfg)
 	return c
@@ -219,6 +237,7 @@ func (c *Clusterer) Seed(d Doc, storyID int64) {
 	}
 	m := c.join(s, &d, f, 0)
 	c.rememberCopy(f.sim, m)
+	c.ident.learn(storyID, f.idents)
 }
 
 // Add assigns d to a story.
@@ -235,6 +254,7 @@ func (c *Clusterer) Add(d Doc) Assignment {
 		s := orig.st
 		m := c.join(s, &d, f, root)
 		c.rememberCopy(f.sim, m)
+		c.ident.learn(s.id, f.idents)
 		return Assignment{
 			Story: s.id, CopyOf: root, Score: 1 - float64(text.Hamming(f.sim, orig.sim))/64,
 			Reason:   fmt.Sprintf("near-identical copy of article %d", root),
@@ -267,11 +287,23 @@ func (c *Clusterer) Add(d Doc) Assignment {
 		if len(cands) > 0 {
 			best = cands[0].sim
 		}
+		if s := c.identified(&f); s != nil {
+			m := c.join(s, &d, f, 0)
+			c.rememberCopy(f.sim, m)
+			c.an.learn(d.Source, s.id, &f)
+			c.ident.learn(s.id, f.idents)
+			return Assignment{
+				Story: s.id, Score: best,
+				Reason:   "names people or places only this story named",
+				Headline: s.headline,
+			}
+		}
 		s := c.newStory(c.next)
 		c.next++
 		m := c.join(s, &d, f, 0)
 		c.rememberCopy(f.sim, m)
 		c.an.learn(d.Source, s.id, &f)
+		c.ident.learn(s.id, f.idents)
 		return Assignment{
 			Story: s.id, New: true, Score: best,
 			Reason:   fmt.Sprintf("no similar recent story (best similarity %.2f)", best),
@@ -293,9 +325,49 @@ func (c *Clusterer) Add(d Doc) Assignment {
 	m := c.join(s, &d, f, 0)
 	c.rememberCopy(f.sim, m)
 	c.an.learn(d.Source, s.id, &f)
+	c.ident.learn(s.id, f.idents)
 	return Assignment{
 		Story: s.id, Merged: merged, Score: cands[0].sim, Reason: reason, Headline: s.headline,
 	}
+}
+
+// identified returns the earlier story f names uniquely (see identIndex),
+// when f's words also agree with it at least IdentMinSim; revived from its
+// archived centroid when it has left the window. Full texts only: headlines
+// name too little to identify an incident.
+func (c *Clusterer) identified(f *features) *story {
+	if !f.body || c.cfg.IdentNames <= 0 {
+		return nil
+	}
+	var buf [4]int64
+	for _, id := range c.ident.match(f.idents, c.cfg.IdentNames, buf[:]) {
+		if s := c.stories[id]; s != nil {
+			if s.sumSq > 0 && dot(f.terms, s.sum)/math.Sqrt(s.sumSq) >= c.cfg.IdentMinSim {
+				return s
+			}
+			continue
+		}
+		sum := c.ident.archived(id)
+		if sum == nil || cosine(f.terms, sum) < c.cfg.IdentMinSim {
+			continue
+		}
+		s := c.newStory(id)
+		s.sum = slices.Clone(sum)
+		c.addToCentroid(s, nil)
+		return s
+	}
+	return nil
+}
+
+func cosine(a, b []term) float64 {
+	var n float64
+	for _, t := range b {
+		n += float64(t.w) * float64(t.w)
+	}
+	if n == 0 {
+		return 0
+	}
+	return dot(a, b) / math.Sqrt(n)
 }
 
 // threshold is the similarity a document of n content tokens needs to join a
@@ -650,6 +722,7 @@ func (c *Clusterer) merge(s, o *story) {
 	}
 	o.alive = false
 	delete(c.stories, o.id)
+	c.ident.merged(o.id, s.id)
 	c.pickHeadline(s, nil)
 }
 
@@ -716,6 +789,7 @@ func (c *Clusterer) advance(t time.Time) {
 	cut := c.now.Add(-c.cfg.Window)
 	for id, s := range c.stories {
 		if s.last.Before(cut) {
+			c.ident.archive(s.id, s.sum, c.cfg.IdentTerms)
 			c.unindex(s)
 			s.alive = false
 			delete(c.stories, id)
