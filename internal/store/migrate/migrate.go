@@ -17,9 +17,11 @@ import (
 	"github.com/dateline-news/dateline/internal/store/sqlstore"
 )
 
-// Tables are copied in this order (parents before children). Packages with
-// their own tables append theirs in the same spirit.
-var Tables = []string{"sources", "feeds", "articles", "stories", "story_insight"}
+// Tables are copied in this order (parents before children): the core
+// tables, then those of 0002_accounts.sql. A migration adding tables adds
+// them here.
+var Tables = []string{"sources", "feeds", "articles", "stories", "story_insight",
+	"users", "user_sessions", "comments", "comment_reports", "user_follows"}
 
 // rawStore is what both backends offer beyond store.Store.
 type rawStore interface {
