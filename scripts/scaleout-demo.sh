@@ -12,14 +12,15 @@
 #                                        vs 1 and 2 on PostgreSQL (4 minutes a count)
 #
 # Needs go, psql and curl, and a PostgreSQL server that lets you create
-# databases. It creates a fresh database dateline_scale_<random> and drops it
+# databases. The publisher spreads its outlets over loopback addresses
+# 127.0.0.1-127.0.0.100 (Linux routes all of 127/8; elsewhere it uses one). It creates a fresh database dateline_scale_<random> and drops it
 # at the end. Environment:
 #   DATELINE_TEST_POSTGRES_URL  server URL (default postgres://root@127.0.0.1:5432/postgres?sslmode=disable)
 #   FEEDS, ITEMS, DELAY         publisher size: feeds, articles per feed per round, page delay (100, 5, 40ms)
 #   PORT_A, PORT_B              where the two processes listen (18081, 18082)
 set -euo pipefail
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 measure=0
 case "${1:-}" in
 "") ;;
