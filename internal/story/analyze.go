@@ -47,13 +47,13 @@ type dfTable struct {
 	n        float64
 	logN     float64 // ln(n+10), cached for n == logNFor
 	logNFor  float64
-	df       map[uint64]float32
+	df       text.Table[float32]
 	seen     int
 	halfLife int
 }
 
 func newDF(halfLife int) *dfTable {
-	return &dfTable{df: make(map[uint64]float32, 1<<14), halfLife: halfLife, logNFor: -1}
+	return &dfTable{halfLife: halfLife, logNFor: -1}
 }
 
 // idf smooths with pseudo-documents so early in a stream every unseen term is
@@ -62,7 +62,8 @@ func (t *dfTable) idf(h uint64) float64 {
 	if t.n != t.logNFor {
 		t.logN, t.logNFor = math.Log(t.n+10), t.n
 	}
-	return t.logN - logPlus1(float64(t.df[h]))
+	v, _ := t.df.Get(h)
+	return t.logN - logPlus1(float64(v))
 }
 
 // logHalves[i] is ln(1 + i/2): document frequencies are whole or, after
@@ -83,20 +84,17 @@ func logPlus1(x float64) float64 {
 
 func (t *dfTable) add(hs []uint64) {
 	for _, h := range hs {
-		t.df[h]++
+		*t.df.Ptr(h)++
 	}
 	t.n++
 	t.seen++
 	if t.halfLife > 0 && t.seen >= t.halfLife {
 		t.seen = 0
 		t.n /= 2
-		for h, v := range t.df {
-			if v < 1.5 {
-				delete(t.df, h)
-			} else {
-				t.df[h] = v / 2
-			}
-		}
+		t.df.Filter(func(_ uint64, v *float32) bool {
+			*v /= 2
+			return *v >= 0.75
+		})
 	}
 }
 
@@ -105,13 +103,12 @@ type analyzer struct {
 	cfg    *Config
 	toks   []text.Token
 	th     []uint64 // hash of each token's text
-	words  map[uint64]wordInfo
-	stops  map[uint64]bool
-	hs     []uint64         // distinct term hashes of the last document
-	sh     []uint64         // shingles of the last document
-	lead   []uint64         // term hashes of the title and lead, for outlet boilerplate
-	idents []identKey       // adjacent name pairs of the last document
-	acc    map[uint64]int32 // term hash -> index in ents
+	words  text.Table[wordInfo]
+	hs     []uint64          // distinct term hashes of the last document
+	sh     []uint64          // shingles of the last document
+	lead   []uint64          // term hashes of the title and lead, for outlet boilerplate
+	idents []identKey        // adjacent name pairs of the last document
+	acc    text.Table[int32] // term hash -> index in ents
 	ents   []entry
 	src    map[string]*sourceStats
 	boiler storyCounter
@@ -135,12 +132,7 @@ func (a *analyzer) word(lang, w string, h uint64) (uint64, bool) {
 	if lang != "en" && lang != "" {
 		key ^= text.Hash(lang) * 0x9e3779b97f4a7c15
 	}
-	// Stop words are about half of all tokens: a small set that stays in
-	// cache answers them before the large word table is consulted.
-	if a.stops[key] {
-		return h, true
-	}
-	if wi, ok := a.words[key]; ok {
+	if wi, ok := a.words.Get(key); ok {
 		return wi.stem, wi.stop
 	}
 	wi := wordInfo{stem: h, stop: utf8.RuneCountInString(w) < 2 || text.IsStop(lang, w)}
@@ -149,13 +141,10 @@ func (a *analyzer) word(lang, w string, h uint64) (uint64, bool) {
 			wi.stem = text.Hash(st)
 		}
 	}
-	if len(a.words) >= maxWords {
-		clear(a.words)
+	if a.words.Len() >= maxWords {
+		a.words.Clear()
 	}
-	a.words[key] = wi
-	if wi.stop && len(a.stops) < 4096 {
-		a.stops[key] = true
-	}
+	a.words.Put(key, wi)
 	return wi.stem, wi.stop
 }
 
@@ -173,77 +162,65 @@ type entry struct {
 // caseStats counts, per lowercased word, how often it was written capitalised
 // where capitals are informative (mid-sentence) and how often in lower case.
 type caseStats struct {
-	m   map[uint64][2]float32
+	m   text.Table[[2]float32]
 	max int
 }
 
 func (cs *caseStats) learn(toks []text.Token, hs []uint64) {
-	if cs.m == nil {
-		cs.m = make(map[uint64][2]float32, 1<<14)
-	}
 	for i, t := range toks {
 		if t.Num || t.Start {
 			continue
 		}
-		c := cs.m[hs[i]]
+		c := cs.m.Ptr(hs[i])
 		if t.Cap {
 			c[0]++
 		} else {
 			c[1]++
 		}
-		cs.m[hs[i]] = c
 	}
-	if len(cs.m) > cs.max {
-		for w, c := range cs.m {
-			if c[0]+c[1] <= 2 {
-				delete(cs.m, w)
-			} else {
-				cs.m[w] = [2]float32{c[0] / 2, c[1] / 2}
-			}
-		}
+	if cs.m.Len() > cs.max {
+		cs.m.Filter(func(_ uint64, c *[2]float32) bool {
+			*c = [2]float32{c[0] / 2, c[1] / 2}
+			return c[0]+c[1] > 1
+		})
 	}
 }
 
 // isName: seen capitalised mid-sentence at least twice and mostly so.
 func (cs *caseStats) isName(h uint64) bool {
-	c := cs.m[h]
+	c, _ := cs.m.Get(h)
 	return c[0] >= 2 && c[0] >= 3*c[1]
 }
 
 // storyCounter counts, per hash, in how many distinct stories it was seen;
 // bounded by forgetting hashes seen in one story only.
 type storyCounter struct {
-	m   map[uint64]srcTerm
+	m   text.Table[srcTerm]
 	max int
 }
 
 func (sc *storyCounter) add(story int64, hs []uint64) {
-	if sc.m == nil {
-		sc.m = make(map[uint64]srcTerm, 1024)
-	}
 	for _, h := range hs {
-		t := sc.m[h]
+		t := sc.m.Ptr(h)
 		if t.last != story || t.stories == 0 {
 			t.stories++
 			t.last = story
-			sc.m[h] = t
 		}
 	}
-	if len(sc.m) > sc.max {
-		for h, t := range sc.m {
-			if t.stories <= 1 {
-				delete(sc.m, h)
-			} else {
-				t.stories--
-				sc.m[h] = t
-			}
-		}
+	if sc.m.Len() > sc.max {
+		sc.m.Filter(func(_ uint64, t *srcTerm) bool {
+			t.stories--
+			return t.stories > 0
+		})
 	}
 }
 
 // isBoilerplate: a paragraph already found in two other documents is site
 // furniture (syndicated copies never get this far: they are caught first).
-func (sc *storyCounter) isBoilerplate(h uint64) bool { return sc.m[h].stories >= 2 }
+func (sc *storyCounter) isBoilerplate(h uint64) bool {
+	t, _ := sc.m.Get(h)
+	return t.stories >= 2
+}
 
 // sourceStats counts in how many of one outlet's recent stories each term
 // occurs, so the outlet's boilerplate (site name in every title, login prompts,
@@ -252,7 +229,7 @@ func (sc *storyCounter) isBoilerplate(h uint64) bool { return sc.m[h].stories >=
 type sourceStats struct {
 	stories map[int64]struct{}
 	docs    float32
-	terms   map[uint64]srcTerm
+	terms   text.Table[srcTerm]
 }
 
 type srcTerm struct {
@@ -272,7 +249,7 @@ func (s *sourceStats) factor(h uint64) float64 {
 	if s == nil {
 		return 1
 	}
-	t := s.terms[h]
+	t, _ := s.terms.Get(h)
 	f := 1.0
 	if len(s.stories) >= 3 {
 		frac := float64(t.stories) / float64(len(s.stories))
@@ -301,13 +278,13 @@ func (a *analyzer) learnSource(source string, story, doc int64, hs []uint64) {
 	source = outlet(source)
 	s := a.src[source]
 	if s == nil {
-		s = &sourceStats{stories: map[int64]struct{}{}, terms: make(map[uint64]srcTerm, len(hs))}
+		s = &sourceStats{stories: map[int64]struct{}{}}
 		a.src[source] = s
 	}
 	s.stories[story] = struct{}{}
 	s.docs++
 	for _, h := range hs {
-		t := s.terms[h]
+		t := s.terms.Ptr(h)
 		if t.lastDoc == doc {
 			continue
 		}
@@ -317,16 +294,11 @@ func (a *analyzer) learnSource(source string, story, doc int64, hs []uint64) {
 			t.stories++
 			t.last = story
 		}
-		s.terms[h] = t
 	}
 	// Bounded: forget terms seen once, then halve everything.
-	if len(s.terms) > maxSourceTerms || len(s.stories) >= 200 || s.docs >= 400 {
-		for h, t := range s.terms {
-			if t.docs <= 1 {
-				delete(s.terms, h)
-			}
-		}
-		if len(s.terms) > maxSourceTerms/2 || len(s.stories) >= 200 || s.docs >= 400 {
+	if s.terms.Len() > maxSourceTerms || len(s.stories) >= 200 || s.docs >= 400 {
+		s.terms.Filter(func(_ uint64, t *srcTerm) bool { return t.docs > 1 })
+		if s.terms.Len() > maxSourceTerms/2 || len(s.stories) >= 200 || s.docs >= 400 {
 			n := len(s.stories) / 2
 			for id := range s.stories {
 				if len(s.stories) <= n {
@@ -335,11 +307,11 @@ func (a *analyzer) learnSource(source string, story, doc int64, hs []uint64) {
 				delete(s.stories, id)
 			}
 			s.docs /= 2
-			for h, t := range s.terms {
+			s.terms.Filter(func(_ uint64, t *srcTerm) bool {
 				t.stories /= 2
 				t.docs /= 2
-				s.terms[h] = t
-			}
+				return true
+			})
 		}
 	}
 }
@@ -347,9 +319,6 @@ func (a *analyzer) learnSource(source string, story, doc int64, hs []uint64) {
 func newAnalyzer(cfg *Config) *analyzer {
 	return &analyzer{
 		cfg:    cfg,
-		words:  make(map[uint64]wordInfo, 4096),
-		stops:  make(map[uint64]bool, 512),
-		acc:    make(map[uint64]int32, 512),
 		src:    map[string]*sourceStats{},
 		boiler: storyCounter{max: 50_000},
 		cases:  caseStats{max: 300_000},
@@ -363,7 +332,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	if len(lang) > 2 {
 		lang = lang[:2]
 	}
-	clear(a.acc)
+	a.acc.Clear()
 	a.ents = a.ents[:0]
 	a.toks = text.AppendTokens(a.toks[:0], d.Title)
 	nTitle := len(a.toks)
@@ -424,12 +393,14 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		if lead {
 			a.lead = append(a.lead, h)
 		}
-		if i, ok := a.acc[h]; ok {
+		// indexes are stored plus one: zero means absent
+		p := a.acc.Ptr(h)
+		if i := *p - 1; i >= 0 {
 			a.ents[i].tf += w
 			a.ents[i].lead = a.ents[i].lead || lead
 			return
 		}
-		a.acc[h] = int32(len(a.ents))
+		*p = int32(len(a.ents)) + 1
 		a.ents = append(a.ents, entry{h: h, tf: w, k: k, disp: display, lead: lead})
 	}
 
@@ -531,7 +502,8 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	selectTop(terms, top)
 	disp := make(map[uint64]string, top)
 	for _, t := range terms[:top] {
-		e := a.ents[a.acc[t.h]]
+		i, _ := a.acc.Get(t.h)
+		e := a.ents[i-1]
 		if e.k == kName {
 			disp[t.h] = titleWord(e.disp)
 		} else {

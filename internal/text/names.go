@@ -25,7 +25,7 @@ func NameSpans(lang string, toks []Token) [][2]int {
 // NameFinder is NameSpans with scratch space reused between calls (the
 // clusterer calls it for every article). Not safe for concurrent use.
 type NameFinder struct {
-	seen map[uint64]uint8
+	seen Table[uint8]
 	hs   []uint64
 }
 
@@ -45,18 +45,15 @@ func (nf *NameFinder) Spans(lang string, toks []Token) [][2]int {
 
 // SpansOf is Spans for callers that already have Hash of every token's Text.
 func (nf *NameFinder) SpansOf(lang string, toks []Token, hs []uint64) [][2]int {
-	if nf.seen == nil {
-		nf.seen = make(map[uint64]uint8, 256)
-	}
-	clear(nf.seen)
-	seen := nf.seen
+	nf.seen.Clear()
+	seen := &nf.seen
 	for i, t := range toks {
 		switch {
 		case t.Num:
 		case t.Cap && !t.Start:
-			seen[hs[i]] |= seenMidCap
+			*seen.Ptr(hs[i]) |= seenMidCap
 		case !t.Cap:
-			seen[hs[i]] |= seenLower
+			*seen.Ptr(hs[i]) |= seenLower
 		}
 	}
 	isName := func(i int) bool {
@@ -64,7 +61,7 @@ func (nf *NameFinder) SpansOf(lang string, toks []Token, hs []uint64) [][2]int {
 		if !t.Cap || t.Num || len(t.Text) < 2 || IsStop(lang, t.Text) || calendar[t.Text] {
 			return false
 		}
-		f := seen[hs[i]]
+		f, _ := seen.Get(hs[i])
 		if !t.Start {
 			return f&seenLower == 0 || f&seenMidCap != 0
 		}
