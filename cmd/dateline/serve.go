@@ -84,6 +84,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		po.DefaultInterval = *interval
 		po.Lease = *lease
 		po.Logger = log
+		if err := st.ReleaseLeases(ctx, po.Owner); err != nil {
+			return err
+		}
 		poller := ingest.NewPoller(st, client, po)
 		wg.Add(2)
 		go func() { defer wg.Done(); poller.Run(work, 5*time.Second) }()

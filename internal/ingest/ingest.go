@@ -116,25 +116,33 @@ func (p *Poller) Run(ctx context.Context, tick time.Duration) {
 	}
 }
 
-// PollDue leases the feeds that are due and polls them concurrently. It
-// returns how many feeds it polled.
+// PollDue polls every feed that is due, FeedWorkers at a time, and returns
+// how many it polled. Each worker leases one feed just before polling it, so
+// no feed's lease is spent waiting in a queue (another process could take it
+// over meanwhile) and a slow feed never holds up the others.
 func (p *Poller) PollDue(ctx context.Context) (int, error) {
-	// Lease no more than the workers start at once: a feed leased but left
-	// waiting for a worker would spend its lease queued, and once it ran out
-	// another process could poll the feed while this one still meant to.
-	feeds, err := p.st.LeaseDueFeeds(ctx, p.opts.Owner, p.opts.Now(), p.opts.FeedWorkers, p.opts.Lease)
-	if err != nil {
-		return 0, fmt.Errorf("lease due feeds: %w", err)
-	}
-	work := make(chan model.Feed)
-	var wg sync.WaitGroup
-	var added atomic.Int64
-	for range min(p.opts.FeedWorkers, len(feeds)) {
+	var (
+		wg            sync.WaitGroup
+		polled, added atomic.Int64
+		errOnce       sync.Once
+		leaseErr      error
+	)
+	for range p.opts.FeedWorkers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for f := range work {
+			for ctx.Err() == nil {
+				feeds, err := p.st.LeaseDueFeeds(ctx, p.opts.Owner, p.opts.Now(), 1, p.opts.Lease)
+				if err != nil {
+					errOnce.Do(func() { leaseErr = fmt.Errorf("lease due feeds: %w", err) })
+					return
+				}
+				if len(feeds) == 0 {
+					return
+				}
+				f := feeds[0]
 				n, err := p.PollFeed(ctx, f)
+				polled.Add(1)
 				added.Add(int64(n))
 				if err != nil && ctx.Err() == nil {
 					p.opts.Logger.Warn("feed failed", "feed", f.URL, "err", err)
@@ -142,19 +150,15 @@ func (p *Poller) PollDue(ctx context.Context) (int, error) {
 			}
 		}()
 	}
-	for _, f := range feeds {
-		select {
-		case work <- f:
-		case <-ctx.Done():
-		}
-	}
-	close(work)
 	wg.Wait()
-	if len(feeds) > 0 {
-		// Per batch, so an operator running several processes sees each one's share.
-		p.opts.Logger.Info("polled feeds", "owner", p.opts.Owner, "feeds", len(feeds), "new_articles", added.Load())
+	if n := polled.Load(); n > 0 {
+		// Per round, so an operator running several processes sees each one's share.
+		p.opts.Logger.Info("polled feeds", "owner", p.opts.Owner, "feeds", n, "new_articles", added.Load())
 	}
-	return len(feeds), ctx.Err()
+	if leaseErr != nil {
+		return int(polled.Load()), leaseErr
+	}
+	return int(polled.Load()), ctx.Err()
 }
 
 // PollFeed fetches one feed, stores its new articles and records the outcome

@@ -75,6 +75,9 @@ type Store interface {
 	// LeaseDueFeeds returns up to limit feeds whose NextPoll <= now and that no
 	// other live lease holds, leasing them to owner until now+lease.
 	LeaseDueFeeds(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration) ([]model.Feed, error)
+	// ReleaseLeases frees the leases owner holds (at start-up: a killed
+	// process restarted under the same owner name resumes at once).
+	ReleaseLeases(ctx context.Context, owner string) error
 	// SaveFeedState stores the poll outcome (ETag, LastModified, NextPoll,
 	// LastPoll, LastStatus, LastError, Failures, Title) and releases the lease.
 	SaveFeedState(ctx context.Context, f model.Feed) error

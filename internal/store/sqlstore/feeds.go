@@ -162,7 +162,7 @@ ORDER BY s.name, f.url`)
 }
 
 // LeaseDueFeeds leases up to limit due feeds (NextPoll <= now, no live
-// lease of another owner) to owner until now+lease, soonest due first; an
+// lease) to owner until now+lease, soonest due first; an
 // owner's own live leases are renewed and returned again. The pick and the
 // lease happen in one statement inside a write transaction; on PostgreSQL
 // the pick skips rows another leaser has locked, on SQLite writers are
@@ -179,9 +179,9 @@ func (db *Store) LeaseDueFeeds(ctx context.Context, owner string, now time.Time,
 	var out []model.Feed
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := db.query(ctx, tx, `UPDATE feeds SET lease_owner = ?, lease_until = ?
-WHERE id IN (SELECT id FROM feeds WHERE next_poll <= ? AND (lease_until <= ? OR lease_owner = ?)
+WHERE id IN (SELECT id FROM feeds WHERE next_poll <= ? AND lease_until <= ?
   ORDER BY next_poll, id LIMIT ?`+db.D.LockSkip+`)
-RETURNING id`, owner, Micros(now.Add(lease)), nowUS, nowUS, owner, limit)
+RETURNING id`, owner, Micros(now.Add(lease)), nowUS, nowUS, limit)
 		if err != nil {
 			return err
 		}
@@ -233,6 +233,16 @@ func (db *Store) SaveFeedState(ctx context.Context, f model.Feed) error {
 	}
 	if err != nil {
 		return fmt.Errorf("save feed state %d: %w", f.ID, err)
+	}
+	return nil
+}
+
+// ReleaseLeases frees every lease held by owner: a process restarted under
+// the same name calls it at start, so the feeds a killed predecessor held
+// are polled again at once rather than when the leases run out.
+func (db *Store) ReleaseLeases(ctx context.Context, owner string) error {
+	if _, err := db.exec(ctx, db.W, `UPDATE feeds SET lease_owner = '', lease_until = 0 WHERE lease_owner = ?`, owner); err != nil {
+		return fmt.Errorf("release leases of %s: %w", owner, err)
 	}
 	return nil
 }
