@@ -157,6 +157,7 @@ type entry struct {
 	k    kind
 	lead bool // seen in the title or lead
 	disp string
+	pos  int32 // first token; a name pair (disp "") is displayed from it
 }
 
 // caseStats counts, per lowercased word, how often it was written capitalised
@@ -401,7 +402,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 			return
 		}
 		*p = int32(len(a.ents)) + 1
-		a.ents = append(a.ents, entry{h: h, tf: w, k: k, disp: display, lead: lead})
+		a.ents = append(a.ents, entry{h: h, tf: w, k: k, disp: display, lead: lead, pos: int32(pos)})
 	}
 
 	content := 0
@@ -458,7 +459,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 			}
 			if i+1 < sp[1] {
 				h := a.th[i]*31 + a.th[i+1]
-				add(h, kName, w, toks[i].Text+" "+toks[i+1].Text, i)
+				add(h, kName, w, "", i)
 				a.idents = append(a.idents, identKey{h ^ uint64(kName)*0x9e3779b97f4a7c15, a.th[i], a.th[i+1]})
 			}
 		}
@@ -504,6 +505,9 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	for _, t := range terms[:top] {
 		i, _ := a.acc.Get(t.h)
 		e := a.ents[i-1]
+		if e.disp == "" {
+			e.disp = toks[e.pos].Text + " " + toks[e.pos+1].Text
+		}
 		if e.k == kName {
 			disp[t.h] = titleWord(e.disp)
 		} else {

@@ -596,27 +596,32 @@ func (c *Clusterer) addToCentroid(s *story, terms []term) {
 	}
 }
 
-// addSorted returns the sum of two hash-sorted vectors, reusing a's storage
-// when possible.
+// addSorted returns the sum of two hash-sorted vectors in a's storage: it
+// merges from the back, so no element of a is overwritten before it is read.
 func addSorted(a, b []term) []term {
-	out := make([]term, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
+	na, n := len(a), len(a)+len(b)
+	a = slices.Grow(a, len(b))[:n]
+	i, j, k := na-1, len(b)-1, n-1
+	for ; j >= 0; k-- {
 		switch {
-		case a[i].h == b[j].h:
-			out = append(out, term{a[i].h, a[i].w + b[j].w, a[i].k})
-			i++
-			j++
-		case a[i].h < b[j].h:
-			out = append(out, a[i])
-			i++
+		case i >= 0 && a[i].h > b[j].h:
+			a[k] = a[i]
+			i--
+		case i >= 0 && a[i].h == b[j].h:
+			a[k] = term{a[i].h, a[i].w + b[j].w, a[i].k}
+			i--
+			j--
 		default:
-			out = append(out, b[j])
-			j++
+			a[k] = b[j]
+			j--
 		}
 	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
+	// a[:i+1] is in place; close the gap that equal hashes left.
+	if k > i {
+		copy(a[i+1:], a[k+1:])
+		a = a[:n-(k-i)]
+	}
+	return a
 }
 
 func (c *Clusterer) index(s *story, terms []term) {

@@ -3,6 +3,7 @@ package story
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -267,5 +268,39 @@ func TestHeadlinePrefersSpecificTitle(t *testing.T) {
 	}
 	if !strings.Contains(b.Headline, "Hawthorne") {
 		t.Errorf("headline %q, want the title naming the event", b.Headline)
+	}
+}
+
+func TestAddSorted(t *testing.T) {
+	for _, tt := range []struct {
+		a, b, want []uint64 // hashes; every weight is 1, so sums count occurrences
+	}{
+		{nil, nil, nil},
+		{[]uint64{1, 3}, nil, []uint64{1, 3}},
+		{nil, []uint64{2}, []uint64{2}},
+		{[]uint64{1, 3, 5}, []uint64{2, 3, 6}, []uint64{1, 2, 3, 5, 6}},
+		{[]uint64{1, 2}, []uint64{1, 2}, []uint64{1, 2}},
+		{[]uint64{5, 9}, []uint64{1, 2, 9}, []uint64{1, 2, 5, 9}},
+	} {
+		mk := func(hs []uint64) []term {
+			var ts []term
+			for _, h := range hs {
+				ts = append(ts, term{h: h, w: 1})
+			}
+			return ts
+		}
+		got := addSorted(mk(tt.a), mk(tt.b))
+		if len(got) != len(tt.want) {
+			t.Fatalf("addSorted(%v, %v) = %v", tt.a, tt.b, got)
+		}
+		for i, h := range tt.want {
+			w := float32(1)
+			if slices.Contains(tt.a, h) && slices.Contains(tt.b, h) {
+				w = 2
+			}
+			if got[i].h != h || got[i].w != w {
+				t.Errorf("addSorted(%v, %v)[%d] = %+v, want h=%d w=%v", tt.a, tt.b, i, got[i], h, w)
+			}
+		}
 	}
 }

@@ -74,21 +74,33 @@ func (t *Table[V]) Clear() {
 }
 
 // Filter keeps the keys for which keep returns true; keep may change the value.
-// It rebuilds the table, so it is meant for occasional sweeps.
+// It rebuilds the table in its own storage, so it is meant for occasional sweeps.
 func (t *Table[V]) Filter(keep func(k uint64, v *V) bool) {
-	keys, vals := t.keys, t.vals
-	*t = Table[V]{}
-	for i, k := range keys {
+	type kv struct {
+		k uint64
+		v V
+	}
+	var kept []kv
+	for i, k := range t.keys {
 		if k == 0 {
 			continue
 		}
-		v := vals[i]
+		v := t.vals[i]
 		if keep(k, &v) {
-			if k == zeroKey {
-				k = 0
-			}
-			t.Put(k, v)
+			kept = append(kept, kv{k, v})
 		}
+	}
+	n := len(t.keys)
+	t.Clear()
+	t.n = 0
+	mask := uint64(n - 1)
+	for _, e := range kept {
+		i := (e.k * 0x9e3779b97f4a7c15) >> t.shift
+		for t.keys[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t.keys[i], t.vals[i] = e.k, e.v
+		t.n++
 	}
 }
 
