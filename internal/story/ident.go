@@ -123,10 +123,15 @@ func (x *identIndex) learn(story int64, ks []identKey) {
 	}
 }
 
+type identMatch struct {
+	story int64
+	names int
+}
+
 // match returns the stories (best first, at most len(out)) for which at
 // least min distinct names among ks were used by that story alone. Pairs
 // that chain into one longer name ("mayor rahm", "rahm emanuel") count once.
-func (x *identIndex) match(ks []identKey, min int, out []int64) []int64 {
+func (x *identIndex) match(ks []identKey, min int, out []identMatch) []identMatch {
 	out = out[:0]
 	if x.max <= 0 || min <= 0 {
 		return out
@@ -184,7 +189,7 @@ func (x *identIndex) match(ks []identKey, min int, out []int64) []int64 {
 	})
 	for _, s := range scores {
 		if s.n >= min && len(out) < cap(out) {
-			out = append(out, s.id)
+			out = append(out, identMatch{s.id, s.n})
 		}
 	}
 	return out

@@ -97,6 +97,9 @@ type Config struct {
 	// IdentTerms the centroid terms kept for an evicted story.
 	IdentMinSim float64
 	IdentTerms  int
+	// IdentFewerSim, when positive, is the centroid cosine that lets one
+	// name fewer than IdentNames suffice.
+	IdentFewerSim float64
 }
 
 // DefaultConfig returns the configuration tuned on the evaluation sets.
@@ -137,6 +140,7 @@ func DefaultConfig() Config {
 		IdentEntries:     100_000,
 		IdentMinSim:      0.1,
 		IdentTerms:       24,
+		IdentFewerSim:    0.4,
 	}
 }
 
@@ -339,16 +343,25 @@ func (c *Clusterer) identified(f *features) *story {
 	if !f.body || c.cfg.IdentNames <= 0 {
 		return nil
 	}
-	var buf [4]int64
-	for _, id := range c.ident.match(f.idents, c.cfg.IdentNames, buf[:]) {
+	var buf [4]identMatch
+	minNames := c.cfg.IdentNames
+	if c.cfg.IdentFewerSim > 0 && minNames > 1 {
+		minNames--
+	}
+	for _, x := range c.ident.match(f.idents, minNames, buf[:]) {
+		id := x.story
+		need := c.cfg.IdentMinSim
+		if x.names < c.cfg.IdentNames {
+			need = c.cfg.IdentFewerSim
+		}
 		if s := c.stories[id]; s != nil {
-			if s.sumSq > 0 && dot(f.terms, s.sum)/math.Sqrt(s.sumSq) >= c.cfg.IdentMinSim {
+			if s.sumSq > 0 && dot(f.terms, s.sum)/math.Sqrt(s.sumSq) >= need {
 				return s
 			}
 			continue
 		}
 		sum := c.ident.archived(id)
-		if sum == nil || cosine(f.terms, sum) < c.cfg.IdentMinSim {
+		if sum == nil || cosine(f.terms, sum) < need {
 			continue
 		}
 		s := c.newStory(id)
