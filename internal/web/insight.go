@@ -56,12 +56,16 @@ type insightView struct {
 	Quotes   []quoteView   `json:"quotes"`
 	Figures  []figureView  `json:"figures"`
 	Related  []relatedView `json:"related"`
+	// AISummary is the machine-written summary, when one is configured and
+	// ready; AIOutlets are the outlets it names.
+	AISummary string   `json:"ai_summary,omitempty"`
+	AIOutlets []string `json:"-"`
 }
 
 // Empty reports whether there is nothing to show.
 func (v insightView) Empty() bool {
 	return len(v.Entities) == 0 && len(v.Hashtags) == 0 && len(v.Summary) == 0 &&
-		len(v.Quotes) == 0 && len(v.Figures) == 0 && len(v.Related) == 0
+		len(v.Quotes) == 0 && len(v.Figures) == 0 && len(v.Related) == 0 && v.AISummary == ""
 }
 
 // normalize makes every list non-nil so the API always sends arrays.
@@ -93,6 +97,9 @@ func (v insightView) normalize() insightView {
 type cachedInsight struct {
 	View insightView        `json:"view"`
 	Sig  *insight.Signature `json:"sig,omitempty"`
+	// AI is the machine-written summary; it may be of an earlier version
+	// of the story until the current one is written.
+	AI *aiSummary `json:"ai,omitempty"`
 }
 
 // insightVersion changes whenever the story gains coverage or the code that
@@ -129,6 +136,8 @@ type insightCache struct {
 	idxAt   time.Time
 	idxDone chan struct{} // non-nil while a build runs; closed when it ends
 	scan    int
+
+	ai *aiState // nil without a summarizer
 }
 
 type memEntry struct {
@@ -141,10 +150,10 @@ type indexed struct {
 	ci    cachedInsight
 }
 
-func newInsightCache(st store.Store, log *slog.Logger, scan int) *insightCache {
+func newInsightCache(st store.Store, log *slog.Logger, scan int, sum Summarizer) *insightCache {
 	return &insightCache{st: st, log: log, mem: make(map[int64]memEntry),
 		arts: make(map[int64][2][]string), flights: make(map[int64]*flight),
-		refreshing: make(chan struct{}, 1), scan: scan}
+		refreshing: make(chan struct{}, 1), scan: scan, ai: newAIState(sum)}
 }
 
 // story returns the insight of st (whose articles are arts, or nil to read
@@ -157,6 +166,11 @@ func (c *insightCache) story(ctx context.Context, st model.Story, arts []model.A
 	}
 	v := ci.View
 	v.Related = c.relatedTo(ctx, st.ID, ci, 5)
+	v.AISummary, v.AIOutlets = "", nil
+	if ci.AI != nil {
+		v.AISummary, v.AIOutlets = ci.AI.Text, ci.AI.Outlets
+	}
+	c.wantSummary(st, ci)
 	return v.normalize()
 }
 
@@ -253,6 +267,13 @@ func (c *insightCache) computeNow(ctx context.Context, st model.Story, arts []mo
 		arts = all
 	}
 	ci := computeInsight(st, arts)
+	// Keep showing the last machine-written summary until the story's new
+	// version has its own.
+	c.mu.Lock()
+	if prev, ok := c.mem[st.ID]; ok {
+		ci.AI = prev.ci.AI
+	}
+	c.mu.Unlock()
 	data, err := json.Marshal(ci)
 	if err != nil {
 		return ci, fmt.Errorf("encode insight: %w", err)

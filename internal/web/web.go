@@ -34,6 +34,10 @@ type Options struct {
 	// InsightScan bounds how many recent stories /topic, /entity and related
 	// stories look through; 0 means 300.
 	InsightScan int
+	// Summarizer, when set and enabled, adds a machine-written summary to
+	// story pages and the story API. It runs in the background; pages never
+	// wait for it and keep the extractive summary until it is ready.
+	Summarizer Summarizer
 }
 
 // Comments is the extension point for accounts and discussion. Implementations
@@ -101,7 +105,7 @@ func newServer(st store.Store, opts Options) *server {
 	s.heads = newHeadCache(50, 4096)
 	s.coverage = newHeadCache(storyArticleCap, 256)
 	s.cache = newMicroCache(opts.CacheTTL)
-	s.insight = newInsightCache(st, s.log, opts.InsightScan)
+	s.insight = newInsightCache(st, s.log, opts.InsightScan, opts.Summarizer)
 	return s
 }
 
