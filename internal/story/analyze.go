@@ -453,6 +453,13 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	a.idents = a.idents[:0]
 	for _, sp := range spans {
 		w := weightAt(sp[0])
+		// Offices, institutions and outlets recur across unrelated events.
+		ident := true
+		for i := sp[0]; i < sp[1]; i++ {
+			if text.IsRoleWord(lang, toks[i].Text) {
+				ident = false
+			}
+		}
 		for i := sp[0]; i < sp[1]; i++ {
 			if a.cfg.NameWords || sp[1]-sp[0] == 1 {
 				add(a.th[i], kName, w, toks[i].Text, i)
@@ -460,7 +467,9 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 			if i+1 < sp[1] {
 				h := a.th[i]*31 + a.th[i+1]
 				add(h, kName, w, "", i)
-				a.idents = append(a.idents, identKey{h ^ uint64(kName)*0x9e3779b97f4a7c15, a.th[i], a.th[i+1]})
+				if ident {
+					a.idents = append(a.idents, identKey{h ^ uint64(kName)*0x9e3779b97f4a7c15, a.th[i], a.th[i+1]})
+				}
 			}
 		}
 	}

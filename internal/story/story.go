@@ -140,7 +140,7 @@ func DefaultConfig() Config {
 		IdentEntries:     100_000,
 		IdentMinSim:      0.1,
 		IdentTerms:       24,
-		IdentFewerSim:    0.4,
+		IdentFewerSim:    0.2,
 	}
 }
 

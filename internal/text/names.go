@@ -98,3 +98,22 @@ func (nf *NameFinder) SpansOf(lang string, toks []Token, hs []uint64) [][2]int {
 var calendar = set("monday tuesday wednesday thursday friday saturday sunday january february march april " +
 	"may june july august september october november december mon tue wed thu fri sat sun jan feb mar apr jun jul aug " +
 	"sep sept oct nov dec")
+
+// IsRoleWord reports words that make a capitalised name an office, an
+// institution or a medium rather than a person or a street ("Chief", "Sgt",
+// "Hospital", "County", "News", "TV"): such names recur across unrelated
+// events in one place, so they cannot identify an event. English only.
+func IsRoleWord(lang, w string) bool {
+	if lang != "en" && lang != "" {
+		return false
+	}
+	return roleWords[w]
+}
+
+var roleWords = set("chief sgt sergeant lt lieutenant capt captain officer officers detective det deputy sheriff " +
+	"police mayor gov governor sen senator rep president superintendent commissioner supt judge attorney " +
+	"prosecutor coroner spokesman spokeswoman spokesperson director agent trooper cpl corporal " +
+	"department dept county city state university college school schools hospital medical memorial center " +
+	"centre health care trauma clinic church news tv radio inc press service chronicle times post tribune " +
+	"journal herald daily fire court district office bureau division unit task force patrol highway " +
+	"weather sports photo photos staff associated copyright rights reserved")

@@ -118,3 +118,21 @@ func TestSimHash(t *testing.T) {
 		t.Error("Hamming miscounts")
 	}
 }
+
+func TestIsRoleWord(t *testing.T) {
+	for _, tt := range []struct {
+		lang, w string
+		want    bool
+	}{
+		{"en", "sheriff", true},
+		{"en", "hospital", true},
+		{"", "tv", true},
+		{"en", "poore", false},
+		{"en", "avenue", false},
+		{"fr", "police", false}, // English list only
+	} {
+		if got := IsRoleWord(tt.lang, tt.w); got != tt.want {
+			t.Errorf("IsRoleWord(%q, %q) = %v, want %v", tt.lang, tt.w, got, tt.want)
+		}
+	}
+}
