@@ -8,13 +8,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/dateline-news/dateline/internal/feed"
 	"github.com/dateline-news/dateline/internal/fetch"
 	"github.com/dateline-news/dateline/internal/ingest"
+	"github.com/dateline-news/dateline/internal/insight/llm"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
 	"github.com/dateline-news/dateline/internal/store/open"
@@ -35,6 +39,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	trustProxy := fs.Bool("trust-proxy", false, "honour X-Forwarded-Proto/-For from a reverse proxy")
 	siteName := fs.String("site-name", "Dateline", "name shown in titles and feeds")
 	baseURL := fs.String("base-url", "", "public URL of the site, e.g. https://news.example.org")
+	llmURL := fs.String("llm-url", "", "base URL of an OpenAI-compatible chat-completions API for machine-written story summaries (off when empty; key from "+llm.KeyEnv+")")
+	llmModel := fs.String("llm-model", "", "model name for --llm-url")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -54,12 +60,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
+	sum, err := summarizer(*llmURL, *llmModel, *allowPrivate, log)
+	if err != nil {
+		return err
+	}
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           web.New(st, web.Options{Logger: log, SiteName: *siteName, BaseURL: *baseURL, Comments: commentsHook(st, svc, *trustProxy)}),
+		Handler: web.New(st, web.Options{Logger: log, SiteName: *siteName, BaseURL: *baseURL,
+			Comments: commentsHook(st, svc, *trustProxy), Summarizer: sum}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -190,4 +202,60 @@ func subscribe(ctx context.Context, st store.Store, subs []feed.Subscription) (i
 func processID(addr string) string {
 	host, _ := os.Hostname()
 	return host + "/" + addr
+}
+
+// summarizer returns the client of the machine-written summaries, or nil
+// when no endpoint is configured. Its outbound client keeps the address
+// guard with one exception: an endpoint the operator named as localhost or
+// by a loopback or private IP literal (a local model server) may be reached,
+// and since the client is pinned to that one host and follows no redirects,
+// nothing else is opened. A host name that resolves to a private address
+// still needs --allow-private-networks.
+func summarizer(rawURL, model string, allowPrivate bool, log *slog.Logger) (web.Summarizer, error) {
+	if rawURL == "" && model == "" {
+		return nil, nil
+	}
+	if rawURL == "" || model == "" {
+		return nil, errors.New("--llm-url and --llm-model must be given together")
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("--llm-url %q: want an http or https URL", rawURL)
+	}
+	cfg := llm.ConfigFromEnv(rawURL, model)
+	local := localHost(u.Hostname())
+	if u.Scheme == "http" && !local && cfg.APIKey != "" {
+		log.Warn("the LLM API key is sent over plain HTTP", "url", rawURL)
+	}
+	opts := fetch.DefaultOptions()
+	opts.AllowPrivate = allowPrivate || local
+	opts.MaxRedirects = -1
+	opts.ReadTimeout = time.Minute // llm bounds each request itself
+	client := *fetch.New(opts).HTTPClient()
+	client.Transport = pinnedHost{host: u.Host, next: client.Transport}
+	log.Info("machine-written summaries on", "url", rawURL, "model", model)
+	return llm.New(cfg, &client), nil
+}
+
+// localHost reports whether host is localhost or a loopback or private IP
+// literal. Link-local addresses (cloud metadata) are not.
+func localHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && (ip.IsLoopback() || ip.IsPrivate())
+}
+
+// pinnedHost refuses requests to any host but one.
+type pinnedHost struct {
+	host string
+	next http.RoundTripper
+}
+
+func (p pinnedHost) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !strings.EqualFold(req.URL.Host, p.host) {
+		return nil, fmt.Errorf("llm client: refusing %s: only %s is allowed", req.URL.Host, p.host)
+	}
+	return p.next.RoundTrip(req)
 }
