@@ -46,7 +46,7 @@ func (x *identIndex) archive(id int64, sum []term, n int) {
 	if len(ts) > n {
 		selectTop(ts, n)
 		ts = ts[:n]
-		slices.SortFunc(ts, func(a, b term) int { return cmp.Compare(a.h, b.h) })
+		sortByHash(ts)
 	}
 	if len(x.arch) >= maxArchived {
 		x.archOld, x.arch = x.arch, make(map[int64][]term, maxArchived)

@@ -1,7 +1,9 @@
 package story
 
 import (
+	"cmp"
 	"fmt"
+	"math/rand"
 	"runtime"
 	"slices"
 	"strings"
@@ -300,6 +302,26 @@ func TestAddSorted(t *testing.T) {
 			}
 			if got[i].h != h || got[i].w != w {
 				t.Errorf("addSorted(%v, %v)[%d] = %+v, want h=%d w=%v", tt.a, tt.b, i, got[i], h, w)
+			}
+		}
+	}
+}
+
+func TestSortByHash(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	for _, n := range []int{0, 1, 2, 13, 80, 500} {
+		for _, space := range []int64{3, 1 << 40} { // with and without repeated keys
+			ts := make([]term, n)
+			for i := range ts {
+				ts[i] = term{h: uint64(r.Int63n(space)), w: float32(i)}
+			}
+			want := slices.Clone(ts)
+			slices.SortStableFunc(want, func(a, b term) int { return cmp.Compare(a.h, b.h) })
+			sortByHash(ts)
+			for i := range ts {
+				if ts[i].h != want[i].h {
+					t.Fatalf("n=%d: position %d has hash %d, want %d", n, i, ts[i].h, want[i].h)
+				}
 			}
 		}
 	}

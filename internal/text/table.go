@@ -80,7 +80,7 @@ func (t *Table[V]) Filter(keep func(k uint64, v *V) bool) {
 		k uint64
 		v V
 	}
-	var kept []kv
+	kept := make([]kv, 0, t.n)
 	for i, k := range t.keys {
 		if k == 0 {
 			continue
