@@ -170,7 +170,7 @@ func TestEndToEndSQLite(t *testing.T) {
 
 	art := get("/article/"+strconv.FormatInt(wire.ID, 10), 200, "text/html")
 	contains("article page", art, "Chile to build 40,000 homes in Valparaiso", "<strong>Tuesday</strong>", "Ana Ruiz",
-		"AP</span> (US)", `href="https://apnews.com/chile-housing"`, `href="/story/1"`)
+		`<a href="/source/1">AP</a></span> (US)`, `href="https://apnews.com/chile-housing"`, `href="/story/1"`)
 
 	var arts struct {
 		Articles []struct {

@@ -378,6 +378,8 @@ type listData struct {
 	Quotes  []quoteView
 	Stories []relatedView // stories the quotes come from, by index
 	Notice  string
+	Reader  *Reader // signed-in reader, for the follow button
+	Follow  bool    // show a follow button (accounts are on)
 }
 
 func (s *server) topicPage(w http.ResponseWriter, r *http.Request) {
@@ -392,8 +394,9 @@ func (s *server) topicPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "list.html", page{Title: "#" + tag,
-		Data: listData{Heading: "#" + tag, Kind: "topic", Query: tag, Cards: cards}})
+	rd := s.reader(r)
+	s.render(w, r, http.StatusOK, "list.html", page{Title: "#" + tag, Reader: rd,
+		Data: listData{Heading: "#" + tag, Kind: "topic", Query: tag, Cards: cards, Reader: rd, Follow: s.readers() != nil}})
 }
 
 func (s *server) entityPage(w http.ResponseWriter, r *http.Request) {

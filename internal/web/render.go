@@ -32,6 +32,7 @@ type page struct {
 	Canonical string // path of this page, for the canonical link and feeds
 	Feed      string // path of an Atom feed for this page, if any
 	Comments  template.HTML
+	Reader    *Reader // the signed-in reader; render looks them up when nil
 	Data      any
 }
 
@@ -73,7 +74,20 @@ func (s *server) funcs() template.FuncMap {
 		"img":        httpsOnly,
 		"tag":        func(h string) string { return strings.TrimPrefix(h, "#") },
 		"paragraphs": paragraphs,
+		"followTopic": func(rd *Reader, tag string) followButton {
+			return followButton{Kind: "topic", Value: tag, Next: "/topic/" + url.PathEscape(tag), On: rd.FollowsTopic(tag)}
+		},
+		"followSource": func(rd *Reader, id int64) followButton {
+			v := strconv.FormatInt(id, 10)
+			return followButton{Kind: "source", Value: v, Next: "/source/" + v, On: rd.FollowsSource(id)}
+		},
 	}
+}
+
+// followButton is a form posting to the accounts hook's /follow route.
+type followButton struct {
+	Kind, Value, Next string
+	On                bool // already followed: the button unfollows
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -91,6 +105,9 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	if p.Canonical == "" {
 		p.Canonical = r.URL.Path
+	}
+	if p.Reader == nil {
+		p.Reader = s.reader(r)
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()

@@ -117,6 +117,10 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /sources", s.cache.wrap(s.sourcesPage))
 	mux.HandleFunc("GET /topic/{tag}", s.cache.wrap(s.topicPage))
 	mux.HandleFunc("GET /entity/{name}", s.entityPage)
+	mux.HandleFunc("GET /source/{id}", s.cache.wrap(s.sourcePage))
+	if s.readers() != nil {
+		mux.HandleFunc("GET /for-you", s.forYouPage)
+	}
 	mux.HandleFunc("GET /search", s.searchPage)
 	mux.HandleFunc("GET /offline", s.offlinePage)
 	mux.HandleFunc("GET /feed.xml", s.cache.wrap(s.frontFeed))

@@ -64,7 +64,7 @@ func TestRoutes(t *testing.T) {
 		{name: "front page bad cursor", path: "/?cursor=zzz", status: 400, ctype: "text/html"},
 		{name: "story", path: "/story/1", status: 200, ctype: "text/html",
 			want: []string{"<h1>Storm floods the coast</h1>", "3 articles", "3 outlets", "3 countries",
-				"First seen <time", "<h3>AP <span class=\"cc\">US</span></h3>",
+				"First seen <time", `<h3><a href="/source/1">AP</a> <span class="cc">US</span></h3>`,
 				"also carried by Yomiuri Shimbun", "<small class=\"reason\">first report</small>",
 				"Le Monde", "Tempête sur la côte", "No comments yet", `href="/story/1/feed.xml"`},
 			// the copy is listed under the original, not as its own outlet group
@@ -186,7 +186,7 @@ func TestSecurityHeaders(t *testing.T) {
 func TestNoInlineScriptOrStyle(t *testing.T) {
 	f := newFixture()
 	h := f.handler(Options{})
-	for _, path := range []string{"/", "/story/1", "/article/1", "/sources", "/search?q=storm", "/nope", "/offline"} {
+	for _, path := range []string{"/", "/story/1", "/article/1", "/sources", "/search?q=storm", "/nope", "/offline", "/source/1", "/topic/flood"} {
 		body := do(t, h, "GET", path, nil).Body.String()
 		for _, bad := range []string{"<script>", "<style", " style=", " onclick=", " onload="} {
 			if strings.Contains(body, bad) {
