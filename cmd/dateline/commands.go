@@ -18,7 +18,6 @@ import (
 	"github.com/dateline-news/dateline/internal/ingest"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
-	"github.com/dateline-news/dateline/internal/store/open"
 )
 
 func feeds(ctx context.Context, args []string, stdout io.Writer) error {
@@ -34,9 +33,9 @@ func feeds(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := open.Open(ctx, *dsn)
+	st, err := openStore(ctx, *dsn)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", *dsn, err)
+		return err
 	}
 	defer st.Close()
 
@@ -134,9 +133,9 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer f.Close()
-	st, err := open.Open(ctx, *dsn)
+	st, err := openStore(ctx, *dsn)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", *dsn, err)
+		return err
 	}
 	defer st.Close()
 	res, err := ingest.Import(ctx, st, f, time.Now())

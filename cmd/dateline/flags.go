@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/dateline-news/dateline/internal/store"
+	"github.com/dateline-news/dateline/internal/store/open"
 )
 
 // newFlags makes a flag set for a subcommand whose errors are returned, not
@@ -36,4 +40,14 @@ func parse(fs *flag.FlagSet, args []string) error {
 		}
 	})
 	return err
+}
+
+// openStore opens the database every subcommand works on: a SQLite path or a
+// postgres:// URL, migrated to the current schema.
+func openStore(ctx context.Context, dsn string) (store.Store, error) {
+	st, err := open.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", dsn, err)
+	}
+	return st, nil
 }

@@ -77,9 +77,9 @@ func users(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := open.Open(ctx, *dsn)
+	st, err := openStore(ctx, *dsn)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", *dsn, err)
+		return err
 	}
 	defer st.Close()
 	svc, err := accounts(st, *dsn)
