@@ -15,13 +15,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dateline-news/dateline/internal/account"
+	"github.com/dateline-news/dateline/internal/account/accountweb"
 	"github.com/dateline-news/dateline/internal/feed"
 	"github.com/dateline-news/dateline/internal/fetch"
 	"github.com/dateline-news/dateline/internal/ingest"
 	"github.com/dateline-news/dateline/internal/insight/llm"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
-	"github.com/dateline-news/dateline/internal/store/open"
 	"github.com/dateline-news/dateline/internal/web"
 )
 
@@ -46,9 +47,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log := logger(stderr)
 
-	st, err := open.Open(ctx, *dsn)
+	st, err := openStore(ctx, *dsn)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", *dsn, err)
+		return err
 	}
 	defer st.Close()
 	if err := subscribeDefaultsIfEmpty(ctx, st, log); err != nil {
@@ -71,7 +72,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	srv := &http.Server{
 		Handler: web.New(st, web.Options{Logger: log, SiteName: *siteName, BaseURL: *baseURL,
-			Comments: commentsHook(st, svc, *trustProxy), Summarizer: sum}),
+			Comments: readersHook{commentsHook(st, svc, *trustProxy), svc}, Summarizer: sum}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -258,4 +259,26 @@ func (p pinnedHost) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("llm client: refusing %s: only %s is allowed", req.URL.Host, p.host)
 	}
 	return p.next.RoundTrip(req)
+}
+
+var _ web.Readers = readersHook{}
+
+// readersHook is the accounts hook as the web layer sees it: accountweb's
+// handler, which also names the signed-in reader and what they follow (for
+// follow buttons and the For you page).
+type readersHook struct {
+	*accountweb.Handler
+	svc *account.Service
+}
+
+func (h readersHook) Reader(r *http.Request) (web.Reader, bool, error) {
+	u, ok := h.User(r)
+	if !ok {
+		return web.Reader{}, false, nil
+	}
+	topics, sources, err := h.svc.Follows(r.Context(), u.ID)
+	if err != nil {
+		return web.Reader{}, false, err
+	}
+	return web.Reader{Name: u.Username, Topics: topics, Sources: sources}, true, nil
 }
