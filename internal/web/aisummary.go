@@ -94,6 +94,9 @@ func (c *insightCache) wantSummary(st model.Story, ci cachedInsight) {
 		if err := c.summarize(ctx, st, ver); err != nil {
 			c.log.Warn("ai summary", "story", st.ID, "err", err)
 			c.mu.Lock()
+			if len(ai.failed) >= memInsights {
+				clear(ai.failed) // bounded; at worst a story is retried early
+			}
 			ai.failed[st.ID] = aiFailure{version: ver, at: time.Now()}
 			c.mu.Unlock()
 		}

@@ -208,6 +208,14 @@ func TestAISummaryCachedPerStoryVersion(t *testing.T) {
 	if page := do(t, other, "GET", path, nil).Body.String(); !strings.Contains(page, "ai-summary") {
 		t.Error("summary not shared through the store")
 	}
+	// With the feature turned off, stored summaries are not shown.
+	off := New(st, Options{Now: func() time.Time { return now }})
+	if page := do(t, off, "GET", path, nil).Body.String(); strings.Contains(page, "ai-summary") {
+		t.Error("summary shown with no summarizer configured")
+	}
+	if body := do(t, off, "GET", "/api/v1/stories/"+itoa(story.ID), nil).Body.String(); strings.Contains(body, "ai_summary") {
+		t.Error("API sends ai_summary with no summarizer configured")
+	}
 
 	// New coverage is a new version: the old summary stays up while the
 	// model is asked again.

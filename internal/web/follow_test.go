@@ -158,6 +158,17 @@ func TestForYou(t *testing.T) {
 	if _, _, body = b.get("/topic/flood"); !strings.Contains(body, "Following · unfollow") {
 		t.Error("topic page does not show the topic as followed")
 	}
+	// Pages naming the reader's follows are not for shared caches.
+	for _, path := range []string{"/topic/flood", "/for-you"} {
+		resp, err := b.c.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if cc := resp.Header.Get("Cache-Control"); !strings.HasPrefix(cc, "private") {
+			t.Errorf("%s signed in: Cache-Control %q, want private", path, cc)
+		}
+	}
 	bbcPath := "/source/" + strconv.FormatInt(bbc.ID, 10)
 	code, _, body := b.get(bbcPath)
 	if code != http.StatusOK || !strings.Contains(body, "<h1>BBC</h1>") || !strings.Contains(body, "Council approves the budget") ||

@@ -167,7 +167,7 @@ func (c *insightCache) story(ctx context.Context, st model.Story, arts []model.A
 	v := ci.View
 	v.Related = c.relatedTo(ctx, st.ID, ci, 5)
 	v.AISummary, v.AIOutlets = "", nil
-	if ci.AI != nil {
+	if ci.AI != nil && c.ai != nil { // stored summaries stay hidden once the feature is off
 		v.AISummary, v.AIOutlets = ci.AI.Text, ci.AI.Outlets
 	}
 	c.wantSummary(st, ci)

@@ -119,6 +119,9 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	if p.Reader != nil && h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "private, no-cache") // the page names what this reader follows
+	}
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(buf.Bytes())
