@@ -216,3 +216,38 @@ func TestForYou(t *testing.T) {
 		t.Errorf("cross-site follow: status %d, want 403", resp.StatusCode)
 	}
 }
+
+func TestSourcePageAndForYouRoutes(t *testing.T) {
+	f := newFixture()
+	h := f.handler(Options{}) // no accounts hook
+	tests := []struct {
+		path       string
+		status     int
+		want, lack []string
+	}{
+		{"/source/1", http.StatusOK, []string{"<h1>AP</h1>", `href="/article/1"`, `href="https://apnews.com"`}, []string{"Tempête", `action="/follow"`}},
+		{"/source/3", http.StatusOK, []string{"<h1>Le Monde</h1>", "Tempête sur la côte"}, []string{"Storm floods coastal towns"}},
+		{"/source/99", http.StatusNotFound, nil, nil},
+		{"/source/x", http.StatusNotFound, nil, nil},
+		{"/source/1?cursor=bogus", http.StatusBadRequest, nil, nil},
+		{"/for-you", http.StatusNotFound, nil, nil}, // no accounts: no For you page
+		{"/topic/flood", http.StatusOK, nil, []string{`action="/follow"`, `href="/for-you"`}},
+	}
+	for _, tc := range tests {
+		rec := do(t, h, "GET", tc.path, nil)
+		body := rec.Body.String()
+		if rec.Code != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.path, rec.Code, tc.status)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s lacks %q", tc.path, w)
+			}
+		}
+		for _, l := range tc.lack {
+			if strings.Contains(body, l) {
+				t.Errorf("%s has %q", tc.path, l)
+			}
+		}
+	}
+}
