@@ -47,13 +47,21 @@ func (nf *NameFinder) Spans(lang string, toks []Token) [][2]int {
 func (nf *NameFinder) SpansOf(lang string, toks []Token, hs []uint64) [][2]int {
 	nf.seen.Clear()
 	seen := &nf.seen
+	// Only capitalised words can be names, so only they are tracked: the
+	// table stays small, and lower-case tokens (most of them) only look up.
 	for i, t := range toks {
-		switch {
-		case t.Num:
-		case t.Cap && !t.Start:
-			*seen.Ptr(hs[i]) |= seenMidCap
-		case !t.Cap:
-			*seen.Ptr(hs[i]) |= seenLower
+		if t.Cap && !t.Num {
+			p := seen.Ptr(hs[i])
+			if !t.Start {
+				*p |= seenMidCap
+			}
+		}
+	}
+	for i, t := range toks {
+		if !t.Cap && !t.Num {
+			if _, ok := seen.Get(hs[i]); ok {
+				*seen.Ptr(hs[i]) |= seenLower
+			}
 		}
 	}
 	isName := func(i int) bool {
