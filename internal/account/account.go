@@ -1,12 +1,15 @@
 // Package account keeps Dateline's readers: accounts and sessions, comments on
 // stories and articles, their moderation, and what each reader follows.
 //
-// The service owns its tables (see Migrate) and speaks plain parameterised SQL
-// through database/sql, so it runs unchanged on SQLite and PostgreSQL.
+// Its tables are created by the store's migrations (internal/store/<backend>/
+// migrations/0002_accounts.sql), which run when the store opens; the service
+// speaks plain parameterised SQL through database/sql, so it runs unchanged
+// on SQLite and PostgreSQL.
 package account
 
 import (
 	"cmp"
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -118,10 +121,19 @@ type Service struct {
 	dummyHash                                     string        // verified against for unknown names, to equalise timing
 }
 
-// New returns a service over db, whose schema Migrate has prepared.
+// newCheckTimeout bounds New's look at the schema; New takes no context.
+const newCheckTimeout = 30 * time.Second
+
+// New returns a service over db, a store's database (its DB()), whose
+// migrations created the accounts tables; it fails if they are missing.
 func New(db *sql.DB, d Dialect, opts Options) (*Service, error) {
 	if d != SQLite && d != Postgres {
 		return nil, fmt.Errorf("new account service: unknown dialect %q", d)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), newCheckTimeout)
+	defer cancel()
+	if err := checkTables(ctx, db, d); err != nil {
+		return nil, fmt.Errorf("new account service: %w", err)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

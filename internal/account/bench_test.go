@@ -23,11 +23,8 @@ func BenchmarkCheckPassword(b *testing.B) {
 // BenchmarkComments reads a 200-comment discussion (100 threads of two) from SQLite.
 func BenchmarkComments(b *testing.B) {
 	ctx := context.Background()
-	db := openRawSQLite(b)
-	if err := Migrate(ctx, db, SQLite); err != nil {
-		b.Fatal(err)
-	}
-	s, err := New(db, SQLite, Options{Hash: fastHash, CommentBurst: 1000})
+	tdb := sqliteOnly(b)
+	s, err := New(tdb.db, SQLite, Options{ReadDB: tdb.rdb, Hash: fastHash, CommentBurst: 1000})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/dateline-news/dateline/internal/account"
-	_ "modernc.org/sqlite"
+	"github.com/dateline-news/dateline/internal/store/sqlite"
 )
 
 // csp is the policy the real site sends; tests serve pages under it.
@@ -50,22 +50,14 @@ type env struct {
 
 func newEnv(t *testing.T, opts Options, useTLS bool) *env {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "dateline.db")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_txlock=immediate")
+	// A real SQLite store: its migrations create the accounts tables, and
+	// its write handle and query-only reader pool are what the site passes.
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dateline.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.SetMaxOpenConns(1) // as the SQLite store's write handle
-	t.Cleanup(func() { db.Close() })
-	if err := account.Migrate(context.Background(), db, account.SQLite); err != nil {
-		t.Fatal(err)
-	}
-	// A separate query-only pool for reads, as the SQLite store provides.
-	rdb, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rdb.Close() })
+	t.Cleanup(func() { st.Close() })
+	db, rdb := st.DB(), st.ReadDB()
 	clk := &fakeClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	svc, err := account.New(db, account.SQLite, account.Options{ReadDB: rdb, Now: clk.Now, Hash: account.HashParams{Memory: 1024, Time: 1, Threads: 1}, SignupBurst: 100})
 	if err != nil {
