@@ -247,7 +247,7 @@ const maxSourceTerms = 4096
 // boilerplate can itself pull an outlet's articles into one story, also
 // falling from 1 to 0 as the share of its documents goes from 1/2 to 9/10.
 func (s *sourceStats) factor(h uint64) float64 {
-	if s == nil {
+	if s == nil || len(s.stories) < 3 && s.docs < 5 {
 		return 1
 	}
 	t, _ := s.terms.Get(h)

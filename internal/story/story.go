@@ -194,7 +194,8 @@ type Clusterer struct {
 	an      *analyzer
 	df      *dfTable
 	stories map[int64]*story
-	post    map[uint64][]*story
+	post    text.Table[[]*story] // emptied lists stay until a sweep
+	posted  int                  // non-empty lists in post
 	now     time.Time
 	adds    int
 
@@ -216,7 +217,6 @@ func New(cfg Config, nextStoryID int64) *Clusterer {
 		next:    nextStoryID,
 		df:      newDF(cfg.DFHalfLife),
 		stories: map[int64]*story{},
-		post:    map[uint64][]*story{},
 		ident:   newIdentIndex(cfg.IdentEntries),
 	}
 	c.an = newAnalyzer(&c.cfg)
@@ -417,7 +417,7 @@ func (c *Clusterer) candidates(terms []term) []*story {
 	c.gen++
 	c.touched = c.touched[:0]
 	for _, t := range terms {
-		p := c.post[t.h]
+		p, _ := c.post.Get(t.h)
 		if len(p) > c.cfg.MaxPosting {
 			continue
 		}
@@ -654,27 +654,35 @@ func (c *Clusterer) index(s *story, terms []term) {
 			continue
 		}
 		s.indexed[t.h] = struct{}{}
-		c.post[t.h] = append(c.post[t.h], s)
+		p := c.post.Ptr(t.h)
+		if len(*p) == 0 {
+			c.posted++
+		}
+		*p = append(*p, s)
 	}
 }
 
 func (c *Clusterer) unindex(s *story) {
 	for h := range s.indexed {
-		p := c.post[h]
-		for i, x := range p {
+		p := c.post.Ptr(h)
+		for i, x := range *p {
 			if x == s {
-				p[i] = p[len(p)-1]
-				p = p[:len(p)-1]
+				(*p)[i] = (*p)[len(*p)-1]
+				(*p)[len(*p)-1] = nil
+				*p = (*p)[:len(*p)-1]
 				break
 			}
 		}
-		if len(p) == 0 {
-			delete(c.post, h)
-		} else {
-			c.post[h] = p
+		if len(*p) == 0 {
+			*p = nil
+			c.posted--
 		}
 	}
 	s.indexed = nil
+	// Sweep the emptied lists once they outnumber the live ones.
+	if n := c.post.Len(); n > 4096 && n > 2*c.posted {
+		c.post.Filter(func(_ uint64, p *[]*story) bool { return len(*p) > 0 })
+	}
 }
 
 // trimMembers keeps vectors only for the first member and the most recent ones.
