@@ -77,17 +77,28 @@ func benchText(r *rand.Rand, words int) string {
 func benchDB(b *testing.B) store.Store {
 	benchOnce.Do(func() {
 		start := time.Now()
-		benchDir, benchErr = os.MkdirTemp("", "dateline-web-bench-")
-		if benchErr != nil {
-			return
-		}
 		ctx := context.Background()
-		st, err := sqlite.Open(ctx, filepath.Join(benchDir, "bench.db"))
+		// DATELINE_BENCH_DB keeps the generated database at that path and
+		// reuses it on later runs, e.g. to load-test `dateline serve` on it.
+		path := os.Getenv("DATELINE_BENCH_DB")
+		_, statErr := os.Stat(path)
+		reuse := path != "" && statErr == nil
+		if path == "" {
+			benchDir, benchErr = os.MkdirTemp("", "dateline-web-bench-")
+			if benchErr != nil {
+				return
+			}
+			path = filepath.Join(benchDir, "bench.db")
+		}
+		st, err := sqlite.Open(ctx, path)
 		if err != nil {
 			benchErr = err
 			return
 		}
 		benchStore = st
+		if reuse {
+			return
+		}
 		benchErr = fillBench(ctx, st)
 		b.Logf("built bench store (%d articles) in %v", benchArticles, time.Since(start).Round(time.Second))
 	})
