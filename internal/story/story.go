@@ -277,8 +277,12 @@ func (c *Clusterer) Add(d Doc) Assignment {
 	for _, t := range f.terms {
 		c.query.Put(t.h, t)
 	}
+	// Below floor a candidate neither wins nor merges, so its exact
+	// similarity does not matter.
+	thr := c.threshold(f.nTokens)
+	floor := min(thr, c.cfg.MergeDocSim)
 	for _, s := range c.candidates(f.terms) {
-		cands = append(cands, cand{s, c.similarity(&f, s, d.Published)})
+		cands = append(cands, cand{s, c.similarity(&f, s, d.Published, floor)})
 	}
 	slices.SortFunc(cands, func(a, b cand) int {
 		if a.sim != b.sim {
@@ -290,7 +294,6 @@ func (c *Clusterer) Add(d Doc) Assignment {
 		return int(a.s.id - b.s.id)
 	})
 
-	thr := c.threshold(f.nTokens)
 	if len(cands) == 0 || cands[0].sim < thr {
 		best := 0.0
 		if len(cands) > 0 {
@@ -489,12 +492,37 @@ func topScored[T any](xs []T, k int, cmpf func(a, b T) int) []T {
 
 // similarity blends centroid and best-member cosine, discounted by how far t
 // lies outside the story's time span.
-func (c *Clusterer) similarity(f *features, s *story, t time.Time) float64 {
+func (c *Clusterer) similarity(f *features, s *story, t time.Time, floor float64) float64 {
 	terms := f.terms
 	cen, names := 0.0, 0.0
 	if s.sumSq > 0 {
 		cen, names = c.queryDot(s.sum)
 		cen /= math.Sqrt(s.sumSq)
+	}
+	// Incident granularity: when both sides name people and places but share
+	// none of them, a match on the remaining (topical) words is discounted.
+	// Headlines alone are too short to expect a shared name.
+	factor := 1.0
+	if names == 0 && s.names > 0 && f.body && hasNames(terms) {
+		factor = c.cfg.NoSharedNames
+	}
+	var gap time.Duration
+	if t.After(s.last) {
+		gap = t.Sub(s.last)
+	} else if t.Before(s.first) {
+		gap = s.first.Sub(t)
+	}
+	penalty := 0.0
+	if gap > 0 && c.cfg.TimeScale > 0 {
+		// Logarithmic penalty: a strong match (shared names) survives weeks,
+		// a weak topical one only hours.
+		penalty = c.cfg.TimePenalty * math.Log1p(float64(gap)/float64(c.cfg.TimeScale))
+	}
+	mix := c.cfg.CentroidMix
+	if (mix*cen+(1-mix))*factor-penalty < floor {
+		// Even a member identical to the document (cosine 1) could not lift
+		// the story to floor: skip the member comparisons.
+		return mix*cen*factor - penalty
 	}
 	best := 0.0
 	// only the first and the recent members keep vectors
@@ -511,25 +539,7 @@ func (c *Clusterer) similarity(f *features, s *story, t time.Time) float64 {
 			best = math.Max(best, v)
 		}
 	}
-	sim := c.cfg.CentroidMix*cen + (1-c.cfg.CentroidMix)*best
-	// Incident granularity: when both sides name people and places but share
-	// none of them, a match on the remaining (topical) words is discounted.
-	// Headlines alone are too short to expect a shared name.
-	if names == 0 && s.names > 0 && f.body && hasNames(terms) {
-		sim *= c.cfg.NoSharedNames
-	}
-	var gap time.Duration
-	if t.After(s.last) {
-		gap = t.Sub(s.last)
-	} else if t.Before(s.first) {
-		gap = s.first.Sub(t)
-	}
-	if gap > 0 && c.cfg.TimeScale > 0 {
-		// Logarithmic penalty: a strong match (shared names) survives weeks,
-		// a weak topical one only hours.
-		sim -= c.cfg.TimePenalty * math.Log1p(float64(gap)/float64(c.cfg.TimeScale))
-	}
-	return sim
+	return (mix*cen+(1-mix)*best)*factor - penalty
 }
 
 func hasNames(ts []term) bool {
