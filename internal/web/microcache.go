@@ -60,10 +60,14 @@ func (c *microCache) wrap(h http.HandlerFunc) http.HandlerFunc {
 		}
 		c.mu.Unlock()
 
+		// The entry's lock is held only to read it or, for the one request
+		// that refills it, to render; never while writing to a client, or
+		// every reader would queue behind the slowest connection.
 		e.mu.Lock()
-		defer e.mu.Unlock()
 		if c.now().Before(e.expires) {
-			e.write(w)
+			hit := cached{status: e.status, header: e.header, body: e.body}
+			e.mu.Unlock()
+			hit.write(w)
 			return
 		}
 		rec := &bufferedWriter{header: make(http.Header)}
@@ -75,6 +79,7 @@ func (c *microCache) wrap(h http.HandlerFunc) http.HandlerFunc {
 			e.status, e.header, e.body = rec.status, rec.header, rec.buf.Bytes()
 			e.expires = c.now().Add(c.ttl)
 		}
+		e.mu.Unlock()
 		(&cached{status: rec.status, header: rec.header, body: rec.buf.Bytes()}).write(w)
 	}
 }
