@@ -341,6 +341,12 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	// stories: site furniture ("Your notification has been saved.") repeats
 	// verbatim across unrelated articles.
 	var paras []uint64
+	// Lowercase the part of the body that can be analysed once, rather
+	// than paragraph by paragraph.
+	lower := strings.ToLower(d.Text[:min(len(d.Text), 10*a.cfg.MaxBodyTokens)])
+	if len(lower) != min(len(d.Text), 10*a.cfg.MaxBodyTokens) {
+		lower = "" // case mapping changed lengths: offsets would not agree
+	}
 	for rest := d.Text; rest != "" && len(a.toks)-nTitle < a.cfg.MaxBodyTokens; {
 		line := rest
 		if i := strings.IndexByte(rest, '\n'); i >= 0 {
@@ -348,17 +354,27 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		} else {
 			rest = ""
 		}
-		line = strings.TrimSpace(line)
-		if line == "" {
+		off := len(d.Text) - len(rest) - len(line)
+		if rest != "" || strings.HasSuffix(d.Text, "\n") {
+			off-- // the newline
+		}
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" {
 			continue
 		}
+		off += len(line) - len(strings.TrimLeftFunc(line, unicode.IsSpace))
+		line = trimmed
 		h := text.Hash(line)
 		paras = append(paras, h)
 		if a.boiler.isBoilerplate(h) {
 			continue
 		}
 		n := len(a.toks)
-		a.toks = text.AppendTokens(a.toks, line)
+		if end := off + len(line); end <= len(lower) {
+			a.toks = text.AppendTokensLower(a.toks, line, lower[off:end])
+		} else {
+			a.toks = text.AppendTokens(a.toks, line)
+		}
 		if n < len(a.toks) {
 			a.toks[n].Start = true
 		}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dateline-news/dateline/internal/text"
 )
 
 var t0 = time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
@@ -322,6 +324,36 @@ func TestSortByHash(t *testing.T) {
 				if ts[i].h != want[i].h {
 					t.Fatalf("n=%d: position %d has hash %d, want %d", n, i, ts[i].h, want[i].h)
 				}
+			}
+		}
+	}
+}
+
+// TestAnalyzeLowercasesOnce: tokens from the once-lowercased body equal
+// tokens of each paragraph tokenized on its own, whatever the spacing.
+func TestAnalyzeLowercasesOnce(t *testing.T) {
+	for _, body := range []string{
+		"  Foo Bar said.\n\nÉcole du Nord\r\n  x ÇA 12,500 \n",
+		"One line only",
+		"Trailing newline\n",
+		"\n\n  İstanbul KELVIN \u212a sign\nNext Line",
+	} {
+		a := newAnalyzer(&Config{MaxBodyTokens: 1000, MaxTerms: 10, LeadTokens: 5})
+		a.analyze(&Doc{Title: "T", Text: body, Lang: "en"}, newDF(0))
+		want := text.Tokenize("T")
+		for _, line := range strings.Split(body, "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				n := len(want)
+				want = text.AppendTokens(want, line)
+				want[n].Start = true
+			}
+		}
+		if len(a.toks) != len(want) {
+			t.Fatalf("%q: %d tokens, want %d", body, len(a.toks), len(want))
+		}
+		for i := range want {
+			if a.toks[i].Text != want[i].Text {
+				t.Errorf("%q: token %d = %q, want %q", body, i, a.toks[i].Text, want[i].Text)
 			}
 		}
 	}

@@ -30,7 +30,12 @@ func Tokenize(s string) []Token {
 // Token texts are substrings of one lowercased copy of s, so most tokens cost
 // no allocation.
 func AppendTokens(dst []Token, s string) []Token {
-	lower := strings.ToLower(s)
+	return AppendTokensLower(dst, s, strings.ToLower(s))
+}
+
+// AppendTokensLower is AppendTokens for callers that already have lower,
+// strings.ToLower(s) (for instance a slice of a whole lowercased document).
+func AppendTokensLower(dst []Token, s, lower string) []Token {
 	aligned := len(lower) == len(s) // byte offsets of s and lower agree
 	lowerOf := func(i, j int) string {
 		if aligned {
@@ -46,7 +51,7 @@ func AppendTokens(dst []Token, s string) []Token {
 		if c >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
 		}
-		if !isWordRune(r) {
+		if c < utf8.RuneSelf && !asciiWord[c] || c >= utf8.RuneSelf && !isWordRune(r) {
 			switch r {
 			case '.', '!', '?', '\n', ':', ';', '"', '“', '”', '—', '–', '(', '|', '[':
 				if r == '.' && len(dst) > 0 && isAbbrev(dst[len(dst)-1].Text) {
@@ -182,15 +187,29 @@ func peek(s string, i int) rune {
 }
 
 func mk(w, src string, digit, lower, upper bool, letters int, start bool) Token {
-	first, _ := utf8.DecodeRuneInString(src)
+	var capital bool
+	if c := src[0]; c < utf8.RuneSelf {
+		capital = 'A' <= c && c <= 'Z'
+	} else {
+		first, _ := utf8.DecodeRuneInString(src)
+		capital = unicode.IsUpper(first)
+	}
 	return Token{
 		Text:  w,
-		Cap:   unicode.IsUpper(first),
+		Cap:   capital,
 		Upper: upper && !lower && letters >= 2,
 		Start: start,
 		Num:   digit,
 	}
 }
+
+// asciiWord marks the ASCII letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
