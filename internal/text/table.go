@@ -73,34 +73,41 @@ func (t *Table[V]) Clear() {
 	t.n = 0
 }
 
-// Filter keeps the keys for which keep returns true; keep may change the value.
-// It rebuilds the table in its own storage, so it is meant for occasional sweeps.
+// Filter keeps the keys for which keep returns true; keep may change the
+// value. It works in place: dropped slots are emptied, then every key still
+// stored moves back to the first free slot of its probe sequence.
 func (t *Table[V]) Filter(keep func(k uint64, v *V) bool) {
-	type kv struct {
-		k uint64
-		v V
-	}
-	kept := make([]kv, 0, t.n)
+	var zero V
 	for i, k := range t.keys {
+		if k != 0 && !keep(k, &t.vals[i]) {
+			t.keys[i], t.vals[i] = 0, zero
+			t.n--
+		}
+	}
+	if t.n == 0 {
+		return
+	}
+	// Walk the ring once, starting after an empty slot, so every key's probe
+	// path before it is already settled when the key is reached.
+	size := len(t.keys)
+	mask := uint64(size - 1)
+	start := 0
+	for t.keys[start] != 0 {
+		start++
+	}
+	for n := 1; n <= size; n++ {
+		i := uint64(start+n) & mask
+		k := t.keys[i]
 		if k == 0 {
 			continue
 		}
-		v := t.vals[i]
-		if keep(k, &v) {
-			kept = append(kept, kv{k, v})
+		for j := (k * 0x9e3779b97f4a7c15) >> t.shift; j != i; j = (j + 1) & mask {
+			if t.keys[j] == 0 {
+				t.keys[j], t.vals[j] = k, t.vals[i]
+				t.keys[i], t.vals[i] = 0, zero
+				break
+			}
 		}
-	}
-	n := len(t.keys)
-	t.Clear()
-	t.n = 0
-	mask := uint64(n - 1)
-	for _, e := range kept {
-		i := (e.k * 0x9e3779b97f4a7c15) >> t.shift
-		for t.keys[i] != 0 {
-			i = (i + 1) & mask
-		}
-		t.keys[i], t.vals[i] = e.k, e.v
-		t.n++
 	}
 }
 
