@@ -108,6 +108,7 @@ type analyzer struct {
 	sh     []uint64          // shingles of the last document
 	lead   []uint64          // term hashes of the title and lead, for outlet boilerplate
 	idents []identKey        // adjacent name pairs of the last document
+	terms  []term            // scratch for weighing every term of a document
 	acc    text.Table[int32] // term hash -> index in ents
 	ents   []entry
 	src    map[string]*sourceStats
@@ -491,7 +492,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	}
 
 	hs := a.hs[:0]
-	terms := make([]term, 0, len(a.ents))
+	terms := a.terms[:0]
 	src := a.src[outlet(d.Source)]
 	for i := range a.ents {
 		e := &a.ents[i]
@@ -539,6 +540,10 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 			disp[t.h] = e.disp
 		}
 	}
+	a.terms = terms
+	// The kept terms outlive this call (members hold them): copy them out
+	// of the scratch at their exact size.
+	terms = slices.Clone(terms)
 	normalize(terms)
 	sortByHash(terms)
 	f := features{terms: terms, disp: disp, nTokens: content, paras: paras, body: len(toks) > nTitle}
