@@ -4,8 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
+
+	"github.com/dateline-news/dateline/internal/store/sqlstore"
 )
 
 // Dialect names the SQL flavour of the database the service talks to.
@@ -18,23 +19,12 @@ const (
 )
 
 // bind rewrites ? placeholders as $1, $2… for PostgreSQL. Queries in this
-// package never contain a literal '?', so a plain scan is enough.
+// package never contain a literal '?'.
 func (d Dialect) bind(q string) string {
 	if d != Postgres {
 		return q
 	}
-	var b strings.Builder
-	n := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(q[i])
-	}
-	return b.String()
+	return sqlstore.Numbered(q)
 }
 
 // tables are the ones the service reads and writes. The store creates them

@@ -87,16 +87,8 @@ ORDER BY h.r DESC, a.id DESC`, tsq, time.Now().UnixMicro(), limit, maxRanked)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
-	defer rows.Close()
-	var out []model.Article
-	for rows.Next() {
-		a, err := sqlstore.ScanArticle(rows)
-		if err != nil {
-			return nil, fmt.Errorf("search %q: %w", q, err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := sqlstore.ReadArticles(rows)
+	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
 	return out, nil

@@ -155,6 +155,11 @@ func (db *Store) scanArticles(ctx context.Context, q querier, query string, args
 	if err != nil {
 		return nil, err
 	}
+	return ReadArticles(rows)
+}
+
+// ReadArticles scans every row (ArticleCols) and closes rows.
+func ReadArticles(rows *sql.Rows) ([]model.Article, error) {
 	defer rows.Close()
 	var out []model.Article
 	for rows.Next() {

@@ -59,7 +59,16 @@ const maxStmts = 512
 // Rebind rewrites "?" placeholders for the dialect. Queries in this module
 // never contain "?" inside string literals.
 func (db *Store) Rebind(q string) string {
-	if !db.D.Numbered || !strings.Contains(q, "?") {
+	if !db.D.Numbered {
+		return q
+	}
+	return Numbered(q)
+}
+
+// Numbered rewrites ? placeholders as $1, $2… (PostgreSQL's form). The query
+// must not contain "?" inside string literals.
+func Numbered(q string) string {
+	if !strings.Contains(q, "?") {
 		return q
 	}
 	var b strings.Builder
