@@ -318,7 +318,7 @@ func (c *Clusterer) Add(d Doc) Assignment {
 		c.ident.learn(s.id, f.idents)
 		return Assignment{
 			Story: s.id, New: true, Score: best,
-			Reason:   fmt.Sprintf("no similar recent story (best similarity %.2f)", best),
+			Reason:   newStoryReason(best),
 			Headline: s.headline,
 		}
 	}
@@ -893,4 +893,14 @@ func (c *Clusterer) findCopy(f features) *member {
 		}
 	}
 	return best
+}
+
+// newStoryReason explains a new story. The best similarity can be negative
+// after the time and no-shared-name penalties; a reader only needs to know
+// that nothing came close.
+func newStoryReason(best float64) string {
+	if best <= 0 {
+		return "first report: no similar recent story"
+	}
+	return fmt.Sprintf("first report: no similar recent story (closest similarity %.2f)", best)
 }
