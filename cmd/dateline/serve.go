@@ -36,6 +36,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	allowPrivate := fs.Bool("allow-private-networks", false, "let outbound fetches reach private, loopback and link-local addresses")
 	perHost := fs.Duration("per-host-interval", time.Second, "minimum time between two requests to one host")
 	interval := fs.Duration("poll-interval", 15*time.Minute, "default time between polls of a feed")
+	var logLevel slog.Level
+	fs.TextVar(&logLevel, "log-level", slog.LevelInfo, "debug (adds one line per request), info, warn or error")
 	lease := fs.Duration("lease", 5*time.Minute, "how long a process holds a feed it polls before another may take it over")
 	trustProxy := fs.Bool("trust-proxy", false, "honour X-Forwarded-Proto/-For from a reverse proxy")
 	siteName := fs.String("site-name", "Dateline", "name shown in titles and feeds")
@@ -45,7 +47,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	log := logger(stderr)
+	log := logger(stderr, logLevel)
 
 	st, err := openStore(ctx, *dsn)
 	if err != nil {
