@@ -3,10 +3,9 @@ package postgres
 import (
 	"context"
 	"os"
-	"slices"
-	"strings"
 	"testing"
-	"time"
+
+	"github.com/dateline-news/dateline/internal/store/storetest"
 )
 
 // BenchmarkSearchLatency reports p50/p99 of Search on an existing, filled
@@ -24,19 +23,5 @@ func BenchmarkSearchLatency(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	for _, q := range []string{"government", "minister election", "election", "parliament", "volcano", "nosuchword"} {
-		b.Run(strings.ReplaceAll(q, " ", "+"), func(b *testing.B) {
-			lat := make([]time.Duration, 0, b.N)
-			for b.Loop() {
-				t0 := time.Now()
-				if _, err := s.Search(ctx, q, 20); err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(t0))
-			}
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-		})
-	}
+	storetest.SearchLatency(b, s)
 }

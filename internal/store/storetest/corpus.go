@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -130,6 +131,27 @@ func BenchSearch(b *testing.B, s store.Store) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// SearchLatency reports p50/p99 of Search per query on a store already
+// holding a large corpus (the size targets are about tail latency).
+func SearchLatency(b *testing.B, s store.Store) {
+	ctx := context.Background()
+	for _, q := range []string{"government", "minister election", "election", "parliament", "volcano", "nosuchword"} {
+		b.Run(strings.ReplaceAll(q, " ", "+"), func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			for b.Loop() {
+				t0 := time.Now()
+				if _, err := s.Search(ctx, q, 20); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		})
 	}
 }
