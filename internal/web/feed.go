@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -90,24 +89,11 @@ func (s *server) frontFeed(w http.ResponseWriter, r *http.Request) {
 
 // storyFeed is the Atom feed of one story's coverage, newest first.
 func (s *server) storyFeed(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	st, ok := s.pathStory(w, r, "/feed.xml")
 	if !ok {
-		s.notFound(w, r)
 		return
 	}
-	st, err := s.st.Story(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, fmt.Errorf("story feed %d: %w", id, err))
-		return
-	}
-	if st.MergedInto != 0 {
-		http.Redirect(w, r, fmt.Sprintf("/story/%d/feed.xml", st.MergedInto), http.StatusMovedPermanently)
-		return
-	}
+	id := st.ID
 	arts, _, err := s.st.Articles(r.Context(), store.ArticleQuery{StoryID: id, Limit: feedEntries})
 	if err != nil {
 		s.serverError(w, r, fmt.Errorf("story feed %d: %w", id, err))

@@ -173,23 +173,34 @@ func nameList(names []string, shown int) string {
 	}
 }
 
-func (s *server) storyPage(w http.ResponseWriter, r *http.Request) {
+// pathStory loads the story named in the path for a page or feed handler.
+// It answers 404 or 500 itself, and a 301 to suffix under the surviving
+// story when the story was merged; ok is false when it has answered.
+func (s *server) pathStory(w http.ResponseWriter, r *http.Request, suffix string) (st model.Story, ok bool) {
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
-		return
+		return st, false
 	}
 	st, err := s.st.Story(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
-		return
+		return st, false
 	}
 	if err != nil {
-		s.serverError(w, r, fmt.Errorf("story %d: %w", id, err))
-		return
+		s.serverError(w, r, fmt.Errorf("story %d%s: %w", id, suffix, err))
+		return st, false
 	}
 	if st.MergedInto != 0 {
-		http.Redirect(w, r, "/story/"+strconv.FormatInt(st.MergedInto, 10), http.StatusMovedPermanently)
+		http.Redirect(w, r, "/story/"+strconv.FormatInt(st.MergedInto, 10)+suffix, http.StatusMovedPermanently)
+		return st, false
+	}
+	return st, true
+}
+
+func (s *server) storyPage(w http.ResponseWriter, r *http.Request) {
+	st, ok := s.pathStory(w, r, "")
+	if !ok {
 		return
 	}
 	cov, err := s.coverage.head(r.Context(), s.st, st)
