@@ -116,6 +116,8 @@ type analyzer struct {
 	docs   int64 // documents learnt, to count paragraphs per document
 	cases  caseStats
 	names  text.NameFinder
+	// lowercased title and body; token texts are substrings of them
+	lowTitle, lowBody text.Lower
 }
 
 // wordInfo caches, per language and token text, the stem's hash and whether
@@ -336,7 +338,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	}
 	a.acc.Clear()
 	a.ents = a.ents[:0]
-	a.toks = text.AppendTokens(a.toks[:0], d.Title)
+	a.toks = text.AppendTokensLower(a.toks[:0], d.Title, a.lowTitle.String(d.Title))
 	nTitle := len(a.toks)
 	// Body paragraph by paragraph, skipping paragraphs already seen in other
 	// stories: site furniture ("Your notification has been saved.") repeats
@@ -344,7 +346,8 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	var paras []uint64
 	// Lowercase the part of the body that can be analysed once, rather
 	// than paragraph by paragraph.
-	lower := strings.ToLower(d.Text[:min(len(d.Text), 10*a.cfg.MaxBodyTokens)])
+	// Token texts point into these buffers: valid until the next analysis.
+	lower := a.lowBody.String(d.Text[:min(len(d.Text), 10*a.cfg.MaxBodyTokens)])
 	if len(lower) != min(len(d.Text), 10*a.cfg.MaxBodyTokens) {
 		lower = "" // case mapping changed lengths: offsets would not agree
 	}
@@ -537,7 +540,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 		if e.k == kName {
 			disp[t.h] = titleWord(e.disp)
 		} else {
-			disp[t.h] = e.disp
+			disp[t.h] = strings.Clone(e.disp) // token texts live in scratch space
 		}
 	}
 	a.terms = terms

@@ -204,6 +204,7 @@ type Clusterer struct {
 
 	ident *identIndex
 	query text.Table[term] // the document's terms, for dot products by lookup
+	qbits [16]uint64       // a 1,024-bit filter of query's hashes: most lookups miss
 
 	gen     uint64   // candidate lookup generation
 	touched []*story // stories reached by the current lookup
@@ -274,8 +275,11 @@ func (c *Clusterer) Add(d Doc) Assignment {
 	}
 	var cands []cand
 	c.query.Clear()
+	c.qbits = [16]uint64{}
 	for _, t := range f.terms {
 		c.query.Put(t.h, t)
+		b := qbit(t.h)
+		c.qbits[b>>6] |= 1 << (b & 63)
 	}
 	// Below floor a candidate neither wins nor merges, so its exact
 	// similarity does not matter.
@@ -556,6 +560,9 @@ func hasNames(ts []term) bool {
 // of a merge, which mispredicts a branch at almost every step.
 func (c *Clusterer) queryDot(ts []term) (all, names float64) {
 	for _, t := range ts {
+		if b := qbit(t.h); c.qbits[b>>6]&(1<<(b&63)) == 0 {
+			continue // certainly not in the document
+		}
 		if q, ok := c.query.Get(t.h); ok {
 			v := float64(q.w) * float64(t.w)
 			all += v
@@ -566,6 +573,9 @@ func (c *Clusterer) queryDot(ts []term) (all, names float64) {
 	}
 	return all, names
 }
+
+// qbit is the position of hash h in the query filter.
+func qbit(h uint64) uint64 { return h * 0x9e3779b97f4a7c15 >> 54 }
 
 func (c *Clusterer) storySim(a, b *story) float64 {
 	if a.sumSq == 0 || b.sumSq == 0 {

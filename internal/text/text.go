@@ -128,7 +128,7 @@ func AppendTokensLower(dst []Token, s, lower string) []Token {
 					if useB {
 						w = b.String()
 					}
-					dst = append(dst, mk(w, s[i:], hasDigit, hasLower, hasUpper, letters, start))
+					dst = appendToken(dst, w, s[i:], hasDigit, hasLower, hasUpper, letters, start)
 					start = false
 					i = j + size + nsize
 					elided = true
@@ -171,7 +171,7 @@ func AppendTokensLower(dst []Token, s, lower string) []Token {
 		if !useB {
 			w = lowerOf(i, j)
 		}
-		dst = append(dst, mk(w, s[i:], hasDigit, hasLower, hasUpper, letters, start))
+		dst = appendToken(dst, w, s[i:], hasDigit, hasLower, hasUpper, letters, start)
 		start = false
 		i = j
 	}
@@ -186,7 +186,10 @@ func peek(s string, i int) rune {
 	return r
 }
 
-func mk(w, src string, digit, lower, upper bool, letters int, start bool) Token {
+// appendToken appends the token w whose source text starts src. It fills the
+// new element in place: building a Token value and copying it stalls on
+// store forwarding (byte-wide writes read back as one wide load).
+func appendToken(dst []Token, w, src string, digit, lower, upper bool, letters int, start bool) []Token {
 	var capital bool
 	if c := src[0]; c < utf8.RuneSelf {
 		capital = 'A' <= c && c <= 'Z'
@@ -194,13 +197,14 @@ func mk(w, src string, digit, lower, upper bool, letters int, start bool) Token 
 		first, _ := utf8.DecodeRuneInString(src)
 		capital = unicode.IsUpper(first)
 	}
-	return Token{
-		Text:  w,
-		Cap:   capital,
-		Upper: upper && !lower && letters >= 2,
-		Start: start,
-		Num:   digit,
-	}
+	dst = append(dst, Token{})
+	t := &dst[len(dst)-1]
+	t.Text = w
+	t.Cap = capital
+	t.Upper = upper && !lower && letters >= 2
+	t.Start = start
+	t.Num = digit
+	return dst
 }
 
 // asciiWord marks the ASCII letters and digits.

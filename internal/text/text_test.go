@@ -136,3 +136,12 @@ func TestIsRoleWord(t *testing.T) {
 		}
 	}
 }
+
+func TestLowerMatchesToLower(t *testing.T) {
+	var l Lower
+	for _, s := range []string{"", "HAWTHORNE — Year’s", "ÉCOLE Straße İstanbul ΣΟΦΙΑ", "bad \xff\xfe bytes", "MiXeD 123"} {
+		if got, want := l.String(s), strings.ToLower(s); got != want {
+			t.Errorf("Lower(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
