@@ -2,9 +2,12 @@ package web
 
 import (
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -24,6 +27,7 @@ func BenchmarkConcurrent200(b *testing.B) {
 		{"FrontPageUncached", "/", -1},
 		{"ArticlesAPI", "/api/v1/articles?limit=50", 0},
 		{"ArticlesAPIUncached", "/api/v1/articles?limit=50", -1},
+		{"ArticleByID", "/api/v1/articles/", 0}, // a random stored article each time
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			srv := httptest.NewServer(New(st, Options{CacheTTL: tc.ttl}))
@@ -40,7 +44,11 @@ func BenchmarkConcurrent200(b *testing.B) {
 					defer wg.Done()
 					for next.Add(1) <= int64(b.N) {
 						t0 := time.Now()
-						resp, err := client.Get(srv.URL + tc.path)
+						path := tc.path
+						if strings.HasSuffix(path, "/") {
+							path += strconv.Itoa(1 + rand.IntN(benchArticles))
+						}
+						resp, err := client.Get(srv.URL + path)
 						if err != nil {
 							b.Error(err)
 							return

@@ -26,6 +26,7 @@ type cached struct {
 	status  int
 	header  http.Header
 	body    []byte
+	gz      []byte // body gzipped once, for clients that accept it; nil if not worth it
 }
 
 const microCacheKeys = 1024
@@ -65,9 +66,9 @@ func (c *microCache) wrap(h http.HandlerFunc) http.HandlerFunc {
 		// every reader would queue behind the slowest connection.
 		e.mu.Lock()
 		if c.now().Before(e.expires) {
-			hit := cached{status: e.status, header: e.header, body: e.body}
+			hit := cached{status: e.status, header: e.header, body: e.body, gz: e.gz}
 			e.mu.Unlock()
-			hit.write(w)
+			hit.write(w, r)
 			return
 		}
 		rec := &bufferedWriter{header: make(http.Header)}
@@ -75,23 +76,34 @@ func (c *microCache) wrap(h http.HandlerFunc) http.HandlerFunc {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
+		fresh := &cached{status: rec.status, header: rec.header, body: rec.buf.Bytes()}
+		if len(fresh.body) >= minCompress && compressible(fresh.header.Get("Content-Type")) &&
+			fresh.header.Get("Content-Encoding") == "" {
+			fresh.gz = gzipBytes(fresh.body)
+		}
 		if rec.status == http.StatusOK {
-			e.status, e.header, e.body = rec.status, rec.header, rec.buf.Bytes()
+			e.status, e.header, e.body, e.gz = fresh.status, fresh.header, fresh.body, fresh.gz
 			e.expires = c.now().Add(c.ttl)
 		}
 		e.mu.Unlock()
-		(&cached{status: rec.status, header: rec.header, body: rec.buf.Bytes()}).write(w)
+		fresh.write(w, r)
 	}
 }
 
-func (e *cached) write(w http.ResponseWriter) {
+// write replays the response, compressed when the client takes gzip.
+func (e *cached) write(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	for k, v := range e.header {
 		h[k] = v
 	}
-	h.Set("Content-Length", strconv.Itoa(len(e.body)))
+	body := e.body
+	if e.gz != nil && acceptsGzip(r) {
+		body = e.gz
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(e.status)
-	w.Write(e.body)
+	w.Write(body)
 }
 
 // bufferedWriter collects a response so it can be cached and replayed.

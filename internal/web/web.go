@@ -64,6 +64,7 @@ type server struct {
 	heads    *headCache // newest articles of each listed story
 	coverage *headCache // all (up to storyArticleCap) articles of viewed stories
 	cache    *microCache
+	gate     *gate
 }
 
 // New returns the handler serving every page, the API and static files.
@@ -76,6 +77,7 @@ func New(st store.Store, opts Options) http.Handler {
 	}
 	var h http.Handler = mux
 	h = http.NewCrossOriginProtection().Handler(h)
+	h = compress(h)
 	h = s.recoverPanics(h)
 	h = securityHeaders(h)
 	h = s.logRequests(h)
@@ -105,26 +107,30 @@ func newServer(st store.Store, opts Options) *server {
 	s.heads = newHeadCache(50, 4096)
 	s.coverage = newHeadCache(storyArticleCap, 256)
 	s.cache = newMicroCache(opts.CacheTTL)
+	s.gate = newGate(0)
 	s.insight = newInsightCache(st, s.log, opts.InsightScan, opts.Summarizer)
 	return s
 }
 
 func (s *server) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", s.cache.wrap(s.frontPage))
-	mux.HandleFunc("GET /story/{id}", s.storyPage)
-	mux.HandleFunc("GET /story/{id}/feed.xml", s.storyFeed)
-	mux.HandleFunc("GET /article/{id}", s.articlePage)
-	mux.HandleFunc("GET /sources", s.cache.wrap(s.sourcesPage))
-	mux.HandleFunc("GET /topic/{tag}", s.cache.wrap(s.topicPage))
-	mux.HandleFunc("GET /entity/{name}", s.entityPage)
-	mux.HandleFunc("GET /source/{id}", s.cache.wrap(s.sourcePage))
+	// Handlers that read the store run inside the gate; the cache sits
+	// outside it so a cached response never queues behind a slow read.
+	g := s.gate.wrap
+	mux.HandleFunc("GET /{$}", s.cache.wrap(g(s.frontPage)))
+	mux.HandleFunc("GET /story/{id}", g(s.storyPage))
+	mux.HandleFunc("GET /story/{id}/feed.xml", g(s.storyFeed))
+	mux.HandleFunc("GET /article/{id}", g(s.articlePage))
+	mux.HandleFunc("GET /sources", s.cache.wrap(g(s.sourcesPage)))
+	mux.HandleFunc("GET /topic/{tag}", s.cache.wrap(g(s.topicPage)))
+	mux.HandleFunc("GET /entity/{name}", g(s.entityPage))
+	mux.HandleFunc("GET /source/{id}", s.cache.wrap(g(s.sourcePage)))
 	if s.readers() != nil {
-		mux.HandleFunc("GET /for-you", s.forYouPage)
+		mux.HandleFunc("GET /for-you", g(s.forYouPage))
 	}
-	mux.HandleFunc("GET /search", s.searchPage)
+	mux.HandleFunc("GET /search", g(s.searchPage))
 	mux.HandleFunc("GET /offline", s.offlinePage)
-	mux.HandleFunc("GET /feed.xml", s.cache.wrap(s.frontFeed))
-	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /feed.xml", s.cache.wrap(g(s.frontFeed)))
+	mux.HandleFunc("GET /healthz", g(s.healthz))
 
 	mux.HandleFunc("GET /manifest.webmanifest", s.manifest)
 	mux.HandleFunc("GET /sw.js", serveServiceWorker)
@@ -134,12 +140,12 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /favicon.ico", serveIconSVG)
 	mux.Handle("GET /static/", staticHandler())
 
-	mux.HandleFunc("GET /api/v1/articles", s.cache.wrap(s.apiArticles))
-	mux.HandleFunc("GET /api/v1/articles/{id}", s.apiArticle)
-	mux.HandleFunc("GET /api/v1/sources", s.apiSources)
-	mux.HandleFunc("GET /api/v1/stories", s.cache.wrap(s.apiStories))
-	mux.HandleFunc("GET /api/v1/stories/{id}", s.apiStory)
-	mux.HandleFunc("GET /api/v1/search", s.apiSearch)
+	mux.HandleFunc("GET /api/v1/articles", s.cache.wrap(g(s.apiArticles)))
+	mux.HandleFunc("GET /api/v1/articles/{id}", g(s.apiArticle))
+	mux.HandleFunc("GET /api/v1/sources", g(s.apiSources))
+	mux.HandleFunc("GET /api/v1/stories", s.cache.wrap(g(s.apiStories)))
+	mux.HandleFunc("GET /api/v1/stories/{id}", g(s.apiStory))
+	mux.HandleFunc("GET /api/v1/search", g(s.apiSearch))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "no such endpoint")
 	})

@@ -76,7 +76,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	n := max(4, 2*runtime.GOMAXPROCS(0))
+	// Enough readers that database/sql rarely makes a query wait: its pool
+	// hands freed connections to a random waiter, which is fair on average
+	// but not in the tail (the web layer queues requests in order instead).
+	n := max(8, 6*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	return &Store{

@@ -1,0 +1,168 @@
+package web
+
+import (
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestAcceptsGzip(t *testing.T) {
+	for _, tc := range []struct {
+		header string
+		want   bool
+	}{
+		{"", false},
+		{"gzip", true},
+		{"gzip, deflate, br", true},
+		{"br;q=1.0, GZIP;q=0.5", true},
+		{"deflate", false},
+		{"gzip;q=0", false},
+		{"gzip; q=0.000", false},
+		{"x-gzip", false},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Accept-Encoding", tc.header)
+		if got := acceptsGzip(r); got != tc.want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", tc.header, got, tc.want)
+		}
+	}
+}
+
+func gunzip(t *testing.T, b []byte) string {
+	t.Helper()
+	zr, err := gzip.NewReader(strings.NewReader(string(b)))
+	if err != nil {
+		t.Fatalf("gzip body: %v", err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("gzip body: %v", err)
+	}
+	return string(out)
+}
+
+// Every page and API answer is the same text compressed or not; small
+// answers and clients that refuse gzip get it plain.
+func TestCompression(t *testing.T) {
+	f := newFixture()
+	for _, ttl := range []time.Duration{0, -1} { // through the response cache and without it
+		h := f.handler(Options{CacheTTL: ttl})
+		for _, path := range []string{"/", "/sources", "/story/1", "/feed.xml"} {
+			plain := do(t, h, "GET", path, nil)
+			for i := range 2 { // the second request is a cache hit
+				zipped := do(t, h, "GET", path, map[string]string{"Accept-Encoding": "gzip, br"})
+				if zipped.Code != 200 || plain.Code != 200 {
+					t.Fatalf("ttl %v GET %s: %d / %d", ttl, path, plain.Code, zipped.Code)
+				}
+				if got := zipped.Header().Get("Content-Encoding"); got != "gzip" {
+					t.Fatalf("ttl %v GET %s #%d: Content-Encoding %q, want gzip", ttl, path, i, got)
+				}
+				if !strings.Contains(zipped.Header().Get("Vary"), "Accept-Encoding") {
+					t.Errorf("GET %s: no Vary: Accept-Encoding", path)
+				}
+				if body := gunzip(t, zipped.Body.Bytes()); body != plain.Body.String() {
+					t.Errorf("ttl %v GET %s: gzipped body differs from the plain one", ttl, path)
+				}
+			}
+			if plain.Header().Get("Content-Encoding") != "" {
+				t.Errorf("GET %s without Accept-Encoding was encoded", path)
+			}
+			refused := do(t, h, "GET", path, map[string]string{"Accept-Encoding": "gzip;q=0"})
+			if refused.Header().Get("Content-Encoding") != "" || refused.Body.String() != plain.Body.String() {
+				t.Errorf("GET %s with gzip;q=0 was encoded", path)
+			}
+		}
+		for _, path := range []string{"/api/v1/articles", "/api/v1/stories/1", "/api/v1/nothing"} {
+			small := do(t, h, "GET", path, map[string]string{"Accept-Encoding": "gzip"})
+			if small.Body.Len() >= minCompress || small.Header().Get("Content-Encoding") != "" {
+				t.Errorf("GET %s (%d bytes): encoding %q, want a plain answer under %d bytes", path,
+					small.Body.Len(), small.Header().Get("Content-Encoding"), minCompress)
+			}
+		}
+		head := do(t, h, "HEAD", "/", map[string]string{"Accept-Encoding": "gzip"})
+		if head.Header().Get("Content-Encoding") != "" || head.Body.Len() != 0 {
+			t.Errorf("HEAD /: encoding %q, %d body bytes", head.Header().Get("Content-Encoding"), head.Body.Len())
+		}
+	}
+}
+
+func TestGateBoundsConcurrency(t *testing.T) {
+	g := newGate(2)
+	var running, peak atomic.Int32
+	h := g.wrap(func(w http.ResponseWriter, r *http.Request) {
+		n := running.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+		running.Add(-1)
+		w.Write([]byte("ok"))
+	})
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec := httptest.NewRecorder()
+			h(rec, httptest.NewRequest("GET", "/", nil))
+			if rec.Body.String() != "ok" {
+				t.Errorf("body %q", rec.Body.String())
+			}
+		}()
+	}
+	wg.Wait()
+	if p := peak.Load(); p != 2 {
+		t.Errorf("peak concurrency %d, want 2", p)
+	}
+}
+
+// The slot is freed when the response starts, so a handler still writing to
+// a slow client does not hold back the next request; a client that leaves
+// while queued never runs its handler.
+func TestGateReleasesAtFirstWrite(t *testing.T) {
+	g := newGate(1)
+	wrote, finish := make(chan struct{}), make(chan struct{})
+	slow := g.wrap(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("first part"))
+		close(wrote)
+		<-finish
+	})
+	go slow(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	<-wrote
+	done := make(chan struct{})
+	go func() {
+		g.wrap(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("second request waited for the first to finish writing")
+	}
+
+	// Hold the only slot, then a queued request whose client leaves.
+	hold := make(chan struct{})
+	go g.wrap(func(w http.ResponseWriter, r *http.Request) { <-hold })(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	for len(g.slots) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ran := false
+	g.wrap(func(w http.ResponseWriter, r *http.Request) { ran = true })(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil).WithContext(ctx))
+	if ran {
+		t.Error("handler ran for a client that had left")
+	}
+	close(hold)
+	close(finish)
+}
