@@ -23,7 +23,7 @@ type term struct {
 // by hash, display forms for explanations, and a SimHash for copy detection.
 type features struct {
 	terms   []term
-	disp    map[uint64]string // display form of the heaviest terms
+	disp    []uint64          // sorted hashes of the heaviest terms, displayable until the next analysis
 	sim     uint64            // SimHash of body shingles, 0 when too short
 	title   []uint64          // sorted distinct title word terms, to confirm copies
 	paras   []uint64          // hashes of body paragraphs, to learn boilerplate
@@ -530,19 +530,11 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	}
 	top := min(12, len(terms))
 	selectTop(terms, top)
-	disp := make(map[uint64]string, top)
-	for _, t := range terms[:top] {
-		i, _ := a.acc.Get(t.h)
-		e := a.ents[i-1]
-		if e.disp == "" {
-			e.disp = toks[e.pos].Text + " " + toks[e.pos+1].Text
-		}
-		if e.k == kName {
-			disp[t.h] = titleWord(e.disp)
-		} else {
-			disp[t.h] = strings.Clone(e.disp) // token texts live in scratch space
-		}
+	disp := make([]uint64, top)
+	for i, t := range terms[:top] {
+		disp[i] = t.h
 	}
+	slices.Sort(disp)
 	a.terms = terms
 	// The kept terms outlive this call (members hold them): copy them out
 	// of the scratch at their exact size.
@@ -565,6 +557,23 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 	a.idents = slices.CompactFunc(a.idents, func(x, y identKey) bool { return x.h == y.h })
 	f.idents = a.idents
 	return f, hs
+}
+
+// display is how term h of the document last analysed reads in an
+// explanation: names title-cased, name pairs as two words.
+func (a *analyzer) display(h uint64) string {
+	i, ok := a.acc.Get(h)
+	if !ok {
+		return ""
+	}
+	e := a.ents[i-1]
+	if e.disp == "" {
+		e.disp = a.toks[e.pos].Text + " " + a.toks[e.pos+1].Text
+	}
+	if e.k == kName {
+		return titleWord(e.disp)
+	}
+	return strings.Clone(e.disp) // token texts live in scratch space
 }
 
 func normalize(ts []term) {

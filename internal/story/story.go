@@ -777,13 +777,15 @@ func (c *Clusterer) merge(s, o *story) {
 }
 
 // explain names the terms that contribute most to the document's similarity
-// with the story centroid.
+// with the story centroid. Call it before the next analysis: display forms
+// come from the analyser's scratch space.
 func (c *Clusterer) explain(f features, s *story, sim float64) string {
 	type contrib struct {
 		h uint64
 		v float64
 	}
-	var cs []contrib
+	var buf [12]contrib
+	cs := buf[:0]
 	j := 0
 	for _, t := range f.terms {
 		for j < len(s.sum) && s.sum[j].h < t.h {
@@ -792,7 +794,7 @@ func (c *Clusterer) explain(f features, s *story, sim float64) string {
 		if j == len(s.sum) {
 			break
 		}
-		if _, ok := f.disp[t.h]; !ok || s.sum[j].h != t.h {
+		if _, ok := slices.BinarySearch(f.disp, t.h); !ok || s.sum[j].h != t.h {
 			continue
 		}
 		if v := float64(t.w) * float64(s.sum[j].w); v > 0 {
@@ -809,13 +811,14 @@ func (c *Clusterer) explain(f features, s *story, sim float64) string {
 		return 0
 	})
 	var names []string
-	seen := map[string]bool{}
+	var seen [3]string
 	for _, x := range cs {
-		d := f.disp[x.h]
-		if seen[strings.ToLower(d)] {
+		d := c.an.display(x.h)
+		low := strings.ToLower(d)
+		if slices.Contains(seen[:len(names)], low) {
 			continue
 		}
-		seen[strings.ToLower(d)] = true
+		seen[len(names)] = low
 		names = append(names, d)
 		if len(names) == 3 {
 			break

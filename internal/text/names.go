@@ -49,16 +49,24 @@ func (nf *NameFinder) SpansOf(lang string, toks []Token, hs []uint64) [][2]int {
 	seen := &nf.seen
 	// Only capitalised words can be names, so only they are tracked: the
 	// table stays small, and lower-case tokens (most of them) only look up.
+	// A 1,024-bit filter of the capitalised words spares most lower-case
+	// tokens the table lookup.
+	var bits [16]uint64
 	for i, t := range toks {
 		if t.Cap && !t.Num {
 			p := seen.Ptr(hs[i])
 			if !t.Start {
 				*p |= seenMidCap
 			}
+			b := hs[i] >> 54
+			bits[b>>6] |= 1 << (b & 63)
 		}
 	}
 	for i, t := range toks {
 		if !t.Cap && !t.Num {
+			if b := hs[i] >> 54; bits[b>>6]&(1<<(b&63)) == 0 {
+				continue
+			}
 			if _, ok := seen.Get(hs[i]); ok {
 				*seen.Ptr(hs[i]) |= seenLower
 			}
