@@ -208,6 +208,8 @@ type Clusterer struct {
 
 	gen     uint64   // candidate lookup generation
 	touched []*story // stories reached by the current lookup
+	scored  []scored // scratch of candidates
+	cands   []*story
 	scratch []term
 }
 
@@ -415,7 +417,7 @@ func (c *Clusterer) threshold(n int) float64 {
 	return cfg.Threshold
 }
 
-// candidates returns the stories sharing the most index weight with terms.
+// candidates returns (in scratch space) the stories sharing the most index weight with terms.
 // Terms posted by very many stories (MaxPosting) are skipped: they cannot
 // tell stories apart and would make every lookup slow.
 func (c *Clusterer) candidates(terms []term) []*story {
@@ -436,14 +438,11 @@ func (c *Clusterer) candidates(terms []term) []*story {
 			s.acc += float64(t.w)
 		}
 	}
-	type scored struct {
-		s *story
-		v float64
-	}
-	all := make([]scored, 0, len(c.touched))
+	all := c.scored[:0]
 	for _, s := range c.touched {
 		all = append(all, scored{s, s.acc})
 	}
+	c.scored = all
 	better := func(a, b scored) int {
 		if a.v != b.v {
 			if a.v > b.v {
@@ -460,11 +459,17 @@ func (c *Clusterer) candidates(terms []term) []*story {
 	if len(all) > c.cfg.Candidates {
 		all = all[:c.cfg.Candidates]
 	}
-	out := make([]*story, len(all))
-	for i, x := range all {
-		out[i] = x.s
+	out := c.cands[:0]
+	for _, x := range all {
+		out = append(out, x.s)
 	}
+	c.cands = out
 	return out
+}
+
+type scored struct {
+	s *story
+	v float64
 }
 
 // topScored returns the k best of xs by cmp (order unspecified), in place.

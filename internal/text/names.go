@@ -25,8 +25,9 @@ func NameSpans(lang string, toks []Token) [][2]int {
 // NameFinder is NameSpans with scratch space reused between calls (the
 // clusterer calls it for every article). Not safe for concurrent use.
 type NameFinder struct {
-	seen Table[uint8]
-	hs   []uint64
+	seen  Table[uint8]
+	hs    []uint64
+	spans [][2]int
 }
 
 const (
@@ -44,6 +45,7 @@ func (nf *NameFinder) Spans(lang string, toks []Token) [][2]int {
 }
 
 // SpansOf is Spans for callers that already have Hash of every token's Text.
+// The result is valid until the next call.
 func (nf *NameFinder) SpansOf(lang string, toks []Token, hs []uint64) [][2]int {
 	nf.seen.Clear()
 	seen := &nf.seen
@@ -83,7 +85,7 @@ func (nf *NameFinder) SpansOf(lang string, toks []Token, hs []uint64) [][2]int {
 		}
 		return f&seenMidCap != 0 || f&seenLower == 0 && t.Upper
 	}
-	var out [][2]int
+	out := nf.spans[:0]
 	from := -1
 	flush := func(i int) {
 		if from >= 0 {
@@ -107,6 +109,7 @@ func (nf *NameFinder) SpansOf(lang string, toks []Token, hs []uint64) [][2]int {
 		flush(i)
 	}
 	flush(len(toks))
+	nf.spans = out
 	return out
 }
 
