@@ -92,9 +92,9 @@ func (g *Grouper) Step(ctx context.Context, limit int) (int, error) {
 	}
 	for i, a := range arts {
 		as := g.c.Add(doc(a))
-		s, err := g.st.Assign(ctx, store.Assignment{
+		_, err := g.st.Assign(ctx, store.Assignment{
 			ArticleID: a.ID, Story: as.Story, Merged: as.Merged, CopyOf: as.CopyOf,
-			Reason: as.Reason, Headline: as.Headline,
+			Reason: as.Reason, Headline: as.Headline, Rank: story.Rank,
 		})
 		if err != nil {
 			return i, fmt.Errorf("assign article %d to story %d: %w", a.ID, as.Story, err)
@@ -105,10 +105,6 @@ func (g *Grouper) Step(ctx context.Context, limit int) (int, error) {
 					g.log.Error("follow a merge", "from", m, "into", as.Story, "err", err)
 				}
 			}
-		}
-		score := story.Rank(s.Outlets, s.Countries, s.Articles, s.FirstSeen, s.Updated)
-		if err := g.st.SetStoryScore(ctx, s.ID, score); err != nil {
-			return i, fmt.Errorf("score story %d: %w", s.ID, err)
 		}
 	}
 	return len(arts), nil

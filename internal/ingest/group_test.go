@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dateline-news/dateline/internal/store"
+	storypkg "github.com/dateline-news/dateline/internal/story"
 )
 
 const bridgeA = `{"id":"a","title":"Harbour bridge in Cobh closed after cable corrosion found","text":"Cork County Council closed the harbour bridge in Cobh on Monday after engineers found corrosion in two of its main cables. Council engineer Mary Walsh said repairs would take eleven weeks. Lorries will be diverted through Midleton.","published":"2026-11-16T09:00:00Z","source":"Irish Examiner","url":"https://example.ie/a","lang":"en"}
@@ -62,6 +63,9 @@ func TestGrouperResumesAfterRestart(t *testing.T) {
 	s, err := st.Story(ctx, story["a"])
 	if err != nil || s.Articles != 2 || s.Outlets != 2 {
 		t.Errorf("story aggregates: %+v, %v", s, err)
+	}
+	if want := storypkg.Rank(s.Outlets, s.Countries, s.Articles, s.FirstSeen, s.Updated); s.Score != want {
+		t.Errorf("story score %v, want the rank of its aggregates %v", s.Score, want)
 	}
 	res, err := Import(ctx, st, strings.NewReader(bridgeA+bridgeC), now)
 	if err != nil || res.Added != 0 || res.Skipped != 3 {

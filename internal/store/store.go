@@ -55,6 +55,11 @@ type Assignment struct {
 	CopyOf    int64   // article this one is a syndicated copy of, 0 if none
 	Reason    string  // why, for the story page
 	Headline  string  // the story's current headline
+	// Rank, when set, scores a story from its aggregates; Assign stores the
+	// score of every story it recomputes (Story, and a story the article
+	// left) in the same transaction, so the front page never sees a story
+	// with new aggregates and an old score.
+	Rank func(outlets, countries, articles int, first, last time.Time) float64
 }
 
 // Store is everything the rest of Dateline asks of storage. Every method is

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"time"
 
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
@@ -75,12 +77,12 @@ WHERE id = ? OR merged_into = ?`, a.Story, m, m); err != nil {
 				return fmt.Errorf("set story of article: %w", err)
 			}
 			if prev != 0 && prev != a.Story && !slices.Contains(a.Merged, prev) {
-				if err := db.recompute(ctx, tx, prev, ""); err != nil {
+				if err := db.recompute(ctx, tx, prev, "", a.Rank); err != nil {
 					return err
 				}
 			}
 		}
-		if err := db.recompute(ctx, tx, a.Story, a.Headline); err != nil {
+		if err := db.recompute(ctx, tx, a.Story, a.Headline, a.Rank); err != nil {
 			return err
 		}
 		st, err := ScanStory(db.queryRow(ctx, tx, `SELECT `+StoryCols+` FROM stories t WHERE t.id = ?`, a.Story))
@@ -93,9 +95,10 @@ WHERE id = ? OR merged_into = ?`, a.Story, m, m); err != nil {
 	return out, nil
 }
 
-// recompute refreshes a story's aggregates from its articles (see Assign)
-// and its headline when one is given.
-func (db *Store) recompute(ctx context.Context, tx *sql.Tx, story int64, headline string) error {
+// recompute refreshes a story's aggregates from its articles (see Assign),
+// its headline when one is given and its score when rank is set.
+func (db *Store) recompute(ctx context.Context, tx *sql.Tx, story int64, headline string,
+	rank func(outlets, countries, articles int, first, last time.Time) float64) error {
 	var n, outlets, countries int
 	var first, last int64
 	err := db.queryRow(ctx, tx, `SELECT COUNT(*), COUNT(DISTINCT a.source_id),
@@ -112,9 +115,17 @@ ORDER BY CASE WHEN a.copy_of = 0 THEN 0 ELSE 1 END, `+effTime+`, a.id LIMIT 1`, 
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("image of story %d: %w", story, err)
 	}
+	setScore, score := 0, 0.0
+	if rank != nil {
+		setScore, score = 1, rank(outlets, countries, n, Time(first), Time(last))
+		if math.IsInf(score, 0) || math.IsNaN(score) {
+			score = -1e300 // an empty story; not every backend stores infinities
+		}
+	}
 	if _, err := db.exec(ctx, tx, `UPDATE stories SET headline = CASE WHEN ? <> '' THEN ? ELSE headline END,
- first_seen = ?, updated = ?, articles = ?, outlets = ?, countries = ?, image = ? WHERE id = ?`,
-		headline, headline, first, last, n, outlets, countries, image, story); err != nil {
+ first_seen = ?, updated = ?, articles = ?, outlets = ?, countries = ?, image = ?,
+ score = CASE WHEN ? = 1 THEN ? ELSE score END WHERE id = ?`,
+		headline, headline, first, last, n, outlets, countries, image, setScore, score, story); err != nil {
 		return fmt.Errorf("update story %d: %w", story, err)
 	}
 	return nil

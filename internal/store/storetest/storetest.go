@@ -618,6 +618,19 @@ func testAssign(t *testing.T, s store.Store) {
 	if left.Articles != 6 || left.Outlets != 4 || left.Image != a6.Image {
 		t.Fatalf("story left by an article %+v", left)
 	}
+	// With Rank, both stories a move touches are scored from their new
+	// aggregates in the same transaction.
+	rank := func(outlets, countries, articles int, first, last time.Time) float64 {
+		return float64(100*outlets+10*countries+articles) + float64(last.Sub(first).Hours())/1000
+	}
+	val(s.Assign(ctx, store.Assignment{ArticleID: a5.ID, Story: 200, Rank: rank})).must(t)
+	for _, id := range []int64{100, 200} {
+		st := val(s.Story(ctx, id)).must(t)
+		if want := rank(st.Outlets, st.Countries, st.Articles, st.FirstSeen, st.Updated); st.Score != want {
+			t.Errorf("story %d (%d outlets, %d countries, %d articles) score %v, want %v",
+				id, st.Outlets, st.Countries, st.Articles, st.Score, want)
+		}
+	}
 }
 
 func testMerge(t *testing.T, s store.Store) {
