@@ -62,8 +62,29 @@ func AppendTokensLower(dst []Token, s, lower string) []Token {
 			i += size
 			continue
 		}
+		// Fast path: the run of plain ASCII letters and digits that starts
+		// most words, classified by table; the loop below takes over at the
+		// first other character.
 		j := i
-		hasDigit, hasLower, hasUpper, letters := false, false, false, 0
+		var cls uint8
+		for j < len(s) {
+			k := asciiClass[s[j]]
+			if k == 0 {
+				break
+			}
+			cls |= k
+			j++
+		}
+		letters := j - i
+		if cls&clsDigit != 0 {
+			letters = 0
+			for _, c := range []byte(s[i:j]) {
+				if asciiClass[c]&clsDigit == 0 {
+					letters++
+				}
+			}
+		}
+		hasDigit, hasLower, hasUpper := cls&clsDigit != 0, cls&clsLower != 0, cls&clsUpper != 0
 		var b strings.Builder // only for tokens that are not a plain substring
 		useB := false
 		elided := false
@@ -206,6 +227,28 @@ func appendToken(dst []Token, w, src string, digit, lower, upper bool, letters i
 	t.Num = digit
 	return dst
 }
+
+const (
+	clsLower = 1 << iota
+	clsUpper
+	clsDigit
+)
+
+// asciiClass classifies the ASCII letters and digits (0 for every other byte,
+// including the first bytes of multi-byte characters).
+var asciiClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case 'a' <= c && c <= 'z':
+			t[c] = clsLower
+		case 'A' <= c && c <= 'Z':
+			t[c] = clsUpper
+		case '0' <= c && c <= '9':
+			t[c] = clsDigit
+		}
+	}
+	return t
+}()
 
 // asciiWord marks the ASCII letters and digits.
 var asciiWord = func() (t [utf8.RuneSelf]bool) {
