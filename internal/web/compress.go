@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +28,23 @@ func acceptsGzip(r *http.Request) bool {
 		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
 	}
 	return false
+}
+
+// wantsGzip reports whether to compress for this request: the client takes
+// gzip and is not on this machine. Compression saves network bandwidth; over
+// loopback (a reverse proxy beside Dateline, which compresses for the
+// outside world itself, or a local program) there is none to save, and
+// compressing costs CPU at both ends of a connection that shares the cores.
+func wantsGzip(r *http.Request) bool {
+	if !acceptsGzip(r) {
+		return false
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err != nil || !ip.IsLoopback()
 }
 
 // compressible is true for the text formats Dateline serves.
@@ -51,13 +70,13 @@ func gzipBytes(b []byte) []byte {
 	return buf.Bytes()
 }
 
-// compress gzips responses for clients that accept it. Handlers that already
+// compress gzips responses for remote clients that accept it. Handlers that already
 // set Content-Encoding (the response cache, serving bytes compressed once)
 // pass through untouched.
 func compress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Accept-Encoding")
-		if r.Method == http.MethodHead || !acceptsGzip(r) {
+		if r.Method == http.MethodHead || !wantsGzip(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

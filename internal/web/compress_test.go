@@ -86,6 +86,16 @@ func TestCompression(t *testing.T) {
 					small.Body.Len(), small.Header().Get("Content-Encoding"), minCompress)
 			}
 		}
+		for _, addr := range []string{"127.0.0.1:5000", "[::1]:5000"} {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RemoteAddr = addr
+			r.Header.Set("Accept-Encoding", "gzip")
+			local := httptest.NewRecorder()
+			h.ServeHTTP(local, r)
+			if local.Header().Get("Content-Encoding") != "" || local.Body.String() != do(t, h, "GET", "/", nil).Body.String() {
+				t.Errorf("GET / from %s was compressed; loopback clients are served plain", addr)
+			}
+		}
 		head := do(t, h, "HEAD", "/", map[string]string{"Accept-Encoding": "gzip"})
 		if head.Header().Get("Content-Encoding") != "" || head.Body.Len() != 0 {
 			t.Errorf("HEAD /: encoding %q, %d body bytes", head.Header().Get("Content-Encoding"), head.Body.Len())

@@ -97,7 +97,7 @@ func (e *cached) write(w http.ResponseWriter, r *http.Request) {
 		h[k] = v
 	}
 	body := e.body
-	if e.gz != nil && acceptsGzip(r) {
+	if e.gz != nil && wantsGzip(r) {
 		body = e.gz
 		h.Set("Content-Encoding", "gzip")
 	}
