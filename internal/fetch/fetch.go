@@ -2,7 +2,9 @@
 // It refuses non-public addresses (checked after DNS resolution, at dial
 // time, for every redirect hop), is polite to each host (one request in
 // flight and a pause between requests), caps body sizes, bounds redirects
-// and time, and speaks conditional GET.
+// and time, and speaks conditional GET. GetPage also honours robots.txt
+// (robots.go, robotscache.go); feeds, which an operator subscribed to, are
+// fetched with Get regardless, as other feed readers do.
 package fetch
 
 import (
@@ -17,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -136,12 +139,14 @@ type Client struct {
 
 	mu    sync.Mutex
 	hosts map[string]*hostGate
+
+	robots *robotsCache // used by CheckRobots and GetPage
 }
 
 // New builds a Client; zero fields of opts take their defaults.
 func New(opts Options) *Client {
 	opts = opts.withDefaults()
-	c := &Client{opts: opts, lookup: lookupHost, hosts: map[string]*hostGate{}}
+	c := &Client{opts: opts, lookup: lookupHost, hosts: map[string]*hostGate{}, robots: newRobotsCache(opts.UserAgent)}
 	d := &net.Dialer{Timeout: opts.ConnectTimeout, KeepAlive: 30 * time.Second, Control: controlGuard(opts.AllowPrivate)}
 	c.dial = d.DialContext
 	c.transport = &http.Transport{
@@ -172,6 +177,9 @@ func New(opts Options) *Client {
 func (c *Client) HTTPClient() *http.Client { return c.plain }
 
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if req.Context().Value(noFollowKey{}) != nil {
+		return http.ErrUseLastResponse
+	}
 	if len(via) > c.opts.MaxRedirects {
 		return fmt.Errorf("%w (%d)", ErrTooManyRedirects, c.opts.MaxRedirects)
 	}
@@ -196,6 +204,24 @@ func checkScheme(u *url.URL) error {
 // NotModified and no error. Other non-2xx statuses return the Response and a
 // *StatusError.
 func (c *Client) Get(ctx context.Context, rawURL string, cond Conditional, maxBytes int64) (*Response, error) {
+	return c.get(ctx, rawURL, cond, maxBytes, getHow{})
+}
+
+// getHow varies Get for the client's own uses.
+type getHow struct {
+	accept string // Accept header; empty means feeds and pages
+	// truncate returns the first maxBytes of a longer body instead of
+	// ErrTooLarge (robots.txt: parse what fits under the cap).
+	truncate bool
+	// noFollow returns a redirect as a *StatusError with the Response, so
+	// GetPage can check each hop against robots.txt before requesting it.
+	noFollow bool
+}
+
+// noFollowKey marks a request context whose redirects are returned, not followed.
+type noFollowKey struct{}
+
+func (c *Client) get(ctx context.Context, rawURL string, cond Conditional, maxBytes int64, how getHow) (*Response, error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
@@ -206,12 +232,18 @@ func (c *Client) Get(ctx context.Context, rawURL string, cond Conditional, maxBy
 	if err := checkScheme(u); err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
+	if how.noFollow {
+		ctx = context.WithValue(ctx, noFollowKey{}, true)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
 	req.Header.Set("User-Agent", c.opts.UserAgent)
-	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5")
+	if how.accept == "" {
+		how.accept = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+	}
+	req.Header.Set("Accept", how.accept)
 	if cond.ETag != "" {
 		req.Header.Set("If-None-Match", cond.ETag)
 	}
@@ -244,7 +276,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, cond Conditional, maxBy
 		r.Body, _ = io.ReadAll(io.LimitReader(resp.Body, min(maxBytes, 64<<10)))
 		return r, &StatusError{Code: resp.StatusCode, URL: r.FinalURL, RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	}
-	if resp.ContentLength > maxBytes {
+	if resp.ContentLength > maxBytes && !how.truncate {
 		return nil, fmt.Errorf("fetch %s: %w: %d bytes declared, limit %d", rawURL, ErrTooLarge, resp.ContentLength, maxBytes)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
@@ -252,7 +284,10 @@ func (c *Client) Get(ctx context.Context, rawURL string, cond Conditional, maxBy
 		return nil, c.wrapErr(ctx, rawURL, fmt.Errorf("read body: %w", err))
 	}
 	if int64(len(body)) > maxBytes {
-		return nil, fmt.Errorf("fetch %s: %w: limit %d bytes", rawURL, ErrTooLarge, maxBytes)
+		if !how.truncate {
+			return nil, fmt.Errorf("fetch %s: %w: limit %d bytes", rawURL, ErrTooLarge, maxBytes)
+		}
+		body = body[:maxBytes]
 	}
 	r.Body = body
 	return r, nil
@@ -305,7 +340,7 @@ type gatedTransport struct {
 
 func (g *gatedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	gate := g.c.gate(req.URL.Hostname())
-	if err := gate.acquire(req.Context(), g.c.opts.PerHostInterval); err != nil {
+	if err := gate.acquire(req.Context(), max(g.c.opts.PerHostInterval, gate.crawlDelay())); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), g.c.opts.ReadTimeout)
@@ -348,7 +383,12 @@ func (c *Client) gate(host string) *hostGate {
 type hostGate struct {
 	sem  chan struct{}
 	last time.Time
+	// delay is the host's robots.txt Crawl-delay (capped), a floor under
+	// PerHostInterval; written by the robots cache, read by every request.
+	delay atomic.Int64
 }
+
+func (g *hostGate) crawlDelay() time.Duration { return time.Duration(g.delay.Load()) }
 
 func (g *hostGate) acquire(ctx context.Context, interval time.Duration) error {
 	select {
