@@ -3,6 +3,7 @@ package web
 import (
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -175,4 +176,46 @@ func TestGateReleasesAtFirstWrite(t *testing.T) {
 	}
 	close(hold)
 	close(finish)
+}
+
+// While one request refreshes an expired entry, the others are served the
+// previous body at once instead of queueing behind the render.
+func TestMicroCacheServesStaleWhileRefreshing(t *testing.T) {
+	c := newMicroCache(time.Second)
+	var mu sync.Mutex
+	now := time.Unix(0, 0)
+	c.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	version, started, release := 1, make(chan struct{}), make(chan struct{})
+	hf := c.wrap(func(w http.ResponseWriter, r *http.Request) {
+		if version == 2 {
+			close(started)
+			<-release
+		}
+		fmt.Fprintf(w, "v%d", version)
+	})
+	get := func() string {
+		rec := httptest.NewRecorder()
+		hf(rec, httptest.NewRequest("GET", "/", nil))
+		return rec.Body.String()
+	}
+	if got := get(); got != "v1" {
+		t.Fatalf("first %q", got)
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Second)
+	mu.Unlock()
+	version = 2
+	refreshed := make(chan string)
+	go func() { refreshed <- get() }()
+	<-started
+	if got := get(); got != "v1" {
+		t.Errorf("during the refresh got %q, want the stale v1", got)
+	}
+	close(release)
+	if got := <-refreshed; got != "v2" {
+		t.Errorf("refreshing request got %q", got)
+	}
+	if got := get(); got != "v2" {
+		t.Errorf("after the refresh got %q", got)
+	}
 }

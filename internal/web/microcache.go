@@ -21,12 +21,14 @@ type microCache struct {
 }
 
 type cached struct {
-	mu      sync.Mutex // held while one request fills the entry
-	expires time.Time
-	status  int
-	header  http.Header
-	body    []byte
-	gz      []byte // body gzipped once, for clients that accept it; nil if not worth it
+	mu         sync.Mutex
+	refreshing bool          // one request is rendering a new body
+	ready      chan struct{} // closed when that render ends
+	expires    time.Time
+	status     int
+	header     http.Header
+	body       []byte
+	gz         []byte // body gzipped once, for clients that accept it; nil if not worth it
 }
 
 const microCacheKeys = 1024
@@ -61,32 +63,60 @@ func (c *microCache) wrap(h http.HandlerFunc) http.HandlerFunc {
 		}
 		c.mu.Unlock()
 
-		// The entry's lock is held only to read it or, for the one request
-		// that refills it, to render; never while writing to a client, or
-		// every reader would queue behind the slowest connection.
-		e.mu.Lock()
-		if c.now().Before(e.expires) {
-			hit := cached{status: e.status, header: e.header, body: e.body, gz: e.gz}
+		// The entry's lock is held only to read or update it, never while
+		// rendering or writing to a client. One request at a time refreshes an
+		// expired entry; meanwhile the others get the previous response
+		// (a few seconds staler), so an expiry never queues a crowd of
+		// readers behind one render. Only an entry never filled makes them
+		// wait, for the one render under way.
+		for {
+			e.mu.Lock()
+			fresh := c.now().Before(e.expires)
+			if e.body != nil && (fresh || e.refreshing) {
+				hit := cached{status: e.status, header: e.header, body: e.body, gz: e.gz}
+				e.mu.Unlock()
+				hit.write(w, r)
+				return
+			}
+			if !e.refreshing {
+				break // this request renders; e.mu is still held
+			}
+			wait := e.ready
 			e.mu.Unlock()
-			hit.write(w, r)
-			return
+			select {
+			case <-wait:
+			case <-r.Context().Done():
+				return
+			}
 		}
+		e.refreshing = true
+		e.ready = make(chan struct{})
+		e.mu.Unlock()
+
 		rec := &bufferedWriter{header: make(http.Header)}
+		defer func() {
+			// Also on a panic in h: the entry must not stay "refreshing".
+			e.mu.Lock()
+			e.refreshing = false
+			close(e.ready)
+			e.mu.Unlock()
+		}()
 		h(rec, r)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		fresh := &cached{status: rec.status, header: rec.header, body: rec.buf.Bytes()}
-		if len(fresh.body) >= minCompress && compressible(fresh.header.Get("Content-Type")) &&
-			fresh.header.Get("Content-Encoding") == "" {
-			fresh.gz = gzipBytes(fresh.body)
+		out := &cached{status: rec.status, header: rec.header, body: rec.buf.Bytes()}
+		if len(out.body) >= minCompress && compressible(out.header.Get("Content-Type")) &&
+			out.header.Get("Content-Encoding") == "" {
+			out.gz = gzipBytes(out.body)
 		}
 		if rec.status == http.StatusOK {
-			e.status, e.header, e.body, e.gz = fresh.status, fresh.header, fresh.body, fresh.gz
+			e.mu.Lock()
+			e.status, e.header, e.body, e.gz = out.status, out.header, out.body, out.gz
 			e.expires = c.now().Add(c.ttl)
+			e.mu.Unlock()
 		}
-		e.mu.Unlock()
-		fresh.write(w, r)
+		out.write(w, r)
 	}
 }
 
