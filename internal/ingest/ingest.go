@@ -59,11 +59,20 @@ type Getter interface {
 	Get(ctx context.Context, url string, cond fetch.Conditional, maxBytes int64) (*fetch.Response, error)
 }
 
+// PageGetter fetches article pages only where robots.txt allows, returning
+// an error wrapping fetch.ErrDisallowed where it does not. A *fetch.Client
+// is one; when the poller's Getter is one it fetches pages with it, and
+// feeds with Get regardless, since the operator subscribed to them.
+type PageGetter interface {
+	GetPage(ctx context.Context, url string, maxBytes int64) (*fetch.Response, error)
+}
+
 // Poller polls feeds and stores their new articles.
 type Poller struct {
-	st   store.Store
-	get  Getter
-	opts Options
+	st    store.Store
+	get   Getter
+	pager PageGetter // nil: pages are fetched with get
+	opts  Options
 	// pages bounds the page fetch+extract work across all feeds.
 	pages chan struct{}
 	// inflight holds canonical URLs being fetched, so an article listed in two
@@ -95,7 +104,8 @@ func NewPoller(st store.Store, get Getter, opts Options) *Poller {
 	if opts.Owner == "" {
 		opts.Owner = d.Owner
 	}
-	return &Poller{st: st, get: get, opts: opts, pages: make(chan struct{}, opts.PageWorkers)}
+	pager, _ := get.(PageGetter)
+	return &Poller{st: st, get: get, pager: pager, opts: opts, pages: make(chan struct{}, opts.PageWorkers)}
 }
 
 // Run polls due feeds until ctx ends, checking every tick.
@@ -273,7 +283,7 @@ func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item
 }
 
 // build makes the article for a feed item: the page's extracted text when the
-// page can be fetched, else the feed's own content.
+// page can be fetched (and robots.txt allows it), else the feed's own content.
 func (p *Poller) build(ctx context.Context, f model.Feed, it feed.Item, url string) model.Article {
 	a := model.Article{
 		SourceID:  f.SourceID,
@@ -291,6 +301,9 @@ func (p *Poller) build(ctx context.Context, f model.Feed, it feed.Item, url stri
 	var exErr error
 	if p.opts.FetchPages {
 		ex, exErr = p.page(ctx, it.URL)
+		if errors.Is(exErr, fetch.ErrDisallowed) {
+			p.opts.Logger.Debug("robots.txt disallows the article page; storing the feed's content", "url", it.URL, "reason", exErr)
+		}
 	} else {
 		exErr = errors.New("page fetching off")
 	}
@@ -324,7 +337,13 @@ func (p *Poller) build(ctx context.Context, f model.Feed, it feed.Item, url stri
 }
 
 func (p *Poller) page(ctx context.Context, url string) (extract.Result, error) {
-	resp, err := p.get.Get(ctx, url, fetch.Conditional{}, MaxPageBytes)
+	var resp *fetch.Response
+	var err error
+	if p.pager != nil {
+		resp, err = p.pager.GetPage(ctx, url, MaxPageBytes)
+	} else {
+		resp, err = p.get.Get(ctx, url, fetch.Conditional{}, MaxPageBytes)
+	}
 	if err != nil {
 		return extract.Result{}, err
 	}

@@ -1,12 +1,15 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -215,5 +218,82 @@ func TestGuardRefusesLoopbackByDefault(t *testing.T) {
 	}
 	if got := feedState(t, st, f.URL).LastError; !strings.Contains(got, "127.0.0.1") {
 		t.Errorf("reason %q does not name the address", got)
+	}
+}
+
+// TestRobotsDisallowedPage: an article whose page robots.txt disallows is
+// stored from the feed's own text without the page ever being requested,
+// while an allowed page on the same site is fetched and extracted, and the
+// feed itself is fetched although robots.txt disallows its path too.
+func TestRobotsDisallowedPage(t *testing.T) {
+	const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Gazette</title>
+<item><title>Harbour bridge reopens</title><link>%[1]s/page/bridge</link><guid>b1</guid>
+<description>&lt;p&gt;Feed teaser about the bridge.&lt;/p&gt;</description></item>
+<item><title>Council budget leaked</title><link>%[1]s/members/budget</link><guid>b2</guid>
+<description>&lt;p&gt;The council's draft budget cuts library hours, the feed says.&lt;/p&gt;</description></item>
+</channel></rss>`
+	var (
+		mu   sync.Mutex
+		reqs []string
+		srv  *httptest.Server
+	)
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		reqs = append(reqs, r.URL.Path)
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/robots.txt":
+			fmt.Fprint(w, "User-agent: *\nDisallow: /members/\nDisallow: /feeds/\n")
+		case "/feeds/main.xml":
+			fmt.Fprintf(w, rss, srv.URL)
+		case "/page/bridge":
+			fmt.Fprint(w, `<html><body><article><h1>Harbour bridge reopens</h1><p>The harbour bridge reopened to lorries on Friday after eleven weeks of repairs to its corroded cables, the council said.</p><p>Residents had asked for a ferry while the work went on.</p></article></body></html>`)
+		default:
+			fmt.Fprint(w, `<html><body><article><p>Members-only page text that must never be fetched by a polite crawler, however long it is.</p></article></body></html>`)
+		}
+	}))
+	defer srv.Close()
+	st := newStore(t)
+	f := addFeed(t, st, srv.URL+"/feeds/main.xml")
+	var logs bytes.Buffer
+	opts := fetch.DefaultOptions()
+	opts.AllowPrivate = true
+	opts.PerHostInterval = -1
+	po := DefaultOptions()
+	po.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	p := NewPoller(st, fetch.New(opts), po)
+	ctx := context.Background()
+
+	if n, err := p.PollFeed(ctx, f); err != nil || n != 2 {
+		t.Fatalf("poll: %d articles, %v", n, err)
+	}
+	arts, _, err := st.Articles(ctx, store.ArticleQuery{})
+	if err != nil || len(arts) != 2 {
+		t.Fatalf("articles: %d, %v", len(arts), err)
+	}
+	byGUID := map[string]model.Article{}
+	for _, a := range arts {
+		byGUID[a.GUID] = a
+	}
+	if a := byGUID["b2"]; !strings.Contains(a.Text, "draft budget cuts library hours") || strings.Contains(a.Text, "Members-only") {
+		t.Errorf("disallowed page: article text %q, want the feed's", a.Text)
+	}
+	if a := byGUID["b1"]; !strings.Contains(a.Text, "eleven weeks of repairs") {
+		t.Errorf("allowed page: article text %q, want the page's", a.Text)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	count := map[string]int{}
+	for _, r := range reqs {
+		count[r]++
+	}
+	if count["/members/budget"] != 0 {
+		t.Errorf("disallowed page requested %d times", count["/members/budget"])
+	}
+	if count["/robots.txt"] != 1 || count["/page/bridge"] != 1 || count["/feeds/main.xml"] != 1 {
+		t.Errorf("requests: %v, want robots.txt, the feed and the allowed page once each", reqs)
+	}
+	if !strings.Contains(logs.String(), "robots.txt") || !strings.Contains(logs.String(), "/members/budget") {
+		t.Errorf("no debug line naming robots.txt and the page:\n%s", logs.String())
 	}
 }
