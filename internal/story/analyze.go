@@ -23,14 +23,14 @@ type term struct {
 // by hash, display forms for explanations, and a SimHash for copy detection.
 type features struct {
 	terms   []term
-	disp    []uint64          // sorted hashes of the heaviest terms, displayable until the next analysis
-	sim     uint64            // SimHash of body shingles, 0 when too short
-	title   []uint64          // sorted distinct title word terms, to confirm copies
-	paras   []uint64          // hashes of body paragraphs, to learn boilerplate
-	lead    []uint64          // title and lead terms (scratch: valid until the next analysis)
-	idents  []identKey        // distinct adjacent name pairs, by hash (scratch, like lead)
-	nTokens int               // content tokens (title + body), for length-adaptive thresholds
-	body    bool              // has body text, not just a headline
+	disp    []uint64   // sorted hashes of the heaviest terms, displayable until the next analysis
+	sim     uint64     // SimHash of body shingles, 0 when too short
+	title   []uint64   // sorted distinct title word terms, to confirm copies
+	paras   []uint64   // hashes of body paragraphs, to learn boilerplate
+	lead    []uint64   // title and lead terms (scratch: valid until the next analysis)
+	idents  []identKey // distinct adjacent name pairs, by hash (scratch, like lead)
+	nTokens int        // content tokens (title + body), for length-adaptive thresholds
+	body    bool       // has body text, not just a headline
 }
 
 type kind uint8

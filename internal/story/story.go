@@ -53,6 +53,10 @@ type Config struct {
 	// both have capitalised names but share none (1 disables).
 	NoSharedNames float64
 
+	// StoryLength: the length-adaptive threshold uses the longer of the
+	// document and the story's typical member (see pairTokens).
+	StoryLength bool
+
 	// CentroidMix weighs centroid similarity against best-member similarity.
 	CentroidMix float64
 	// Similarity is reduced by TimePenalty·ln(1 + gap/TimeScale), gap being how
@@ -114,6 +118,7 @@ func DefaultConfig() Config {
 		LongTokens:       200,
 		MergeThreshold:   0.3,
 		MergeDocSim:      0.1,
+		StoryLength:      true,
 		CentroidMix:      0.9,
 		NoSharedNames:    0.6,
 		TimeScale:        24 * time.Hour,
@@ -174,6 +179,8 @@ type story struct {
 	sum      []term  // centroid numerator, sorted by hash
 	sumSq    float64 // |sum|²
 	names    int     // name terms in sum
+	tokens   int     // content tokens of the members in sum, for their typical length
+	counted  int     // members counted in tokens
 	best     float64 // headline's similarity to the centroid when chosen
 	indexed  map[uint64]struct{}
 	headline string
@@ -272,8 +279,8 @@ func (c *Clusterer) Add(d Doc) Assignment {
 	c.df.add(hs)
 
 	type cand struct {
-		s   *story
-		sim float64
+		s        *story
+		sim, thr float64
 	}
 	var cands []cand
 	c.query.Clear()
@@ -285,10 +292,10 @@ func (c *Clusterer) Add(d Doc) Assignment {
 	}
 	// Below floor a candidate neither wins nor merges, so its exact
 	// similarity does not matter.
-	thr := c.threshold(f.nTokens)
-	floor := min(thr, c.cfg.MergeDocSim)
 	for _, s := range c.candidates(f.terms) {
-		cands = append(cands, cand{s, c.similarity(&f, s, d.Published, floor)})
+		thr := c.threshold(c.pairTokens(f.nTokens, s))
+		floor := min(thr, c.cfg.MergeDocSim)
+		cands = append(cands, cand{s, c.similarity(&f, s, d.Published, floor), thr})
 	}
 	slices.SortFunc(cands, func(a, b cand) int {
 		if a.sim != b.sim {
@@ -300,7 +307,9 @@ func (c *Clusterer) Add(d Doc) Assignment {
 		return int(a.s.id - b.s.id)
 	})
 
-	if len(cands) == 0 || cands[0].sim < thr {
+	// The most similar story that clears its threshold wins.
+	win := slices.IndexFunc(cands, func(x cand) bool { return x.sim >= x.thr })
+	if win < 0 {
 		best := 0.0
 		if len(cands) > 0 {
 			best = cands[0].sim
@@ -328,12 +337,15 @@ func (c *Clusterer) Add(d Doc) Assignment {
 			Headline: s.headline,
 		}
 	}
-	s := cands[0].s
-	reason := c.explain(f, s, cands[0].sim)
+	s := cands[win].s
+	reason := c.explain(f, s, cands[win].sim)
 	var merged []int64
-	for _, o := range cands[1:] {
+	for i, o := range cands {
 		if o.sim < c.cfg.MergeDocSim {
 			break
+		}
+		if i == win {
+			continue
 		}
 		if c.storySim(s, o.s) >= c.cfg.MergeThreshold {
 			c.merge(s, o.s)
@@ -345,7 +357,7 @@ func (c *Clusterer) Add(d Doc) Assignment {
 	c.an.learn(d.Source, s.id, &f)
 	c.ident.learn(s.id, f.idents)
 	return Assignment{
-		Story: s.id, Merged: merged, Score: cands[0].sim, Reason: reason, Headline: s.headline,
+		Story: s.id, Merged: merged, Score: cands[win].sim, Reason: reason, Headline: s.headline,
 	}
 }
 
@@ -395,6 +407,18 @@ func cosine(a, b []term) float64 {
 		return 0
 	}
 	return dot(a, b) / math.Sqrt(n)
+}
+
+// pairTokens is the length that sets the threshold for a document of n
+// content tokens and story s: the longer of the document and the story's
+// typical member. A short text matched against long articles sees the
+// cosine diluted by the long side just as two long texts do; two short
+// texts (leads, headlines) do not.
+func (c *Clusterer) pairTokens(n int, s *story) int {
+	if !c.cfg.StoryLength || s.counted == 0 {
+		return n
+	}
+	return max(n, s.tokens/s.counted)
 }
 
 // threshold is the similarity a document of n content tokens needs to join a
@@ -608,6 +632,8 @@ func (c *Clusterer) join(s *story, d *Doc, f features, copyOf int64) *member {
 	if copyOf == 0 {
 		c.addToCentroid(s, f.terms)
 		c.index(s, f.terms)
+		s.tokens += f.nTokens
+		s.counted++
 	}
 	c.trimMembers(s)
 	c.pickHeadline(s, m)
@@ -761,6 +787,8 @@ func (c *Clusterer) merge(s, o *story) {
 			c.index(s, m.terms)
 		}
 	}
+	s.tokens += o.tokens
+	s.counted += o.counted
 	s.members = append(s.members, o.members...)
 	slices.SortStableFunc(s.members, func(a, b *member) int { return a.t.Compare(b.t) })
 	// keep vectors for the first and most recent members only

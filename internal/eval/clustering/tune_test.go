@@ -48,6 +48,6 @@ func TestTune(t *testing.T) {
 }
 
 func f3(x float64) string {
-	b, _ := json.Marshal(float64(int(x*1000+0.5)) / 1000)
+	b, _ := json.Marshal(float64(int(x*10000+0.5)) / 10000)
 	return string(b)
 }
