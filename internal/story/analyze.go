@@ -100,22 +100,23 @@ func (t *dfTable) add(hs []uint64) {
 
 // analyzer turns documents into features, reusing scratch space between calls.
 type analyzer struct {
-	cfg    *Config
-	toks   []text.Token
-	th     []uint64 // hash of each token's text
-	words  text.Table[wordInfo]
-	hs     []uint64          // distinct term hashes of the last document
-	sh     []uint64          // shingles of the last document
-	lead   []uint64          // term hashes of the title and lead, for outlet boilerplate
-	idents []identKey        // adjacent name pairs of the last document
-	terms  []term            // scratch for weighing every term of a document
-	acc    text.Table[int32] // term hash -> index in ents
-	ents   []entry
-	src    map[string]*sourceStats
-	boiler storyCounter
-	docs   int64 // documents learnt, to count paragraphs per document
-	cases  caseStats
-	names  text.NameFinder
+	cfg     *Config
+	toks    []text.Token
+	th      []uint64 // hash of each token's text
+	words   text.Table[wordInfo]
+	hs      []uint64          // distinct term hashes of the last document
+	sh      []uint64          // shingles of the last document
+	lead    []uint64          // term hashes of the title and lead, for outlet boilerplate
+	idents  []identKey        // adjacent name pairs of the last document
+	terms   []term            // scratch for weighing every term of a document
+	acc     text.Table[int32] // term hash -> index in ents
+	ents    []entry
+	src     map[string]*sourceStats
+	outlets map[string]string // source -> outlet
+	boiler  storyCounter
+	docs    int64 // documents learnt, to count paragraphs per document
+	cases   caseStats
+	names   text.NameFinder
 	// lowercased title and body; token texts are substrings of them
 	lowTitle, lowBody text.Lower
 }
@@ -279,7 +280,7 @@ func (a *analyzer) learnSource(source string, story, doc int64, hs []uint64) {
 	if source == "" {
 		return
 	}
-	source = outlet(source)
+	source = a.outlet(source)
 	s := a.src[source]
 	if s == nil {
 		s = &sourceStats{stories: map[int64]struct{}{}}
@@ -322,10 +323,11 @@ func (a *analyzer) learnSource(source string, story, doc int64, hs []uint64) {
 
 func newAnalyzer(cfg *Config) *analyzer {
 	return &analyzer{
-		cfg:    cfg,
-		src:    map[string]*sourceStats{},
-		boiler: storyCounter{max: 50_000},
-		cases:  caseStats{max: 300_000},
+		cfg:     cfg,
+		src:     map[string]*sourceStats{},
+		outlets: map[string]string{},
+		boiler:  storyCounter{max: 50_000},
+		cases:   caseStats{max: 300_000},
 	}
 }
 
@@ -496,7 +498,7 @@ func (a *analyzer) analyze(d *Doc, df *dfTable) (features, []uint64) {
 
 	hs := a.hs[:0]
 	terms := a.terms[:0]
-	src := a.src[outlet(d.Source)]
+	src := a.src[a.outlet(d.Source)]
 	for i := range a.ents {
 		e := &a.ents[i]
 		hs = append(hs, e.h)
@@ -699,6 +701,19 @@ func selectTop(ts []term, k int) {
 			hi = i - 1
 		}
 	}
+}
+
+// outlet is outlet(source), remembered: every article asks twice.
+func (a *analyzer) outlet(source string) string {
+	if o, ok := a.outlets[source]; ok {
+		return o
+	}
+	if len(a.outlets) >= 10_000 {
+		clear(a.outlets)
+	}
+	o := outlet(source)
+	a.outlets[source] = o
+	return o
 }
 
 // outlet reduces a source to the site family that shares its templates:

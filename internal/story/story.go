@@ -176,13 +176,13 @@ type story struct {
 	first    time.Time
 	last     time.Time
 	members  []*member
-	sum      []term  // centroid numerator, sorted by hash
-	sumSq    float64 // |sum|²
-	names    int     // name terms in sum
-	tokens   int     // content tokens of the members in sum, for their typical length
-	counted  int     // members counted in tokens
-	best     float64 // headline's similarity to the centroid when chosen
-	indexed  map[uint64]struct{}
+	sum      []term   // centroid numerator, sorted by hash
+	sumSq    float64  // |sum|²
+	names    int      // name terms in sum
+	tokens   int      // content tokens of the members in sum, for their typical length
+	counted  int      // members counted in tokens
+	best     float64  // headline's similarity to the centroid when chosen
+	indexed  []uint64 // hashes this story is posted under, sorted
 	headline string
 	alive    bool
 	gen      uint64  // candidate lookup that last touched this story
@@ -603,8 +603,9 @@ func (c *Clusterer) queryDot(ts []term) (all, names float64) {
 	return all, names
 }
 
-// qbit is the position of hash h in the query filter.
-func qbit(h uint64) uint64 { return h * 0x9e3779b97f4a7c15 >> 54 }
+// qbit is the position of hash h in the query filter: its top bits, which
+// FNV-1a's last multiplication mixes well.
+func qbit(h uint64) uint64 { return h >> 54 }
 
 func (c *Clusterer) storySim(a, b *story) float64 {
 	if a.sumSq == 0 || b.sumSq == 0 {
@@ -614,7 +615,7 @@ func (c *Clusterer) storySim(a, b *story) float64 {
 }
 
 func (c *Clusterer) newStory(id int64) *story {
-	s := &story{id: id, indexed: map[uint64]struct{}{}, alive: true}
+	s := &story{id: id, alive: true}
 	c.stories[id] = s
 	return s
 }
@@ -701,10 +702,11 @@ func (c *Clusterer) index(s *story, terms []term) {
 	}
 	c.scratch = top
 	for _, t := range top {
-		if _, ok := s.indexed[t.h]; ok {
+		i, ok := slices.BinarySearch(s.indexed, t.h)
+		if ok {
 			continue
 		}
-		s.indexed[t.h] = struct{}{}
+		s.indexed = slices.Insert(s.indexed, i, t.h)
 		p := c.post.Ptr(t.h)
 		if len(*p) == 0 {
 			c.posted++
@@ -714,7 +716,7 @@ func (c *Clusterer) index(s *story, terms []term) {
 }
 
 func (c *Clusterer) unindex(s *story) {
-	for h := range s.indexed {
+	for _, h := range s.indexed {
 		p := c.post.Ptr(h)
 		for i, x := range *p {
 			if x == s {
