@@ -135,16 +135,26 @@ func BenchSearch(b *testing.B, s store.Store) {
 	}
 }
 
-// SearchLatency reports p50/p99 of Search per query on a store already
-// holding a large corpus (the size targets are about tail latency).
+// SearchLatency reports p50/p99 of Search (and, for "stories:" queries,
+// SearchStories) per query on a store already holding a large corpus (the
+// size targets are about tail latency).
 func SearchLatency(b *testing.B, s store.Store) {
 	ctx := context.Background()
-	for _, q := range []string{"government", "minister election", "election", "parliament", "volcano", "nosuchword"} {
+	queries := []string{"government", "minister election", "election", "parliament", "volcano", "nosuchword",
+		"stories:government", "stories:volcano"}
+	for _, q := range queries {
 		b.Run(strings.ReplaceAll(q, " ", "+"), func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
+			words, stories := strings.CutPrefix(q, "stories:")
 			for b.Loop() {
 				t0 := time.Now()
-				if _, err := s.Search(ctx, q, 20); err != nil {
+				var err error
+				if stories {
+					_, err = s.SearchStories(ctx, words, 20)
+				} else {
+					_, err = s.Search(ctx, words, 20)
+				}
+				if err != nil {
 					b.Fatal(err)
 				}
 				lat = append(lat, time.Since(t0))
