@@ -241,7 +241,14 @@ func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item
 		errs  []error
 		wg    sync.WaitGroup
 	)
+	renewed := p.opts.Now() // guarded by mu
+	renew := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		renewed = p.renewLease(ctx, f, renewed)
+	}
 	for _, it := range items {
+		renew()
 		url, err := canon.URL(it.URL)
 		if err != nil || it.URL == "" {
 			continue // an item without a usable link cannot be an article
@@ -268,6 +275,7 @@ func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item
 			defer wg.Done()
 			defer func() { <-p.pages; p.inflight.Delete(url) }()
 			a := p.build(ctx, f, it, url)
+			renew()
 			created, err := p.st.InsertArticle(ctx, &a)
 			mu.Lock()
 			defer mu.Unlock()
@@ -280,6 +288,23 @@ func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item
 	}
 	wg.Wait()
 	return added, errors.Join(errs...)
+}
+
+// renewLease extends this process's lease on f when a third of it has passed
+// since last: a feed with many new pages on a slow or Crawl-delayed site can
+// take longer to poll than one lease, and another process must not take it
+// over meanwhile. Returns when the lease was last renewed.
+func (p *Poller) renewLease(ctx context.Context, f model.Feed, last time.Time) time.Time {
+	now := p.opts.Now()
+	if p.opts.Lease <= 0 || p.opts.Owner == "" || now.Sub(last) < p.opts.Lease/3 {
+		return last
+	}
+	if err := p.st.RenewLease(ctx, f.ID, p.opts.Owner, now.Add(p.opts.Lease)); err != nil && ctx.Err() == nil {
+		// Not leased (a direct PollFeed) or taken over: polling goes on,
+		// articles are keyed idempotently either way.
+		p.opts.Logger.Debug("renew feed lease", "feed", f.URL, "err", err)
+	}
+	return now
 }
 
 // build makes the article for a feed item: the page's extracted text when the

@@ -80,6 +80,9 @@ type Store interface {
 	// LeaseDueFeeds returns up to limit feeds whose NextPoll <= now and that no
 	// other live lease holds, leasing them to owner until now+lease.
 	LeaseDueFeeds(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration) ([]model.Feed, error)
+	// RenewLease extends owner's lease on a feed it is still polling to
+	// until; ErrNotFound when the lease is not owner's (any more).
+	RenewLease(ctx context.Context, feedID int64, owner string, until time.Time) error
 	// ReleaseLeases frees the leases owner holds (at start-up: a killed
 	// process restarted under the same owner name resumes at once).
 	ReleaseLeases(ctx context.Context, owner string) error

@@ -237,6 +237,19 @@ func (db *Store) SaveFeedState(ctx context.Context, f model.Feed) error {
 	return nil
 }
 
+// RenewLease extends owner's lease on feed feedID to until.
+func (db *Store) RenewLease(ctx context.Context, feedID int64, owner string, until time.Time) error {
+	res, err := db.exec(ctx, db.W, `UPDATE feeds SET lease_until = ? WHERE id = ? AND lease_owner = ?`,
+		Micros(until), feedID, owner)
+	if err == nil {
+		err = mustAffect(res)
+	}
+	if err != nil {
+		return fmt.Errorf("renew lease of feed %d for %s: %w", feedID, owner, err)
+	}
+	return nil
+}
+
 // ReleaseLeases frees every lease held by owner: a process restarted under
 // the same name calls it at start, so the feeds a killed predecessor held
 // are polled again at once rather than when the leases run out.

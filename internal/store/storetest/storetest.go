@@ -243,6 +243,17 @@ func testLeases(t *testing.T, s store.Store) {
 	if got := ids(d, feedID); !slices.Equal(got, wantD) {
 		t.Fatalf("two hours on D leased %v, want %v (by next poll)", got, wantD)
 	}
+	// D renews its lease on one feed while still polling it; nobody else can.
+	if err := s.RenewLease(ctx, d[0].ID, "E", t0.Add(5*time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("E renewed D's lease: %v", err)
+	}
+	if err := s.RenewLease(ctx, d[0].ID, "D", t0.Add(5*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	e := val(s.LeaseDueFeeds(ctx, "E", t0.Add(4*time.Hour), 10, lease)).must(t)
+	if got := ids(e, feedID); slices.Contains(got, d[0].ID) || len(got) != len(wantD)-1 {
+		t.Fatalf("after D renewed feed %d, E leased %v", d[0].ID, got)
+	}
 }
 
 func testLeasesConcurrent(t *testing.T, s store.Store) {
