@@ -158,3 +158,58 @@ func TestSearchRanksNewestMatchesOnly(t *testing.T) {
 	defer func(n int) { maxRanked = n }(maxRanked)
 	storetest.SearchRanksNewestMatchesOnly(t, openFresh(t), func(n int) { maxRanked = n })
 }
+
+// TestNewestMatchesWindows checks the windowed probe against the plain
+// answer (every match, newest first, cut to n) for words in every, every
+// third and only the two oldest articles, with n small enough that the
+// windows must grow several times and cross the whole table.
+func TestNewestMatchesWindows(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, storetest.FreshPostgres(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	src, err := s.UpsertSource(ctx, model.Source{Name: "Windows"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := map[string][]int64{} // word -> ids of the articles with it, oldest first
+	for i := range 60 {
+		title := "harbour"
+		if i%3 == 0 {
+			title += " lighthouse"
+		}
+		if i < 2 {
+			title += " shipwreck"
+		}
+		a := model.Article{SourceID: src.ID, URL: fmt.Sprintf("https://windows.example/%d", i), Title: title, Published: time.Now()}
+		if _, err := s.InsertArticle(ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []string{"harbour", "lighthouse", "shipwreck"} {
+			if i%3 == 0 && w == "lighthouse" || i < 2 && w == "shipwreck" || w == "harbour" {
+				has[w] = append(has[w], a.ID)
+			}
+		}
+	}
+	for _, w := range []string{"harbour", "lighthouse", "shipwreck", "nosuchword"} {
+		tsq, err := s.tsquery(ctx, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{1, 2, 3, 7, 25, 100} {
+			var want []int64
+			for k := len(has[w]) - 1; k >= 0 && len(want) < n; k-- {
+				want = append(want, has[w][k])
+			}
+			got, err := s.newestMatches(ctx, tsq, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s, n=%d: got %v, want %v", w, n, got, want)
+			}
+		}
+	}
+}

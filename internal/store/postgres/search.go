@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store/sqlstore"
 )
@@ -55,35 +57,112 @@ var rank = fmt.Sprintf(`ts_rank(a.search, $1::tsquery) / (1.0 + GREATEST(0, $2 -
 // maxRanked is sqlstore.MaxRanked, variable for tests.
 var maxRanked = sqlstore.MaxRanked
 
-// newestMatches selects the newest $4 articles matching tsquery $1, with
-// what ranking needs: ranking reads each match's tsvector, so only these
-// are ranked. "id + 0" keeps the planner on the GIN index (one bitmap scan,
-// a top-N sort) instead of walking the primary key backwards through
-// non-matching rows. The tsvector is only read for the rows kept.
-const newestMatches = `SELECT m.id, m.story_id, m.search, m.published, m.fetched FROM articles m
-  WHERE m.search @@ $1::tsquery ORDER BY m.id + 0 DESC LIMIT $4`
+// The probes of newestMatches: each selects, newest first, up to $4 ids of
+// articles matching tsquery $1 with id in ($2, $3]. probeAny leaves the
+// plan to the planner; probeWalk, with the match written as a function
+// call no index serves, walks the primary key down from $3 and stops at $4
+// matches; probeIndex, ordering by an expression, cannot walk the key and
+// takes the GIN matches (ANDed with the id range, or alone).
+const (
+	probeAny   = `SELECT id FROM articles WHERE id > $2 AND id <= $3 AND search @@ $1::tsquery ORDER BY id DESC LIMIT $4`
+	probeWalk  = `SELECT id FROM articles WHERE id > $2 AND id <= $3 AND ts_match_vq(search, $1::tsquery) ORDER BY id DESC LIMIT $4`
+	probeIndex = `SELECT id FROM articles WHERE id > $2 AND id <= $3 AND search @@ $1::tsquery ORDER BY id + 0 DESC LIMIT $4`
+	probeRest  = `SELECT id FROM articles WHERE id + 0 > $2 AND id + 0 <= $3 AND search @@ $1::tsquery ORDER BY id + 0 DESC LIMIT $4`
+)
+
+// newestMatches returns the ids of the newest n articles matching tsq,
+// newest first.
+//
+// Why windows: one GIN lookup over the whole table is right for a rare
+// word but hopeless for a common one (a word in every article has the
+// whole table in its bitmap, and finding the top n ids visits every row),
+// while walking the primary key backwards is the opposite (about n rows
+// for a common word, the whole table for a rare one); the planner cannot
+// tell the two apart when the word is missing from its statistics or
+// common in old articles only. So the newest ids are probed in windows
+// below the newest id, each only for the matches still missing. The first
+// covers the newest n rows, small enough for any plan; the share of rows
+// that matched so far then sizes the next window to hold the rest (with a
+// quarter to spare; 8 times wider when nothing matched yet) and picks its
+// plan: walk the key where at least one row in four matches, else the GIN
+// index.
+func (s *Store) newestMatches(ctx context.Context, tsq string, n int) ([]int64, error) {
+	var hi int64
+	if err := s.R.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM articles`).Scan(&hi); err != nil {
+		return nil, fmt.Errorf("newest article: %w", err)
+	}
+	ids := make([]int64, 0, min(n, 4096))
+	var seen int64 // rows covered by the windows so far
+	for w, probe := int64(n), probeAny; len(ids) < n && hi > 0; {
+		lo := max(hi-w, 0)
+		if lo == 0 && probe == probeIndex {
+			probe = probeRest
+		}
+		rows, err := s.R.QueryContext(ctx, probe, pgx.QueryExecModeExec, tsq, lo, hi, n-len(ids))
+		if err != nil {
+			return nil, fmt.Errorf("probe ids (%d, %d]: %w", lo, hi, err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("probe ids (%d, %d]: %w", lo, hi, err)
+		}
+		seen += hi - lo
+		hi = lo
+		need, found := float64(n-len(ids)), float64(len(ids))
+		next := 8 * float64(w)
+		if found > 0 {
+			next = max(2*float64(w), need*float64(seen)/found*1.25)
+		}
+		w = int64(min(next, float64(hi))) + 1 // hi is the rows left below
+		probe = probeIndex
+		if found*4 >= float64(seen) {
+			probe = probeWalk
+		}
+	}
+	return ids, nil
+}
 
 // words is the user's text reduced to plain words; plainto_tsquery accepts
 // anything, but the reduction keeps both backends matching the same words.
 func words(q string) string { return strings.Join(sqlstore.Terms(q), " ") }
 
+// matches parses q and finds its newest maxRanked matches; no ids means
+// nothing to rank.
+func (s *Store) matches(ctx context.Context, q string) (tsq string, ids []int64, err error) {
+	w := words(q)
+	if w == "" {
+		return "", nil, nil
+	}
+	if tsq, err = s.tsquery(ctx, w); err != nil || tsq == "" {
+		return "", nil, err
+	}
+	ids, err = s.newestMatches(ctx, tsq, maxRanked)
+	return tsq, ids, err
+}
+
 // Search returns articles matching every word of q, best first.
 func (s *Store) Search(ctx context.Context, q string, limit int) ([]model.Article, error) {
-	w := words(q)
-	if w == "" || limit <= 0 {
+	if limit <= 0 {
 		return nil, nil
 	}
-	tsq, err := s.tsquery(ctx, w)
-	if err != nil || tsq == "" {
+	tsq, ids, err := s.matches(ctx, q)
+	if err != nil || len(ids) == 0 {
 		return nil, wrapSearch("search", q, err)
 	}
-	// Rank the newest matches on the index-found ids, then fetch the page's
-	// full rows.
+	// Rank the newest matches, then fetch the page's full rows.
 	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.ArticleCols+` FROM (
-  SELECT a.id AS hid, `+rank+` AS r FROM (`+newestMatches+`) a
+  SELECT a.id AS hid, `+rank+` AS r FROM articles a WHERE a.id = ANY($4::bigint[])
   ORDER BY r DESC, a.id DESC LIMIT $3
 ) h JOIN articles a ON a.id = h.hid JOIN sources s ON s.id = a.source_id
-ORDER BY h.r DESC, a.id DESC`, tsq, time.Now().UnixMicro(), limit, maxRanked)
+ORDER BY h.r DESC, a.id DESC`, tsq, time.Now().UnixMicro(), limit, ids)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
@@ -96,19 +175,18 @@ ORDER BY h.r DESC, a.id DESC`, tsq, time.Now().UnixMicro(), limit, maxRanked)
 
 // SearchStories returns live stories ranked by their best matching article.
 func (s *Store) SearchStories(ctx context.Context, q string, limit int) ([]model.Story, error) {
-	w := words(q)
-	if w == "" || limit <= 0 {
+	if limit <= 0 {
 		return nil, nil
 	}
-	tsq, err := s.tsquery(ctx, w)
-	if err != nil || tsq == "" {
+	tsq, ids, err := s.matches(ctx, q)
+	if err != nil || len(ids) == 0 {
 		return nil, wrapSearch("search stories", q, err)
 	}
 	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.StoryCols+` FROM (
-  SELECT a.story_id AS sid, MAX(`+rank+`) AS r FROM (`+newestMatches+`) a
-  WHERE a.story_id <> 0 GROUP BY a.story_id
+  SELECT a.story_id AS sid, MAX(`+rank+`) AS r FROM articles a
+  WHERE a.id = ANY($4::bigint[]) AND a.story_id <> 0 GROUP BY a.story_id
 ) m JOIN stories t ON t.id = m.sid
-WHERE t.merged_into = 0 ORDER BY m.r DESC, t.id DESC LIMIT $3`, tsq, time.Now().UnixMicro(), limit, maxRanked)
+WHERE t.merged_into = 0 ORDER BY m.r DESC, t.id DESC LIMIT $3`, tsq, time.Now().UnixMicro(), limit, ids)
 	if err != nil {
 		return nil, fmt.Errorf("search stories %q: %w", q, err)
 	}
