@@ -182,9 +182,15 @@ func (s *Store) SearchStories(ctx context.Context, q string, limit int) ([]model
 	if err != nil || len(ids) == 0 {
 		return nil, wrapSearch("search stories", q, err)
 	}
+	// Each match is ranked before grouping (OFFSET 0 keeps the planner from
+	// moving the rank into the aggregate, which would sort the tsvectors
+	// along), and the stories come ordered by rank so that only as many are
+	// looked up as the page needs instead of joining the stories table.
 	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.StoryCols+` FROM (
-  SELECT a.story_id AS sid, MAX(`+rank+`) AS r FROM articles a
-  WHERE a.id = ANY($4::bigint[]) AND a.story_id <> 0 GROUP BY a.story_id
+  SELECT sid, MAX(r) AS r FROM (
+    SELECT a.story_id AS sid, `+rank+` AS r FROM articles a
+    WHERE a.id = ANY($4::bigint[]) AND a.story_id <> 0 OFFSET 0
+  ) x GROUP BY sid ORDER BY r DESC, sid DESC
 ) m JOIN stories t ON t.id = m.sid
 WHERE t.merged_into = 0 ORDER BY m.r DESC, t.id DESC LIMIT $3`, tsq, time.Now().UnixMicro(), limit, ids)
 	if err != nil {
