@@ -161,8 +161,9 @@ func TestSearchRanksNewestMatchesOnly(t *testing.T) {
 
 // TestNewestMatchesWindows checks the windowed probe against the plain
 // answer (every match, newest first, cut to n) for words in every, every
-// third and only the two oldest articles, with n small enough that the
-// windows must grow several times and cross the whole table.
+// third, every tenth and only the two oldest articles (so every kind of
+// probe runs), with n small enough that the windows must grow several
+// times and cross the whole table.
 func TestNewestMatchesWindows(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, storetest.FreshPostgres(t))
@@ -180,6 +181,9 @@ func TestNewestMatchesWindows(t *testing.T) {
 		if i%3 == 0 {
 			title += " lighthouse"
 		}
+		if i%10 == 0 {
+			title += " anchor"
+		}
 		if i < 2 {
 			title += " shipwreck"
 		}
@@ -187,13 +191,13 @@ func TestNewestMatchesWindows(t *testing.T) {
 		if _, err := s.InsertArticle(ctx, &a); err != nil {
 			t.Fatal(err)
 		}
-		for _, w := range []string{"harbour", "lighthouse", "shipwreck"} {
-			if i%3 == 0 && w == "lighthouse" || i < 2 && w == "shipwreck" || w == "harbour" {
+		for _, w := range []string{"harbour", "lighthouse", "anchor", "shipwreck"} {
+			if i%3 == 0 && w == "lighthouse" || i%10 == 0 && w == "anchor" || i < 2 && w == "shipwreck" || w == "harbour" {
 				has[w] = append(has[w], a.ID)
 			}
 		}
 	}
-	for _, w := range []string{"harbour", "lighthouse", "shipwreck", "nosuchword"} {
+	for _, w := range []string{"harbour", "lighthouse", "anchor", "shipwreck", "nosuchword"} {
 		tsq, err := s.tsquery(ctx, w)
 		if err != nil {
 			t.Fatal(err)

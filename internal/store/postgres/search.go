@@ -62,7 +62,9 @@ var maxRanked = sqlstore.MaxRanked
 // plan to the planner; probeWalk, with the match written as a function
 // call no index serves, walks the primary key down from $3 and stops at $4
 // matches; probeIndex, ordering by an expression, cannot walk the key and
-// takes the GIN matches (ANDed with the id range, or alone).
+// takes the GIN matches ANDed with the id range (from the BRIN index);
+// probeRest, for a window reaching the oldest row, takes the GIN matches
+// alone (the range's bitmap would cost more than checking their ids).
 const (
 	probeAny   = `SELECT id FROM articles WHERE id > $2 AND id <= $3 AND search @@ $1::tsquery ORDER BY id DESC LIMIT $4`
 	probeWalk  = `SELECT id FROM articles WHERE id > $2 AND id <= $3 AND ts_match_vq(search, $1::tsquery) ORDER BY id DESC LIMIT $4`
@@ -85,7 +87,8 @@ const (
 // that matched so far then sizes the next window to hold the rest (with a
 // quarter to spare; 8 times wider when nothing matched yet) and picks its
 // plan: walk the key where at least one row in four matches, else the GIN
-// index.
+// index. Probes are sent as unnamed statements so each is planned for its
+// own window and words, never with a cached generic plan.
 func (s *Store) newestMatches(ctx context.Context, tsq string, n int) ([]int64, error) {
 	var hi int64
 	if err := s.R.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM articles`).Scan(&hi); err != nil {
@@ -106,7 +109,7 @@ func (s *Store) newestMatches(ctx context.Context, tsq string, n int) ([]int64, 
 			var id int64
 			if err := rows.Scan(&id); err != nil {
 				rows.Close()
-				return nil, err
+				return nil, fmt.Errorf("probe ids (%d, %d]: %w", lo, hi, err)
 			}
 			ids = append(ids, id)
 		}
