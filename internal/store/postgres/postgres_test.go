@@ -207,9 +207,13 @@ func TestNewestMatchesWindows(t *testing.T) {
 			for k := len(has[w]) - 1; k >= 0 && len(want) < n; k-- {
 				want = append(want, has[w][k])
 			}
-			got, err := s.newestMatches(ctx, tsq, n)
+			ms, err := s.newestMatches(ctx, tsq, time.Now().UnixMicro(), n)
 			if err != nil {
 				t.Fatal(err)
+			}
+			var got []int64
+			for _, m := range ms {
+				got = append(got, m.id)
 			}
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("%s, n=%d: got %v, want %v", w, n, got, want)

@@ -57,23 +57,30 @@ var rank = fmt.Sprintf(`ts_rank(a.search, $1::tsquery) / (1.0 + GREATEST(0, $2 -
 // maxRanked is sqlstore.MaxRanked, variable for tests.
 var maxRanked = sqlstore.MaxRanked
 
-// The probes of newestMatches: each selects, newest first, up to $4 ids of
-// articles matching tsquery $1 with id in ($2, $3]. probeAny leaves the
-// plan to the planner; probeWalk, with the match written as a function
-// call no index serves, walks the primary key down from $3 and stops at $4
-// matches; probeIndex, ordering by an expression, cannot walk the key and
-// takes the GIN matches ANDed with the id range (from the BRIN index);
-// probeRest, for a window reaching the oldest row, takes the GIN matches
-// alone (the range's bitmap would cost more than checking their ids).
-const (
-	probeAny   = `SELECT id FROM articles WHERE id > $2 AND id <= $3 AND search @@ $1::tsquery ORDER BY id DESC LIMIT $4`
-	probeWalk  = `SELECT id FROM articles WHERE id > $2 AND id <= $3 AND ts_match_vq(search, $1::tsquery) ORDER BY id DESC LIMIT $4`
-	probeIndex = `SELECT id FROM articles WHERE id > $2 AND id <= $3 AND search @@ $1::tsquery ORDER BY id + 0 DESC LIMIT $4`
-	probeRest  = `SELECT id FROM articles WHERE id + 0 > $2 AND id + 0 <= $3 AND search @@ $1::tsquery ORDER BY id + 0 DESC LIMIT $4`
+// The probes of newestMatches: each selects, newest first, up to $5
+// articles matching tsquery $1 with id in ($3, $4], ranked as of $2 while
+// their row is at hand. probeAny leaves the plan to the planner; probeWalk,
+// with the match written as a function call no index serves, walks the
+// primary key down from $4 and stops at $5 matches; probeIndex, ordering by
+// an expression, cannot walk the key and takes the GIN matches ANDed with
+// the id range (from the BRIN index); probeRest, for a window reaching the
+// oldest row, takes the GIN matches alone (the range's bitmap would cost
+// more than checking their ids).
+var (
+	probeAny   = `SELECT a.id, a.story_id, ` + rank + ` FROM articles a WHERE a.id > $3 AND a.id <= $4 AND a.search @@ $1::tsquery ORDER BY a.id DESC LIMIT $5`
+	probeWalk  = `SELECT a.id, a.story_id, ` + rank + ` FROM articles a WHERE a.id > $3 AND a.id <= $4 AND ts_match_vq(a.search, $1::tsquery) ORDER BY a.id DESC LIMIT $5`
+	probeIndex = `SELECT a.id, a.story_id, ` + rank + ` FROM articles a WHERE a.id > $3 AND a.id <= $4 AND a.search @@ $1::tsquery ORDER BY a.id + 0 DESC LIMIT $5`
+	probeRest  = `SELECT a.id, a.story_id, ` + rank + ` FROM articles a WHERE a.id + 0 > $3 AND a.id + 0 <= $4 AND a.search @@ $1::tsquery ORDER BY a.id + 0 DESC LIMIT $5`
 )
 
-// newestMatches returns the ids of the newest n articles matching tsq,
-// newest first.
+// match is a matching article (its story, 0 if none) and its rank.
+type match struct {
+	id, story int64
+	r         float64
+}
+
+// newestMatches returns the newest n articles matching tsq, newest first,
+// ranked as of now (unix microseconds).
 //
 // Why windows: one GIN lookup over the whole table is right for a rare
 // word but hopeless for a common one (a word in every article has the
@@ -88,30 +95,31 @@ const (
 // quarter to spare; 8 times wider when nothing matched yet) and picks its
 // plan: walk the key where at least one row in four matches, else the GIN
 // index. Probes are sent as unnamed statements so each is planned for its
-// own window and words, never with a cached generic plan.
-func (s *Store) newestMatches(ctx context.Context, tsq string, n int) ([]int64, error) {
+// own window and words, never with a cached generic plan. Ranking in the
+// probe reads each tsvector once, from a row being read anyway.
+func (s *Store) newestMatches(ctx context.Context, tsq string, now int64, n int) ([]match, error) {
 	var hi int64
 	if err := s.R.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM articles`).Scan(&hi); err != nil {
 		return nil, fmt.Errorf("newest article: %w", err)
 	}
-	ids := make([]int64, 0, min(n, 4096))
+	ms := make([]match, 0, min(n, 4096))
 	var seen int64 // rows covered by the windows so far
-	for w, probe := int64(n), probeAny; len(ids) < n && hi > 0; {
+	for w, probe := int64(n), probeAny; len(ms) < n && hi > 0; {
 		lo := max(hi-w, 0)
 		if lo == 0 && probe == probeIndex {
 			probe = probeRest
 		}
-		rows, err := s.R.QueryContext(ctx, probe, pgx.QueryExecModeExec, tsq, lo, hi, n-len(ids))
+		rows, err := s.R.QueryContext(ctx, probe, pgx.QueryExecModeExec, tsq, now, lo, hi, n-len(ms))
 		if err != nil {
 			return nil, fmt.Errorf("probe ids (%d, %d]: %w", lo, hi, err)
 		}
 		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
+			var m match
+			if err := rows.Scan(&m.id, &m.story, &m.r); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("probe ids (%d, %d]: %w", lo, hi, err)
 			}
-			ids = append(ids, id)
+			ms = append(ms, m)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -119,7 +127,7 @@ func (s *Store) newestMatches(ctx context.Context, tsq string, n int) ([]int64, 
 		}
 		seen += hi - lo
 		hi = lo
-		need, found := float64(n-len(ids)), float64(len(ids))
+		need, found := float64(n-len(ms)), float64(len(ms))
 		next := 8 * float64(w)
 		if found > 0 {
 			next = max(2*float64(w), need*float64(seen)/found*1.25)
@@ -130,25 +138,32 @@ func (s *Store) newestMatches(ctx context.Context, tsq string, n int) ([]int64, 
 			probe = probeWalk
 		}
 	}
-	return ids, nil
+	return ms, nil
 }
 
 // words is the user's text reduced to plain words; plainto_tsquery accepts
 // anything, but the reduction keeps both backends matching the same words.
 func words(q string) string { return strings.Join(sqlstore.Terms(q), " ") }
 
-// matches parses q and finds its newest maxRanked matches; no ids means
-// nothing to rank.
-func (s *Store) matches(ctx context.Context, q string) (tsq string, ids []int64, err error) {
+// ranked parses q and returns its newest maxRanked matches, best first
+// (rank, then newest).
+func (s *Store) ranked(ctx context.Context, q string) ([]match, error) {
 	w := words(q)
 	if w == "" {
-		return "", nil, nil
+		return nil, nil
 	}
-	if tsq, err = s.tsquery(ctx, w); err != nil || tsq == "" {
-		return "", nil, err
+	tsq, err := s.tsquery(ctx, w)
+	if err != nil || tsq == "" {
+		return nil, err
 	}
-	ids, err = s.newestMatches(ctx, tsq, maxRanked)
-	return tsq, ids, err
+	ms, err := s.newestMatches(ctx, tsq, time.Now().UnixMicro(), maxRanked)
+	sort.Slice(ms, func(i, j int) bool {
+		if ms[i].r != ms[j].r {
+			return ms[i].r > ms[j].r
+		}
+		return ms[i].id > ms[j].id
+	})
+	return ms, err
 }
 
 // Search returns articles matching every word of q, best first.
@@ -156,24 +171,24 @@ func (s *Store) Search(ctx context.Context, q string, limit int) ([]model.Articl
 	if limit <= 0 {
 		return nil, nil
 	}
-	tsq, ids, err := s.matches(ctx, q)
-	if err != nil || len(ids) == 0 {
+	ms, err := s.ranked(ctx, q)
+	if err != nil || len(ms) == 0 {
 		return nil, wrapSearch("search", q, err)
 	}
-	// Rank the newest matches, then fetch the page's full rows.
-	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.ArticleCols+` FROM (
-  SELECT a.id AS hid, `+rank+` AS r FROM articles a WHERE a.id = ANY($4::bigint[])
-  ORDER BY r DESC, a.id DESC LIMIT $3
-) h JOIN articles a ON a.id = h.hid JOIN sources s ON s.id = a.source_id
-ORDER BY h.r DESC, a.id DESC`, tsq, time.Now().UnixMicro(), limit, ids)
+	ids := make([]int64, 0, limit)
+	for _, m := range ms[:min(limit, len(ms))] {
+		ids = append(ids, m.id)
+	}
+	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.ArticleCols+`
+FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ANY($1::bigint[])`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
-	out, err := sqlstore.ReadArticles(rows)
+	got, err := sqlstore.ReadArticles(rows)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q, err)
 	}
-	return out, nil
+	return inOrder(ids, got, func(a model.Article) int64 { return a.ID }), nil
 }
 
 // SearchStories returns live stories ranked by their best matching article.
@@ -181,37 +196,72 @@ func (s *Store) SearchStories(ctx context.Context, q string, limit int) ([]model
 	if limit <= 0 {
 		return nil, nil
 	}
-	tsq, ids, err := s.matches(ctx, q)
-	if err != nil || len(ids) == 0 {
+	ms, err := s.ranked(ctx, q)
+	if err != nil || len(ms) == 0 {
 		return nil, wrapSearch("search stories", q, err)
 	}
-	// Each match is ranked before grouping (OFFSET 0 keeps the planner from
-	// moving the rank into the aggregate, which would sort the tsvectors
-	// along), and the stories come ordered by rank so that only as many are
-	// looked up as the page needs instead of joining the stories table.
-	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.StoryCols+` FROM (
-  SELECT sid, MAX(r) AS r FROM (
-    SELECT a.story_id AS sid, `+rank+` AS r FROM articles a
-    WHERE a.id = ANY($4::bigint[]) AND a.story_id <> 0 OFFSET 0
-  ) x GROUP BY sid ORDER BY r DESC, sid DESC
-) m JOIN stories t ON t.id = m.sid
-WHERE t.merged_into = 0 ORDER BY m.r DESC, t.id DESC LIMIT $3`, tsq, time.Now().UnixMicro(), limit, ids)
+	// A story ranks as its best match (ms is best first); ties go to the
+	// newer story.
+	var sids []int64
+	best := map[int64]float64{}
+	for _, m := range ms {
+		if _, ok := best[m.story]; m.story != 0 && !ok {
+			best[m.story] = m.r
+			sids = append(sids, m.story)
+		}
+	}
+	sort.SliceStable(sids, func(i, j int) bool {
+		if best[sids[i]] != best[sids[j]] {
+			return best[sids[i]] > best[sids[j]]
+		}
+		return sids[i] > sids[j]
+	})
+	// Look the stories up a page and a bit at a time: merged ones drop out.
+	var out []model.Story
+	for len(sids) > 0 && len(out) < limit {
+		batch := sids[:min(len(sids), limit-len(out)+limit/2+1)]
+		sids = sids[len(batch):]
+		got, err := s.liveStories(ctx, batch)
+		if err != nil {
+			return nil, fmt.Errorf("search stories %q: %w", q, err)
+		}
+		out = append(out, inOrder(batch, got, func(t model.Story) int64 { return t.ID })...)
+	}
+	return out[:min(limit, len(out))], nil
+}
+
+// liveStories returns the stories of ids that were not merged away, in no
+// particular order.
+func (s *Store) liveStories(ctx context.Context, ids []int64) ([]model.Story, error) {
+	rows, err := s.R.QueryContext(ctx, `SELECT `+sqlstore.StoryCols+` FROM stories t WHERE t.id = ANY($1::bigint[]) AND t.merged_into = 0`, ids)
 	if err != nil {
-		return nil, fmt.Errorf("search stories %q: %w", q, err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []model.Story
 	for rows.Next() {
 		st, err := sqlstore.ScanStory(rows)
 		if err != nil {
-			return nil, fmt.Errorf("search stories %q: %w", q, err)
+			return nil, err
 		}
 		out = append(out, st)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search stories %q: %w", q, err)
+	return out, rows.Err()
+}
+
+// inOrder returns those of got whose id is in ids, in the order of ids.
+func inOrder[T any](ids []int64, got []T, id func(T) int64) []T {
+	byID := make(map[int64]T, len(got))
+	for _, g := range got {
+		byID[id(g)] = g
 	}
-	return out, nil
+	out := make([]T, 0, len(got))
+	for _, i := range ids {
+		if g, ok := byID[i]; ok {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // wrapSearch wraps a failed search's error; nil stays nil (nothing to find).
