@@ -160,10 +160,10 @@ func TestSearchRanksNewestMatchesOnly(t *testing.T) {
 }
 
 // TestNewestMatchesWindows checks the windowed probe against the plain
-// answer (every match, newest first, cut to n) for words in every, every
-// third, every tenth and only the two oldest articles (so every kind of
-// probe runs), with n small enough that the windows must grow several
-// times and cross the whole table.
+// answer (every match, newest first, cut to n) for words in every, four in
+// five, every third, every tenth and only the two oldest articles (so every
+// kind of probe runs), with n small enough that the windows must grow
+// several times and cross the whole table.
 func TestNewestMatchesWindows(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, storetest.FreshPostgres(t))
@@ -184,6 +184,9 @@ func TestNewestMatchesWindows(t *testing.T) {
 		if i%10 == 0 {
 			title += " anchor"
 		}
+		if i%5 != 0 {
+			title += " quay"
+		}
 		if i < 2 {
 			title += " shipwreck"
 		}
@@ -191,13 +194,13 @@ func TestNewestMatchesWindows(t *testing.T) {
 		if _, err := s.InsertArticle(ctx, &a); err != nil {
 			t.Fatal(err)
 		}
-		for _, w := range []string{"harbour", "lighthouse", "anchor", "shipwreck"} {
-			if i%3 == 0 && w == "lighthouse" || i%10 == 0 && w == "anchor" || i < 2 && w == "shipwreck" || w == "harbour" {
+		for _, w := range []string{"harbour", "quay", "lighthouse", "anchor", "shipwreck"} {
+			if i%3 == 0 && w == "lighthouse" || i%10 == 0 && w == "anchor" || i%5 != 0 && w == "quay" || i < 2 && w == "shipwreck" || w == "harbour" {
 				has[w] = append(has[w], a.ID)
 			}
 		}
 	}
-	for _, w := range []string{"harbour", "lighthouse", "anchor", "shipwreck", "nosuchword"} {
+	for _, w := range []string{"harbour", "quay", "lighthouse", "anchor", "shipwreck", "nosuchword"} {
 		tsq, err := s.tsquery(ctx, w)
 		if err != nil {
 			t.Fatal(err)

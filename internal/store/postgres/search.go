@@ -93,8 +93,8 @@ type match struct {
 // covers the newest n rows, small enough for any plan; the share of rows
 // that matched so far then sizes the next window to hold the rest (with a
 // quarter to spare; 8 times wider when nothing matched yet) and picks its
-// plan: walk the key where at least one row in four matches, else the GIN
-// index. Probes are sent as unnamed statements so each is planned for its
+// plan: walk the key when that reads fewer rows than a quarter of the
+// word's postings over the table (a common word), else the GIN index. Probes are sent as unnamed statements so each is planned for its
 // own window and words, never with a cached generic plan. Ranking in the
 // probe reads each tsvector once, from a row being read anyway.
 func (s *Store) newestMatches(ctx context.Context, tsq string, now int64, n int) ([]match, error) {
@@ -133,8 +133,11 @@ func (s *Store) newestMatches(ctx context.Context, tsq string, now int64, n int)
 			next = max(2*float64(w), need*float64(seen)/found*1.25)
 		}
 		w = int64(min(next, float64(hi))) + 1 // hi is the rows left below
+		// Walking reads about need/rate rows; the GIN index reads the
+		// word's postings over the whole table, about rate·table rows, each
+		// a few times cheaper.
 		probe = probeIndex
-		if found*4 >= float64(seen) {
+		if rate := found / float64(seen); need/rate <= rate*float64(seen+hi)/4 {
 			probe = probeWalk
 		}
 	}
