@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"runtime"
 	"sync"
 )
 
@@ -20,13 +19,13 @@ type gate struct {
 	slots chan struct{}
 }
 
-// newGate admits n requests at once; n <= 0 picks 4 per CPU, enough to keep
-// every core busy while one request waits on the disk.
+// newGate admits n requests at once (at least one). For lookups one per CPU
+// gave the tightest tail at 200 concurrent readers (p99 19 ms, against 20–24
+// with two and 23–44 with four per CPU; docs/BENCHMARKS.md): the store reads
+// are CPU-bound once the pages are cached, and more requests in flight only
+// interleave them.
 func newGate(n int) *gate {
-	if n <= 0 {
-		n = 4 * runtime.GOMAXPROCS(0)
-	}
-	return &gate{slots: make(chan struct{}, n)}
+	return &gate{slots: make(chan struct{}, max(1, n))}
 }
 
 // wrap runs h inside the gate.

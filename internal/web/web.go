@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -64,7 +65,8 @@ type server struct {
 	heads    *headCache // newest articles of each listed story
 	coverage *headCache // all (up to storyArticleCap) articles of viewed stories
 	cache    *microCache
-	gate     *gate
+	gate     *gate // lookups and listings
+	slowGate *gate // search, insight, scans
 }
 
 // New returns the handler serving every page, the API and static files.
@@ -107,27 +109,29 @@ func newServer(st store.Store, opts Options) *server {
 	s.heads = newHeadCache(50, 4096)
 	s.coverage = newHeadCache(storyArticleCap, 256)
 	s.cache = newMicroCache(opts.CacheTTL)
-	s.gate = newGate(0)
+	s.gate, s.slowGate = newGate(runtime.GOMAXPROCS(0)), newGate(2*runtime.GOMAXPROCS(0))
 	s.insight = newInsightCache(st, s.log, opts.InsightScan, opts.Summarizer)
 	return s
 }
 
 func (s *server) routes(mux *http.ServeMux) {
-	// Handlers that read the store run inside the gate; the cache sits
-	// outside it so a cached response never queues behind a slow read.
-	g := s.gate.wrap
+	// Handlers that read the store run inside a gate; the cache sits outside
+	// it so a cached response never queues behind a read. Handlers that can
+	// take many milliseconds (search, insight, scans of recent stories) have
+	// a gate of their own, so they never hold up lookups and listings.
+	g, slow := s.gate.wrap, s.slowGate.wrap
 	mux.HandleFunc("GET /{$}", s.cache.wrap(g(s.frontPage)))
-	mux.HandleFunc("GET /story/{id}", g(s.storyPage))
+	mux.HandleFunc("GET /story/{id}", slow(s.storyPage))
 	mux.HandleFunc("GET /story/{id}/feed.xml", g(s.storyFeed))
 	mux.HandleFunc("GET /article/{id}", g(s.articlePage))
 	mux.HandleFunc("GET /sources", s.cache.wrap(g(s.sourcesPage)))
-	mux.HandleFunc("GET /topic/{tag}", s.cache.wrap(g(s.topicPage)))
-	mux.HandleFunc("GET /entity/{name}", g(s.entityPage))
+	mux.HandleFunc("GET /topic/{tag}", s.cache.wrap(slow(s.topicPage)))
+	mux.HandleFunc("GET /entity/{name}", slow(s.entityPage))
 	mux.HandleFunc("GET /source/{id}", s.cache.wrap(g(s.sourcePage)))
 	if s.readers() != nil {
-		mux.HandleFunc("GET /for-you", g(s.forYouPage))
+		mux.HandleFunc("GET /for-you", slow(s.forYouPage))
 	}
-	mux.HandleFunc("GET /search", g(s.searchPage))
+	mux.HandleFunc("GET /search", slow(s.searchPage))
 	mux.HandleFunc("GET /offline", s.offlinePage)
 	mux.HandleFunc("GET /feed.xml", s.cache.wrap(g(s.frontFeed)))
 	mux.HandleFunc("GET /healthz", g(s.healthz))
@@ -144,8 +148,8 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/articles/{id}", g(s.apiArticle))
 	mux.HandleFunc("GET /api/v1/sources", g(s.apiSources))
 	mux.HandleFunc("GET /api/v1/stories", s.cache.wrap(g(s.apiStories)))
-	mux.HandleFunc("GET /api/v1/stories/{id}", g(s.apiStory))
-	mux.HandleFunc("GET /api/v1/search", g(s.apiSearch))
+	mux.HandleFunc("GET /api/v1/stories/{id}", slow(s.apiStory))
+	mux.HandleFunc("GET /api/v1/search", slow(s.apiSearch))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "no such endpoint")
 	})
