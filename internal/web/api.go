@@ -140,7 +140,7 @@ func apiPathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 }
 
 func (s *server) apiArticles(w http.ResponseWriter, r *http.Request) {
-	limit, err := limitParam(r, 50, 200)
+	limit, err := limitParam(r, 20, 200)
 	if err != nil {
 		writeJSONError(w, http.StatusBadRequest, err.Error())
 		return
