@@ -3,10 +3,8 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"math"
-	"math/rand/v2"
+	"iter"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -44,10 +42,7 @@ func BenchmarkSearchLatency(b *testing.B) {
 		b.Fatal(err)
 	}
 	if !some {
-		n := 1_000_000
-		if v, err := fmt.Sscan(os.Getenv("DATELINE_BENCH_ARTICLES"), &n); v != 1 || err != nil {
-			n = 1_000_000
-		}
+		n := storetest.BulkSize()
 		start := time.Now()
 		if err := bulkCorpus(ctx, s, n); err != nil {
 			b.Fatal(err)
@@ -57,34 +52,12 @@ func BenchmarkSearchLatency(b *testing.B) {
 	storetest.SearchLatency(b, s)
 }
 
-// bulkCorpus adds n articles of a 10-word title and 200-word text drawn
-// from a skewed 20,000-word vocabulary (word rank log-uniform, so
-// "government" at rank 0 is in nearly every article, "election" in about
-// 30%, "volcano" in about 1%), published 30 s apart, 5 to a story, plus
-// those stories. It bypasses the store API (an hour at this size): one
-// transaction drops the secondary indexes, COPYs the rows (Go generates
-// words while PostgreSQL builds the tsvectors), recreates the indexes from
-// their saved definitions; VACUUM ANALYZE then leaves the table as a long
-// running installation would have it.
+// bulkCorpus adds storetest.BulkCorpus(n) and its stories. It bypasses the
+// store API: one transaction drops the secondary indexes, COPYs the rows (Go
+// generates words while PostgreSQL builds the tsvectors), recreates the
+// indexes from their saved definitions; VACUUM ANALYZE then leaves the table
+// as a long running installation would have it.
 func bulkCorpus(ctx context.Context, s *Store, n int) error {
-	vocab := make([]string, 20000)
-	for i := range vocab {
-		vocab[i] = fmt.Sprintf("w%x", i*2654435761%1000003)
-	}
-	vocab[0], vocab[1], vocab[29], vocab[399], vocab[2999] = "government", "minister", "election", "parliament", "volcano"
-	r := rand.New(rand.NewPCG(7, 11))
-	word := func() string { return vocab[int(math.Exp(r.Float64()*math.Log(float64(len(vocab)))))-1] }
-	var sb strings.Builder
-	words := func(k int) string {
-		sb.Reset()
-		for j := range k {
-			if j > 0 {
-				sb.WriteByte(' ')
-			}
-			sb.WriteString(word())
-		}
-		return sb.String()
-	}
 	conn, err := s.W.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("bulk corpus: %w", err)
@@ -127,21 +100,18 @@ WHERE i.indrelid = 'articles'::regclass AND NOT EXISTS (SELECT 1 FROM pg_constra
 				return fmt.Errorf("drop index %s: %w", name, err)
 			}
 		}
-		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
-		i := 0
+		next, stop := iter.Pull(storetest.BulkCorpus(n))
+		defer stop()
 		row := make([]any, 9)
 		_, err = tx.CopyFrom(ctx, pgx.Identifier{"articles"},
 			[]string{"source_id", "url", "guid", "title", "text", "published", "fetched", "language", "story_id"},
 			pgx.CopyFromFunc(func() ([]any, error) {
-				if i == n {
+				a, ok := next()
+				if !ok {
 					return nil, nil
 				}
-				t := base + int64(i)*30_000_000
-				row[0], row[1], row[2] = src, fmt.Sprintf("https://bulk.example/%d", i), fmt.Sprint(i)
-				row[3] = words(10)
-				row[4] = words(200)
-				row[5], row[6], row[7], row[8] = t, t, "en", int64(1+i/5)
-				i++
+				row[0], row[1], row[2], row[3], row[4] = src, a.URL, a.GUID, a.Title, a.Text
+				row[5], row[6], row[7], row[8] = a.Time, a.Time, "en", a.Story
 				return row, nil
 			}))
 		if err != nil {
@@ -152,9 +122,7 @@ WHERE i.indrelid = 'articles'::regclass AND NOT EXISTS (SELECT 1 FROM pg_constra
 				return fmt.Errorf("create index %s: %w", names[k], err)
 			}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO stories (id, headline, first_seen, updated, articles, outlets, countries)
-SELECT story_id, min(title), min(published), max(published), count(*), 1, 1 FROM articles
-WHERE source_id = $1 GROUP BY story_id`, src); err != nil {
+		if _, err := tx.Exec(ctx, storetest.BulkStories, src); err != nil {
 			return fmt.Errorf("add stories: %w", err)
 		}
 		return tx.Commit(ctx)
