@@ -19,6 +19,12 @@ type fetchLog struct {
 	by map[string][]string
 }
 
+func (l *fetchLog) add(url, by string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.by[url] = append(l.by[url], by)
+}
+
 // clockGetter serves an empty RSS feed for any URL, logs the fetch under its
 // name, and runs after (if set) once each fetch is done.
 type clockGetter struct {
@@ -28,9 +34,7 @@ type clockGetter struct {
 }
 
 func (g *clockGetter) Get(ctx context.Context, url string, _ fetch.Conditional, _ int64) (*fetch.Response, error) {
-	g.log.mu.Lock()
-	g.log.by[url] = append(g.log.by[url], g.name)
-	g.log.mu.Unlock()
+	g.log.add(url, g.name)
 	if g.after != nil {
 		g.after()
 	}
@@ -109,9 +113,7 @@ type pagesGetter struct {
 }
 
 func (g *pagesGetter) Get(ctx context.Context, url string, _ fetch.Conditional, _ int64) (*fetch.Response, error) {
-	g.log.mu.Lock()
-	g.log.by[url] = append(g.log.by[url], g.name)
-	g.log.mu.Unlock()
+	g.log.add(url, g.name)
 	if strings.HasSuffix(url, ".xml") {
 		var items strings.Builder
 		for i := range g.n {
