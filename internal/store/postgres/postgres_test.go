@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"sync"
 	"testing"
 	"time"
@@ -34,35 +33,10 @@ func TestConformance(t *testing.T) {
 func TestSharedDatabase(t *testing.T) {
 	ctx := context.Background()
 	dsn := storetest.FreshPostgres(t)
-	stores := make([]*Store, 3)
+	stores := storetest.OpenAtOnce(t, 3, func() (*Store, error) { return Open(ctx, dsn) })
+	storetest.AppliedOnce(t, stores[0].W, migrations)
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
-	for i := range stores {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s, err := Open(ctx, dsn)
-			if err != nil {
-				errs <- err
-				return
-			}
-			stores[i] = s
-		}()
-	}
-	wg.Wait()
-	select {
-	case err := <-errs:
-		t.Fatal(err)
-	default:
-	}
-	for _, s := range stores {
-		defer s.Close()
-	}
-	files, _ := fs.Glob(migrations, "migrations/*.sql")
-	var applied int
-	if err := stores[0].W.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&applied); err != nil || applied != len(files) {
-		t.Fatalf("schema_migrations rows: %d for %d files (%v)", applied, len(files), err)
-	}
 
 	// Leadership: one process at a time; a dead leader's lock frees itself.
 	release, ok, err := stores[0].TryLeader(ctx, "cluster")

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
+	"github.com/dateline-news/dateline/internal/store/storetest"
 )
 
 const crashEnv = "DATELINE_SQLITE_CRASH_DB"
@@ -152,35 +152,11 @@ func TestKill9(t *testing.T) {
 func TestTwoProcessesShareFile(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "shared.db")
-	var stores [2]*Store
+	// Concurrent first open: migrations must apply once.
+	stores := storetest.OpenAtOnce(t, 2, func() (*Store, error) { return Open(ctx, path) })
+	storetest.AppliedOnce(t, stores[0].W, migrations)
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
-	for i := range stores { // concurrent first open: migrations must apply once
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s, err := Open(ctx, path)
-			if err != nil {
-				errs <- err
-				return
-			}
-			stores[i] = s
-		}()
-	}
-	wg.Wait()
-	select {
-	case err := <-errs:
-		t.Fatal(err)
-	default:
-	}
-	for _, s := range stores {
-		defer s.Close()
-	}
-	files, _ := fs.Glob(migrations, "migrations/*.sql")
-	var applied int
-	if err := stores[0].W.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&applied); err != nil || applied != len(files) {
-		t.Fatalf("schema_migrations rows: %d for %d files (%v)", applied, len(files), err)
-	}
 	src, err := stores[0].UpsertSource(ctx, model.Source{Name: "Shared"})
 	if err != nil {
 		t.Fatal(err)

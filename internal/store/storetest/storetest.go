@@ -3,8 +3,10 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"sync"
 	"testing"
@@ -928,5 +930,41 @@ func SearchRanksNewestMatchesOnly(t *testing.T, s store.Store, setMax func(int))
 	setMax(100)
 	if got, err := s.Search(ctx, "harbour", 10); err != nil || len(got) != 6 || got[0].ID != ids[0] {
 		t.Fatalf("unbounded: %d results, %v", len(got), err)
+	}
+}
+
+// OpenAtOnce opens n stores at the same moment, as n processes starting
+// together would; they are closed when the test ends.
+func OpenAtOnce[S interface{ Close() error }](t *testing.T, n int, open func() (S, error)) []S {
+	t.Helper()
+	out, errs := make([]S, n), make([]error, n)
+	var wg sync.WaitGroup
+	for i := range out {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = open()
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil {
+			t.Cleanup(func() { out[i].Close() })
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		t.Fatalf("open %d stores at once: %v", n, err)
+	}
+	return out
+}
+
+// AppliedOnce checks that every migration file in fsys (migrations/*.sql)
+// was recorded exactly once in db's schema_migrations.
+func AppliedOnce(t *testing.T, db *sql.DB, fsys fs.FS) {
+	t.Helper()
+	files, _ := fs.Glob(fsys, "migrations/*.sql")
+	var applied int
+	if err := db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM schema_migrations`).Scan(&applied); err != nil || applied != len(files) {
+		t.Fatalf("schema_migrations rows: %d for %d files (%v)", applied, len(files), err)
 	}
 }
