@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,6 +56,35 @@ ORDER BY rowid DESC LIMIT 1 OFFSET ?`, m, k-1)
 	return id, err
 }
 
+// newestIDs returns the ids of the newest k rows matching m, as a JSON
+// array for json_each, and the oldest of them when there are k (else 0).
+func (s *Store) newestIDs(ctx context.Context, m string, k int) (string, int64, error) {
+	rows, err := s.ReadQuery(ctx, `SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?
+ORDER BY rowid DESC LIMIT ?`, m, k)
+	if err != nil {
+		return "", 0, err
+	}
+	defer rows.Close()
+	var b strings.Builder
+	b.WriteByte('[')
+	n, id := 0, int64(0)
+	for rows.Next() {
+		if err := rows.Scan(&id); err != nil {
+			return "", 0, err
+		}
+		if n > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+		n++
+	}
+	b.WriteByte(']')
+	if n < k {
+		id = 0
+	}
+	return b.String(), id, rows.Err()
+}
+
 // hits is the ranking subquery of one search: it yields (hid, sid, r) for
 // the newest maxRanked matches, lower r better, and the arguments it binds.
 //
@@ -65,7 +95,14 @@ ORDER BY rowid DESC LIMIT 1 OFFSET ?`, m, k-1)
 // holds them all, times recency.
 func (s *Store) hits(ctx context.Context, terms []string) (string, []any, error) {
 	all := matchExpr(terms)
-	floor, err := s.newestFloor(ctx, all, maxRanked)
+	var ids string
+	var floor int64
+	var err error
+	if len(terms) == 1 {
+		floor, err = s.newestFloor(ctx, all, maxRanked)
+	} else {
+		ids, floor, err = s.newestIDs(ctx, all, maxRanked)
+	}
 	if err != nil {
 		return "", nil, err
 	}
@@ -92,10 +129,12 @@ func (s *Store) hits(ctx context.Context, terms []string) (string, []any, error)
 	now := time.Now().UnixMicro()
 	const from = ` FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
   WHERE articles_fts MATCH ? AND articles_fts.rowid >= ?`
-	const alsoMatching = ` AND articles_fts.rowid IN (
-    SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ?)`
+	// The common words filter through the ids of the whole query's newest
+	// matches, already listed for the floor. "+" keeps that list a filter: as
+	// a rowid constraint the planner would run one FTS5 query per listed id.
+	const alsoMatching = ` AND +articles_fts.rowid IN (SELECT value FROM json_each(?))`
 	if len(rare) == 0 {
-		q := `SELECT a.id AS hid, a.story_id AS sid, -(1.0 + 3.0 * (articles_fts.rowid IN (
+		q := `SELECT a.id AS hid, a.story_id AS sid, -(1.0 + 3.0 * (+articles_fts.rowid IN (
     SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ?))) / ` + recencyExpr + ` AS r` + from
 		return q, []any{"{title} : (" + all + ")", floor, now, all, floor}, nil
 	}
@@ -103,7 +142,7 @@ func (s *Store) hits(ctx context.Context, terms []string) (string, []any, error)
 	args := []any{now, matchExpr(rare), floor}
 	if len(common) > 0 {
 		q += alsoMatching
-		args = append(args, matchExpr(common), floor)
+		args = append(args, ids)
 	}
 	return q, args, nil
 }

@@ -142,7 +142,7 @@ func BenchSearch(b *testing.B, s store.Store) {
 // size targets are about tail latency).
 func SearchLatency(b *testing.B, s store.Store) {
 	ctx := context.Background()
-	queries := []string{"government", "minister election", "election", "parliament", "volcano", "nosuchword",
+	queries := []string{"government", "minister election", "election", "parliament", "volcano", "government volcano", "nosuchword",
 		"stories:government", "stories:volcano"}
 	for _, q := range queries {
 		b.Run(strings.ReplaceAll(q, " ", "+"), func(b *testing.B) {
