@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -35,8 +34,6 @@ func TestSharedDatabase(t *testing.T) {
 	dsn := storetest.FreshPostgres(t)
 	stores := storetest.OpenAtOnce(t, 3, func() (*Store, error) { return Open(ctx, dsn) })
 	storetest.AppliedOnce(t, stores[0].W, migrations)
-	var wg sync.WaitGroup
-	errs := make(chan error, 16)
 
 	// Leadership: one process at a time; a dead leader's lock frees itself.
 	release, ok, err := stores[0].TryLeader(ctx, "cluster")
@@ -84,45 +81,7 @@ WHERE locktype = 'advisory' AND pid <> pg_backend_pid()
 			t.Fatal(err)
 		}
 	}
-	var mu sync.Mutex
-	owner := map[int64]string{}
-	for i, s := range stores {
-		name := fmt.Sprintf("process-%d", i)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				got, err := s.LeaseDueFeeds(ctx, name, now, 4, time.Hour)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if len(got) == 0 {
-					return
-				}
-				mu.Lock()
-				for _, f := range got {
-					if prev, dup := owner[f.ID]; dup {
-						errs <- fmt.Errorf("feed %d leased by %s and %s", f.ID, prev, name)
-					}
-					owner[f.ID] = name
-				}
-				mu.Unlock()
-				for _, f := range got {
-					f.NextPoll = now.Add(time.Hour)
-					if err := s.SaveFeedState(ctx, f); err != nil {
-						errs <- err
-						return
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	owner := storetest.DrainLeases(t, []store.Store{stores[0], stores[1], stores[2]}, now, 4)
 	if len(owner) != 60 {
 		t.Fatalf("%d of 60 feeds leased", len(owner))
 	}

@@ -259,19 +259,31 @@ func testLeases(t *testing.T, s store.Store) {
 }
 
 func testLeasesConcurrent(t *testing.T, s store.Store) {
-	ctx := context.Background()
 	feeds := addFeeds(t, s, 40, t0.Add(-time.Hour))
+	if owner := DrainLeases(t, []store.Store{s, s, s, s}, t0, 3); len(owner) != len(feeds) {
+		t.Fatalf("%d of %d feeds leased", len(owner), len(feeds))
+	}
+}
+
+// DrainLeases runs one goroutine per worker ("worker-i", each on its own
+// store or pool) leasing batch due feeds at a time and "polling" them (the
+// state is saved and the lease freed, next poll an hour on) until none is
+// due. It fails the test if any feed is leased twice and returns each
+// leased feed's worker.
+func DrainLeases(t *testing.T, workers []store.Store, now time.Time, batch int) map[int64]string {
+	t.Helper()
+	ctx := context.Background()
 	var mu sync.Mutex
 	owner := map[int64]string{}
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	for w := range 4 {
+	errs := make(chan error, 2*len(workers))
+	for w, s := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			name := fmt.Sprintf("worker-%d", w)
 			for {
-				got, err := s.LeaseDueFeeds(ctx, name, t0, 3, time.Hour)
+				got, err := s.LeaseDueFeeds(ctx, name, now, batch, time.Hour)
 				if err != nil {
 					errs <- err
 					return
@@ -287,10 +299,8 @@ func testLeasesConcurrent(t *testing.T, s store.Store) {
 					owner[f.ID] = name
 				}
 				mu.Unlock()
-				// "Poll" and save: the lease is released and the feed is
-				// not due again for an hour.
 				for _, f := range got {
-					f.NextPoll, f.LastPoll = t0.Add(time.Hour), t0
+					f.NextPoll, f.LastPoll = now.Add(time.Hour), now
 					if err := s.SaveFeedState(ctx, f); err != nil {
 						errs <- err
 						return
@@ -304,9 +314,7 @@ func testLeasesConcurrent(t *testing.T, s store.Store) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if len(owner) != len(feeds) {
-		t.Fatalf("%d of %d feeds leased", len(owner), len(feeds))
-	}
+	return owner
 }
 
 func sameArticle(t *testing.T, got, want model.Article) {
