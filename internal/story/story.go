@@ -158,6 +158,11 @@ type Assignment struct {
 	Score    float64 // similarity that decided it
 	Reason   string  // short human explanation
 	Headline string  // the story's current most representative title
+
+	// Set by Tracker only: the storyline (developing story) the event
+	// belongs to, and storylines folded into it by this step.
+	Storyline        int64
+	StorylinesMerged []int64
 }
 
 type member struct {

@@ -30,7 +30,11 @@ func TestTune(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out []string
-		for _, f := range []string{"gva-dev.jsonl", "uci-dev.jsonl", "roundup"} {
+		sets := []string{"gva-dev.jsonl", "uci-dev.jsonl", "roundup"}
+		if v := os.Getenv("DATELINE_TUNE_SETS"); v != "" {
+			sets = strings.Fields(v)
+		}
+		for _, f := range sets {
 			var r Report
 			var err error
 			if f == "roundup" {
