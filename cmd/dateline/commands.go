@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +20,7 @@ import (
 	"github.com/dateline-news/dateline/internal/ingest"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
+	"github.com/dateline-news/dateline/internal/story"
 )
 
 func feeds(ctx context.Context, args []string, stdout io.Writer) error {
@@ -191,13 +194,37 @@ func evalCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	case "cluster":
 		in := fs.String("input", "", "JSONL file of documents with gold clusters")
+		level := fs.String("level", "event", "what to score: event or storyline")
+		config := fs.String("config", "", `JSON overrides of the clustering configuration, e.g. {"Event":{"Threshold":0.2}}`)
+		slice := fs.String("slice", "", "score only the gold clusters whose hash is k modulo m (k/m), to tune on some and check on others")
+		dump := fs.String("dump", "", "write one line per document's decision to this file")
 		if err := parse(fs, args); err != nil {
 			return err
 		}
 		if *in == "" {
 			return errors.New("eval cluster: --input is required")
 		}
-		_, err := clustering.Run(ctx, *in, stdout)
+		opt := clustering.Options{Input: *in, Config: story.DefaultTrackerConfig(), Slice: *slice}
+		var err error
+		if opt.Level, err = clustering.ParseLevel(*level); err != nil {
+			return fmt.Errorf("eval cluster: %w", err)
+		}
+		if *config != "" {
+			if err := json.Unmarshal([]byte(*config), &opt.Config); err != nil {
+				return fmt.Errorf("eval cluster: --config: %w", err)
+			}
+		}
+		if *dump != "" {
+			f, err := os.Create(*dump)
+			if err != nil {
+				return fmt.Errorf("eval cluster: %w", err)
+			}
+			defer f.Close()
+			bw := bufio.NewWriter(f)
+			defer bw.Flush()
+			opt.Dump = bw
+		}
+		_, err = clustering.RunOptions(ctx, opt, stdout)
 		return err
 	case "insight":
 		labels := fs.String("labels", "testdata/insight/gva-dev-labels.json", "hand labels (entities, quotes, speakers)")

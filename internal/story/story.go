@@ -7,7 +7,6 @@ package story
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -63,6 +62,16 @@ type Config struct {
 	// far the document lies outside the story's time span.
 	TimeScale   time.Duration
 	TimePenalty float64
+	// EventSpan, when positive, bounds a story in time around its first
+	// report (an event, not a storyline): a document published more than
+	// EventSpan before or after the story's earliest member cannot join it,
+	// however similar, so a story cannot chain along a developing subject.
+	EventSpan time.Duration
+	// A winner below its threshold plus SureMargin must beat the runner-up
+	// by RivalMargin: in a crowded subject (many events sharing its words)
+	// a modest similarity means little unless it stands out (0 disables).
+	SureMargin  float64
+	RivalMargin float64
 
 	TitleWeight  float64 // term frequency of a title word
 	LeadWeight   float64 // term frequency of a word among the first LeadTokens of the body
@@ -277,7 +286,7 @@ func (c *Clusterer) Add(d Doc) Assignment {
 		c.ident.learn(s.id, f.idents)
 		return Assignment{
 			Story: s.id, CopyOf: root, Score: 1 - float64(text.Hamming(f.sim, orig.sim))/64,
-			Reason:   fmt.Sprintf("near-identical copy of article %d", root),
+			Reason:   "a copy of another outlet's article (syndicated)",
 			Headline: s.headline,
 		}
 	}
@@ -314,9 +323,20 @@ func (c *Clusterer) Add(d Doc) Assignment {
 
 	// The most similar story that clears its threshold wins.
 	win := slices.IndexFunc(cands, func(x cand) bool { return x.sim >= x.thr })
+	if win >= 0 && c.cfg.RivalMargin > 0 && cands[win].sim < cands[win].thr+c.cfg.SureMargin {
+		rival := 0.0
+		for i, x := range cands {
+			if i != win && x.sim > rival {
+				rival = x.sim
+			}
+		}
+		if cands[win].sim-rival < c.cfg.RivalMargin {
+			win = -1
+		}
+	}
 	if win < 0 {
 		best := 0.0
-		if len(cands) > 0 {
+		if len(cands) > 0 && !math.IsInf(cands[0].sim, 0) {
 			best = cands[0].sim
 		}
 		if s := c.identified(&f); s != nil {
@@ -351,6 +371,9 @@ func (c *Clusterer) Add(d Doc) Assignment {
 		}
 		if i == win {
 			continue
+		}
+		if c.cfg.EventSpan > 0 && (o.s.last.Sub(s.first) > c.cfg.EventSpan || s.last.Sub(o.s.first) > c.cfg.EventSpan) {
+			continue // together they would outlast an event
 		}
 		if c.storySim(s, o.s) >= c.cfg.MergeThreshold {
 			c.merge(s, o.s)
@@ -543,6 +566,9 @@ func (c *Clusterer) similarity(f *features, s *story, t time.Time, floor float64
 	factor := 1.0
 	if names == 0 && s.names > 0 && f.body && hasNames(terms) {
 		factor = c.cfg.NoSharedNames
+	}
+	if c.cfg.EventSpan > 0 && (t.Sub(s.first) > c.cfg.EventSpan || s.first.Sub(t) > c.cfg.EventSpan) {
+		return math.Inf(-1)
 	}
 	var gap time.Duration
 	if t.After(s.last) {
@@ -865,9 +891,9 @@ func (c *Clusterer) explain(f features, s *story, sim float64) string {
 		}
 	}
 	if len(names) == 0 {
-		return fmt.Sprintf("similarity %.2f", sim)
+		return "reports the same happening in other words"
 	}
-	return fmt.Sprintf("shares %s; similarity %.2f", strings.Join(names, ", "), sim)
+	return "reports the same: " + strings.Join(names, ", ")
 }
 
 // advance moves stream time forward and evicts idle stories now and then.
@@ -951,9 +977,6 @@ func (c *Clusterer) findCopy(f features) *member {
 // newStoryReason explains a new story. The best similarity can be negative
 // after the time and no-shared-name penalties; a reader only needs to know
 // that nothing came close.
-func newStoryReason(best float64) string {
-	if best <= 0 {
-		return "first report: no similar recent story"
-	}
-	return fmt.Sprintf("first report: no similar recent story (closest similarity %.2f)", best)
+func newStoryReason(float64) string {
+	return "first report: no other outlet had reported it yet"
 }

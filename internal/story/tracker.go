@@ -1,6 +1,9 @@
 package story
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // TrackerConfig configures the two levels a Tracker keeps: events (one
 // happening, bounded in time) and storylines (the events that belong together
@@ -21,7 +24,22 @@ func EventConfig() Config {
 	cfg := DefaultConfig()
 	cfg.MergeThreshold = 2 // events do not merge: a merge is how topics drift
 	cfg.IdentNames = 0     // a follow-up weeks later is a new event of the storyline
-	cfg.Threshold, cfg.MidThreshold, cfg.ShortThreshold = 0.2, 0.35, 0.3
+	// An event's coverage comes within a day and a half of its first report;
+	// later coverage is a new event of the same storyline.
+	cfg.EventSpan = 36 * time.Hour
+	cfg.TimePenalty = 0
+	// Names matter less than for storylines: one person or place recurs
+	// across many events of a subject, so their words count once, at half
+	// weight, and the centroid alone decides (no best-member shortcut).
+	cfg.NameWords = false
+	cfg.NameWeight = 0.5
+	cfg.NoSharedNames = 1
+	cfg.CentroidMix = 1
+	cfg.StoryLength = false
+	// Two headlines alone must agree closely to be one event; leads and full
+	// texts share the event's words at lower cosines.
+	cfg.ShortThreshold, cfg.MidThreshold, cfg.Threshold = 0.5, 0.2, 0.15
+	cfg.SureMargin, cfg.RivalMargin = 0.2, 0.1
 	return cfg
 }
 
@@ -62,36 +80,31 @@ func (t *Tracker) Add(d Doc) Assignment {
 		delete(t.lineOf, m)
 	}
 	if line, ok := t.lineOf[a.Story]; ok && !a.New {
-		t.lines.Seed(d, t.resolveLine(line))
-		a.Storyline = t.resolveLine(line)
+		// A later report of a known event follows it: a storyline is always
+		// a union of whole events.
+		t.lines.Seed(d, line)
+		a.Storyline = line
 	} else {
+		// A new event (or one whose storyline has left memory) finds its
+		// storyline as a document would.
 		la := t.lines.Add(d)
 		a.Storyline = la.Story
 		a.StorylinesMerged = la.Merged
 		if len(la.Merged) > 0 {
 			for e, l := range t.lineOf {
-				for _, m := range la.Merged {
-					if l == m {
-						t.lineOf[e] = la.Story
-					}
+				if slices.Contains(la.Merged, l) {
+					t.lineOf[e] = la.Story
 				}
 			}
 		}
 	}
 	t.lineOf[a.Story] = a.Storyline
-	t.sweep(d.Published)
+	t.sweep()
 	return a
 }
 
-func (t *Tracker) resolveLine(id int64) int64 {
-	if _, ok := t.lines.stories[id]; ok {
-		return id
-	}
-	return id
-}
-
 // sweep forgets the storyline of events that have left memory.
-func (t *Tracker) sweep(time.Time) {
+func (t *Tracker) sweep() {
 	t.adds++
 	if t.adds%1024 != 0 {
 		return

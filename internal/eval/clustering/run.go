@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dateline-news/dateline/internal/story"
@@ -42,28 +44,79 @@ type record struct {
 	t time.Time
 }
 
-// Run streams the documents of the JSONL file input, in published order (ties
-// keep file order), through story.New(story.DefaultConfig(), 1), scores the
-// result against the gold cluster field and writes the report as the last line of w.
-func Run(ctx context.Context, input string, w io.Writer) (Report, error) {
-	return RunConfig(ctx, input, story.DefaultConfig(), w)
+// Level is what a run scores: events (one happening; what the front page
+// calls a story) or storylines (the events that belong together).
+type Level string
+
+const (
+	LevelEvent     Level = "event"
+	LevelStoryline Level = "storyline"
+)
+
+// ParseLevel accepts "event" (also "") and "storyline".
+func ParseLevel(s string) (Level, error) {
+	switch s {
+	case "", "event", "events":
+		return LevelEvent, nil
+	case "storyline", "storylines":
+		return LevelStoryline, nil
+	}
+	return "", fmt.Errorf("unknown level %q: want event or storyline", s)
 }
 
-// RunConfig is Run with an explicit clusterer configuration, for tuning.
-func RunConfig(ctx context.Context, input string, cfg story.Config, w io.Writer) (Report, error) {
-	recs, err := load(input)
+// Run streams the documents of the JSONL file input, in published order (ties
+// keep file order), through the production story.Tracker, scores the events
+// or the storylines against the gold cluster field and writes the report as
+// the last line of w.
+func Run(ctx context.Context, input string, level Level, w io.Writer) (Report, error) {
+	return RunConfig(ctx, input, level, story.DefaultTrackerConfig(), w)
+}
+
+// RunConfig is Run with an explicit configuration, for tuning.
+func RunConfig(ctx context.Context, input string, level Level, cfg story.TrackerConfig, w io.Writer) (Report, error) {
+	return RunOptions(ctx, Options{Input: input, Level: level, Config: cfg}, w)
+}
+
+// Options is a tuning run: a configuration, and optionally a slice of the
+// gold clusters (to tune on some and check on the rest) and a decision dump.
+type Options struct {
+	Input  string
+	Level  Level
+	Config story.TrackerConfig
+	// Slice "k/m" keeps the gold clusters whose FNV-1a hash is k modulo m.
+	Slice string
+	// Dump, when set, receives one tab-separated line per document: position,
+	// gold cluster, event, storyline, new, copy-of, score, reason, time,
+	// source, title.
+	Dump io.Writer
+}
+
+// RunOptions runs one evaluation as opt says.
+func RunOptions(ctx context.Context, opt Options, w io.Writer) (Report, error) {
+	recs, err := load(opt.Input)
 	if err != nil {
 		return Report{}, err
 	}
-	rep, err := runDocs(ctx, recs, cfg, w)
+	if opt.Slice != "" {
+		var k, m uint32
+		if n, _ := fmt.Sscanf(opt.Slice, "%d/%d", &k, &m); n != 2 || m == 0 || k >= m {
+			return Report{}, fmt.Errorf("slice %q: want k/m with 0 <= k < m", opt.Slice)
+		}
+		recs = slices.DeleteFunc(recs, func(r record) bool {
+			h := fnv.New32a()
+			h.Write([]byte(r.Cluster))
+			return h.Sum32()%m != k
+		})
+	}
+	rep, err := runDocs(ctx, recs, opt.Level, opt.Config, opt.Dump, w)
 	if err != nil {
-		return rep, fmt.Errorf("evaluate %s: %w", input, err)
+		return rep, fmt.Errorf("evaluate %s: %w", opt.Input, err)
 	}
 	return rep, nil
 }
 
 // runDocs clusters recs (already in published order) and scores the result.
-func runDocs(ctx context.Context, recs []record, cfg story.Config, w io.Writer) (Report, error) {
+func runDocs(ctx context.Context, recs []record, level Level, cfg story.TrackerConfig, dump io.Writer, w io.Writer) (Report, error) {
 	docs := make([]story.Doc, len(recs))
 	for i, r := range recs {
 		docs[i] = story.Doc{
@@ -78,9 +131,11 @@ func runDocs(ctx context.Context, recs []record, cfg story.Config, w io.Writer) 
 		peak = max(peak, ms.HeapAlloc)
 	}
 	sample()
-	c := story.New(cfg, 1)
-	pred := make([]int64, len(docs))
-	redirect := map[int64]int64{}
+	c := story.NewTracker(cfg, 1, 1)
+	events := make([]int64, len(docs))
+	lines := map[int64]int64{} // event -> storyline, as last reported
+	eventRedirect := map[int64]int64{}
+	lineRedirect := map[int64]int64{}
 	start := time.Now()
 	var paused time.Duration
 	for i, d := range docs {
@@ -95,9 +150,18 @@ func runDocs(ctx context.Context, recs []record, cfg story.Config, w io.Writer) 
 			}
 		}
 		a := c.Add(d)
-		pred[i] = a.Story
+		events[i] = a.Story
+		lines[a.Story] = a.Storyline
 		for _, m := range a.Merged {
-			redirect[m] = a.Story
+			eventRedirect[m] = a.Story
+		}
+		for _, m := range a.StorylinesMerged {
+			lineRedirect[m] = a.Storyline
+		}
+		if dump != nil {
+			r := recs[i]
+			fmt.Fprintf(dump, "%d\t%s\t%d\t%d\t%v\t%d\t%.4f\t%s\t%s\t%s\t%s\n", i+1, r.Cluster, a.Story, a.Storyline, a.New,
+				a.CopyOf, a.Score, a.Reason, r.t.Format("2006-01-02T15:04"), r.Source, strings.Join(strings.Fields(r.Title), " "))
 		}
 	}
 	elapsed := time.Since(start) - paused
@@ -110,7 +174,11 @@ func runDocs(ctx context.Context, recs []record, cfg story.Config, w io.Writer) 
 	for i, r := range recs {
 		gold[i] = r.Cluster
 		goldSet[r.Cluster] = true
-		labels[i] = strconv.FormatInt(resolve(redirect, pred[i]), 10)
+		id := resolve(eventRedirect, events[i])
+		if level == LevelStoryline {
+			id = resolve(lineRedirect, lines[id])
+		}
+		labels[i] = strconv.FormatInt(id, 10)
 		predSet[labels[i]] = true
 	}
 	s := Score(gold, labels)
@@ -180,4 +248,4 @@ func sortRecords(recs []record) {
 	slices.SortStableFunc(recs, func(a, b record) int { return a.t.Compare(b.t) })
 }
 
-func defaultConfig() story.Config { return story.DefaultConfig() }
+func defaultConfig() story.TrackerConfig { return story.DefaultTrackerConfig() }

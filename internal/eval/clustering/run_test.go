@@ -23,7 +23,7 @@ func TestRunReportIsLastLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	rep, err := Run(context.Background(), in, &out)
+	rep, err := Run(context.Background(), in, LevelEvent, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,17 +46,17 @@ func TestRunReportIsLastLine(t *testing.T) {
 		t.Errorf("two clear stories not recovered: %+v", rep)
 	}
 
-	if _, err := Run(context.Background(), filepath.Join(dir, "missing.jsonl"), &out); err == nil {
+	if _, err := Run(context.Background(), filepath.Join(dir, "missing.jsonl"), LevelEvent, &out); err == nil {
 		t.Error("missing input: no error")
 	}
 	bad := filepath.Join(dir, "bad.jsonl")
 	os.WriteFile(bad, []byte("{not json}\n"), 0o644)
-	if _, err := Run(context.Background(), bad, &out); err == nil || !strings.Contains(err.Error(), "line 1") {
+	if _, err := Run(context.Background(), bad, LevelEvent, &out); err == nil || !strings.Contains(err.Error(), "line 1") {
 		t.Errorf("bad input: error %v should name the line", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Run(ctx, in, &out); err == nil {
+	if _, err := Run(ctx, in, LevelEvent, &out); err == nil {
 		t.Error("cancelled context: no error")
 	}
 }
@@ -70,13 +70,16 @@ func TestDevSets(t *testing.T) {
 	dir := dataDir(t)
 	for _, tt := range []struct {
 		file     string
+		level    Level
 		minBCube float64
 	}{
-		{"gva-dev.jsonl", 0.925},
-		{"uci-dev.jsonl", 0.77},
+		{"gva-dev.jsonl", LevelStoryline, 0.925},
+		{"uci-dev.jsonl", LevelStoryline, 0.75},
+		{"allsides-dev.jsonl", LevelEvent, 0.90},
+		{"neus-dev.jsonl", LevelEvent, 0.70},
 	} {
 		var out bytes.Buffer
-		rep, err := Run(context.Background(), filepath.Join(dir, tt.file), &out)
+		rep, err := Run(context.Background(), filepath.Join(dir, tt.file), tt.level, &out)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +93,7 @@ func TestDevSets(t *testing.T) {
 // TestRoundupSynthetic: lead paragraphs from three outlets per event, with
 // same-topic events on the same days (the held-out "roundup" kind).
 func TestRoundupSynthetic(t *testing.T) {
-	rep, err := runDocs(context.Background(), roundupRecords(), defaultConfig(), &bytes.Buffer{})
+	rep, err := runDocs(context.Background(), roundupRecords(), LevelEvent, defaultConfig(), nil, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
