@@ -116,3 +116,22 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkTracker measures both levels together (events, then storylines
+// for new events and forced joins for the rest), analysis included.
+func BenchmarkTracker(b *testing.B) {
+	docs := synthDocs(20000, 1)
+	tr := NewTracker(DefaultTrackerConfig(), 1, 1)
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d := docs[i%len(docs)]
+		d.Published = d.Published.Add(time.Duration(i/len(docs)) * 90 * 24 * time.Hour)
+		tr.Add(d)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(b.N)/cpu.Seconds(), "docs/cpu-s")
+	}
+}

@@ -256,6 +256,12 @@ func (c *Clusterer) Seed(d Doc, storyID int64) {
 	f, hs := c.an.analyze(&d, c.df)
 	c.df.add(hs)
 	c.an.learn(d.Source, storyID, &f)
+	c.seed(d, storyID, f)
+}
+
+// seed is Seed on analysed features, document frequencies and the
+// analyser's learning left to the caller.
+func (c *Clusterer) seed(d Doc, storyID int64, f features) {
 	c.advance(d.Published)
 	s := c.stories[storyID]
 	if s == nil {
@@ -272,6 +278,13 @@ func (c *Clusterer) Seed(d Doc, storyID int64) {
 // Add assigns d to a story.
 func (c *Clusterer) Add(d Doc) Assignment {
 	f, hs := c.an.analyze(&d, c.df)
+	return c.add(d, f, hs, true)
+}
+
+// add decides d from its analysed features. With own false the analyser
+// and document frequencies belong to a caller that updates them itself
+// (a Tracker sharing one analysis between its levels).
+func (c *Clusterer) add(d Doc, f features, hs []uint64, own bool) Assignment {
 	c.advance(d.Published)
 
 	// Syndicated copy of a document still in memory: same story, counted once.
@@ -290,7 +303,9 @@ func (c *Clusterer) Add(d Doc) Assignment {
 			Headline: s.headline,
 		}
 	}
-	c.df.add(hs)
+	if own {
+		c.df.add(hs)
+	}
 
 	type cand struct {
 		s        *story
@@ -342,7 +357,9 @@ func (c *Clusterer) Add(d Doc) Assignment {
 		if s := c.identified(&f); s != nil {
 			m := c.join(s, &d, f, 0)
 			c.rememberCopy(f.sim, m)
-			c.an.learn(d.Source, s.id, &f)
+			if own {
+				c.an.learn(d.Source, s.id, &f)
+			}
 			c.ident.learn(s.id, f.idents)
 			return Assignment{
 				Story: s.id, Score: best,
@@ -354,7 +371,9 @@ func (c *Clusterer) Add(d Doc) Assignment {
 		c.next++
 		m := c.join(s, &d, f, 0)
 		c.rememberCopy(f.sim, m)
-		c.an.learn(d.Source, s.id, &f)
+		if own {
+			c.an.learn(d.Source, s.id, &f)
+		}
 		c.ident.learn(s.id, f.idents)
 		return Assignment{
 			Story: s.id, New: true, Score: best,
@@ -382,7 +401,9 @@ func (c *Clusterer) Add(d Doc) Assignment {
 	}
 	m := c.join(s, &d, f, 0)
 	c.rememberCopy(f.sim, m)
-	c.an.learn(d.Source, s.id, &f)
+	if own {
+		c.an.learn(d.Source, s.id, &f)
+	}
 	c.ident.learn(s.id, f.idents)
 	return Assignment{
 		Story: s.id, Merged: merged, Score: cands[win].sim, Reason: reason, Headline: s.headline,
