@@ -71,8 +71,7 @@ type Story struct {
 	// StorylineID is the developing story this event belongs to (its own id
 	// when it stands alone).
 	StorylineID int64
-	// StorylineEvents counts the live events of the storyline; filled only
-	// by listings that show one event per storyline (StoryQuery.PerStoryline).
+	// StorylineEvents counts the live events of the storyline.
 	StorylineEvents int
 }
 

@@ -46,10 +46,9 @@ type StoryQuery struct {
 	// single-article stories too (the default front page does).
 	MinArticles int
 	// PerStoryline lists at most one event per storyline: its newest live
-	// event (latest FirstSeen, then id) among those with MinArticles, with
-	// Story.StorylineEvents filled. An older event of an active storyline
-	// then never outranks or repeats its newest one; the storyline page
-	// lists them all.
+	// event (latest FirstSeen, then id), when that one passes MinArticles.
+	// An older event of an active storyline then never outranks or repeats
+	// its newest one; the storyline page lists them all.
 	PerStoryline bool
 }
 

@@ -13,13 +13,13 @@ import (
 )
 
 // StoryCols selects a story (alias t).
-const StoryCols = `t.id, t.headline, t.first_seen, t.updated, t.articles, t.outlets, t.countries, t.score, t.image, t.merged_into, t.storyline_id`
+const StoryCols = `t.id, t.headline, t.first_seen, t.updated, t.articles, t.outlets, t.countries, t.score, t.image, t.merged_into, t.storyline_id, t.line_events`
 
 // ScanStory scans StoryCols (then extra destinations) from sc.
 func ScanStory(sc interface{ Scan(...any) error }, extra ...any) (model.Story, error) {
 	var s model.Story
 	var first, updated int64
-	dest := []any{&s.ID, &s.Headline, &first, &updated, &s.Articles, &s.Outlets, &s.Countries, &s.Score, &s.Image, &s.MergedInto, &s.StorylineID}
+	dest := []any{&s.ID, &s.Headline, &first, &updated, &s.Articles, &s.Outlets, &s.Countries, &s.Score, &s.Image, &s.MergedInto, &s.StorylineID, &s.StorylineEvents}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return model.Story{}, err
 	}
@@ -49,6 +49,13 @@ func (db *Store) Assign(ctx context.Context, a store.Assignment) (model.Story, e
 	}
 	var out model.Story
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		// The storylines this step touches, read before and after it, get
+		// their newest event and event count refreshed at the end.
+		touched := append([]int64{a.Story}, a.Merged...)
+		lines, err := db.storylinesOf(ctx, tx, touched)
+		if err != nil {
+			return err
+		}
 		line := a.Storyline
 		if line <= 0 {
 			line = a.Story
@@ -103,10 +110,20 @@ WHERE id = ? OR merged_into = ?`, a.Story, m, m); err != nil {
 				if err := db.recompute(ctx, tx, prev, "", a.Rank); err != nil {
 					return err
 				}
+				touched = append(touched, prev)
 			}
 		}
 		if err := db.recompute(ctx, tx, a.Story, a.Headline, a.Rank); err != nil {
 			return err
+		}
+		after, err := db.storylinesOf(ctx, tx, touched)
+		if err != nil {
+			return err
+		}
+		for _, l := range append(lines, after...) {
+			if err := db.refreshStoryline(ctx, tx, l); err != nil {
+				return err
+			}
 		}
 		st, err := ScanStory(db.queryRow(ctx, tx, `SELECT `+StoryCols+` FROM stories t WHERE t.id = ?`, a.Story))
 		out = st
@@ -116,6 +133,54 @@ WHERE id = ? OR merged_into = ?`, a.Story, m, m); err != nil {
 		return model.Story{}, fmt.Errorf("assign article %d to story %d: %w", a.ArticleID, a.Story, err)
 	}
 	return out, nil
+}
+
+// storylinesOf returns the distinct storylines of the given stories.
+func (db *Store) storylinesOf(ctx context.Context, tx *sql.Tx, ids []int64) ([]int64, error) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.query(ctx, tx, `SELECT DISTINCT storyline_id FROM stories WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storylines of stories %v: %w", ids, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var l int64
+		if err := rows.Scan(&l); err != nil {
+			return nil, fmt.Errorf("storylines of stories %v: %w", ids, err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// refreshStoryline marks the storyline's newest live event (latest
+// first_seen, then id) with line_newest = 1, the others 0, and stores the
+// storyline's live event count on each event, so listings read both from
+// the row. Only rows whose values change are written.
+func (db *Store) refreshStoryline(ctx context.Context, tx *sql.Tx, line int64) error {
+	if line == 0 {
+		return nil
+	}
+	const live = `storyline_id = ? AND merged_into = 0 AND articles > 0`
+	var newest int64
+	err := db.queryRow(ctx, tx, `SELECT id FROM stories WHERE `+live+` ORDER BY first_seen DESC, id DESC LIMIT 1`, line).Scan(&newest)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("newest event of storyline %d: %w", line, err)
+	}
+	var n int
+	if err := db.queryRow(ctx, tx, `SELECT COUNT(*) FROM stories WHERE `+live, line).Scan(&n); err != nil {
+		return fmt.Errorf("events of storyline %d: %w", line, err)
+	}
+	if _, err := db.exec(ctx, tx, `UPDATE stories SET line_newest = CASE WHEN id = ? THEN 1 ELSE 0 END, line_events = ?
+WHERE storyline_id = ? AND (line_newest <> CASE WHEN id = ? THEN 1 ELSE 0 END OR line_events <> ?)`,
+		newest, n, line, newest, n); err != nil {
+		return fmt.Errorf("refresh storyline %d: %w", line, err)
+	}
+	return nil
 }
 
 // recompute refreshes a story's aggregates from its articles (see Assign),
@@ -184,20 +249,10 @@ func (db *Store) Story(ctx context.Context, id int64) (model.Story, error) {
 // Stories returns live stories by (score, id) descending and the next cursor.
 func (db *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.Story, string, error) {
 	limit := clampLimit(q.Limit)
-	minArticles := max(q.MinArticles, 1)
-	cols, args := StoryCols, []any{}
+	query := `SELECT ` + StoryCols + ` FROM stories t WHERE t.merged_into = 0 AND t.articles >= ?`
+	args := []any{max(q.MinArticles, 1)}
 	if q.PerStoryline {
-		cols += `, (SELECT COUNT(*) FROM stories o WHERE o.storyline_id = t.storyline_id AND o.merged_into = 0 AND o.articles > 0)`
-	}
-	query := `SELECT ` + cols + ` FROM stories t WHERE t.merged_into = 0 AND t.articles >= ?`
-	args = append(args, minArticles)
-	if q.PerStoryline {
-		// Only the storyline's newest event passes (stories written before
-		// storylines existed, with storyline 0, stand alone).
-		query += ` AND (t.storyline_id = 0 OR NOT EXISTS (SELECT 1 FROM stories o
- WHERE o.storyline_id = t.storyline_id AND o.merged_into = 0 AND o.articles >= ?
- AND (o.first_seen > t.first_seen OR (o.first_seen = t.first_seen AND o.id > t.id))))`
-		args = append(args, minArticles)
+		query += ` AND t.line_newest = 1`
 	}
 	if q.Cursor != "" {
 		k, err := decodeCursor(q.Cursor)
@@ -213,13 +268,7 @@ func (db *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.Story
 	}
 	query += ` ORDER BY t.score DESC, t.id DESC LIMIT ?`
 	args = append(args, limit+1)
-	var out []model.Story
-	var err error
-	if q.PerStoryline {
-		out, err = db.scanStoriesCounted(ctx, db.R, query, args...)
-	} else {
-		out, err = db.scanStories(ctx, db.R, query, args...)
-	}
+	out, err := db.scanStories(ctx, db.R, query, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list stories: %w", err)
 	}
@@ -244,26 +293,6 @@ func (db *Store) scanStories(ctx context.Context, q querier, query string, args 
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
-}
-
-// scanStoriesCounted scans StoryCols followed by the storyline's event count.
-func (db *Store) scanStoriesCounted(ctx context.Context, q querier, query string, args ...any) ([]model.Story, error) {
-	rows, err := db.query(ctx, q, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []model.Story
-	for rows.Next() {
-		var n int
-		s, err := ScanStory(rows, &n)
-		if err != nil {
-			return nil, err
-		}
-		s.StorylineEvents = n
 		out = append(out, s)
 	}
 	return out, rows.Err()

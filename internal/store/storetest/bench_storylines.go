@@ -29,11 +29,15 @@ func BenchStoryListing(b *testing.B, s store.Store, db *sql.DB, rebind func(stri
 		var rows []string
 		var args []any
 		for i := start; i < min(n, start+per); i++ {
-			rows = append(rows, "(?, ?, ?, ?, ?, ?, ?, ?)")
+			rows = append(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			first := base + int64(i)*60_000_000
-			args = append(args, i+1, "event", first, first+3_600_000_000, 1+r.IntN(3), 1+r.IntN(3), r.Float64()*100, 1+i/4)
+			newest := 0 // as Assign keeps it: the storyline's last event
+			if i%4 == 3 || i == n-1 {
+				newest = 1
+			}
+			args = append(args, i+1, "event", first, first+3_600_000_000, 1+r.IntN(3), 1+r.IntN(3), r.Float64()*100, 1+i/4, newest, 4)
 		}
-		if _, err := tx.ExecContext(ctx, rebind(`INSERT INTO stories (id, headline, first_seen, updated, articles, outlets, score, storyline_id) VALUES `+
+		if _, err := tx.ExecContext(ctx, rebind(`INSERT INTO stories (id, headline, first_seen, updated, articles, outlets, score, storyline_id, line_newest, line_events) VALUES `+
 			strings.Join(rows, ", ")), args...); err != nil {
 			b.Fatal(err)
 		}
