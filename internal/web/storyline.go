@@ -134,7 +134,7 @@ type storylineNav struct {
 // event of its storyline. A failure only loses the link, so it is logged,
 // not shown.
 func (s *server) storylineOf(ctx context.Context, st model.Story) *storylineNav {
-	if st.StorylineID == 0 {
+	if st.StorylineID == 0 || st.StorylineEvents < 2 { // stands alone: no lookup
 		return nil
 	}
 	line, events, err := s.st.Storyline(ctx, st.StorylineID)
