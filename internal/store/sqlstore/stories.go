@@ -120,7 +120,9 @@ WHERE id = ? OR merged_into = ?`, a.Story, m, m); err != nil {
 		if err != nil {
 			return err
 		}
-		for _, l := range append(lines, after...) {
+		lines = append(lines, after...)
+		slices.Sort(lines)
+		for _, l := range slices.Compact(lines) {
 			if err := db.refreshStoryline(ctx, tx, l); err != nil {
 				return err
 			}
