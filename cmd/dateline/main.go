@@ -21,6 +21,7 @@ Usage:
   dateline [serve] [--addr 127.0.0.1:8080] [--database PATH|postgres://…] [--poll=true] [--allow-private-networks]
   dateline feeds add|remove|list|import [--database PATH] URL…|FILE.opml
   dateline import [--database PATH] FILE.jsonl
+  dateline rescore [--database PATH]
   dateline eval extract --dir DIR
   dateline eval cluster --input FILE.jsonl
   dateline eval insight --labels FILE --data FILE.jsonl
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return feeds(ctx, args, stdout)
 	case "import":
 		return importCmd(ctx, args, stdout)
+	case "rescore":
+		return rescoreCmd(ctx, args, stdout)
 	case "eval":
 		return evalCmd(ctx, args, stdout)
 	case "users":

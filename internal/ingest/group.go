@@ -11,13 +11,14 @@ import (
 	"github.com/dateline-news/dateline/internal/story"
 )
 
-// Grouper runs the online clusterer over stored articles that have no story
-// yet, in id order, and records each decision. Only one Grouper may run per
+// Grouper runs the online tracker over stored articles that have no story
+// yet, in id order, and records each decision: the article's event (a
+// story) and the event's storyline. Only one Grouper may run per
 // database at a time (see store.TryLeader), since the clusterer's state is
 // in memory.
 type Grouper struct {
 	st     store.Store
-	c      *story.Clusterer
+	c      *story.Tracker
 	now    func() time.Time
 	log    *slog.Logger
 	window time.Duration
@@ -26,8 +27,9 @@ type Grouper struct {
 	OnMerge func(ctx context.Context, from, into int64) error
 }
 
-// NewGrouper restores the clusterer's recent window from storage so that a
-// restart continues the same stories rather than starting new ones.
+// NewGrouper restores the tracker's recent window from storage so that a
+// restart continues the same events and storylines rather than starting
+// new ones.
 func NewGrouper(ctx context.Context, st store.Store, log *slog.Logger, now func() time.Time) (*Grouper, error) {
 	if log == nil {
 		log = slog.Default()
@@ -39,7 +41,12 @@ func NewGrouper(ctx context.Context, st store.Store, log *slog.Logger, now func(
 	if err != nil {
 		return nil, fmt.Errorf("resume story ids: %w", err)
 	}
-	g := &Grouper{st: st, c: story.New(story.DefaultConfig(), maxID+1), now: now, log: log, window: 7 * 24 * time.Hour}
+	maxLine, err := st.MaxStorylineID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("resume storyline ids: %w", err)
+	}
+	g := &Grouper{st: st, c: story.NewTracker(story.DefaultTrackerConfig(), maxID+1, maxLine+1),
+		now: now, log: log, window: 7 * 24 * time.Hour}
 	if err := g.restore(ctx); err != nil {
 		return nil, err
 	}
@@ -76,10 +83,25 @@ func (g *Grouper) restore(ctx context.Context) error {
 		}
 		cursor = next
 	}
+	lineOf := map[int64]int64{} // event -> storyline, read once per event
 	for i := len(recent) - 1; i >= 0; i-- {
-		if a := recent[i]; a.StoryID != 0 {
-			g.c.Seed(doc(a), a.StoryID)
+		a := recent[i]
+		if a.StoryID == 0 {
+			continue
 		}
+		line, ok := lineOf[a.StoryID]
+		if !ok {
+			ev, err := g.st.Story(ctx, a.StoryID)
+			if err != nil {
+				return fmt.Errorf("restore clusterer: storyline of story %d: %w", a.StoryID, err)
+			}
+			line = ev.StorylineID
+			if line == 0 {
+				line = ev.ID
+			}
+			lineOf[a.StoryID] = line
+		}
+		g.c.Seed(doc(a), a.StoryID, line)
 	}
 	return nil
 }
@@ -95,6 +117,7 @@ func (g *Grouper) Step(ctx context.Context, limit int) (int, error) {
 		_, err := g.st.Assign(ctx, store.Assignment{
 			ArticleID: a.ID, Story: as.Story, Merged: as.Merged, CopyOf: as.CopyOf,
 			Reason: as.Reason, Headline: as.Headline, Rank: story.Rank,
+			Storyline: as.Storyline, StorylinesMerged: as.StorylinesMerged,
 		})
 		if err != nil {
 			return i, fmt.Errorf("assign article %d to story %d: %w", a.ID, as.Story, err)

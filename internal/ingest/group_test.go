@@ -34,6 +34,7 @@ func TestGrouperResumesAfterRestart(t *testing.T) {
 	if n, err := first.Step(ctx, 100); err != nil || n != 2 {
 		t.Fatalf("first step: %d, %v", n, err)
 	}
+	lines := storylines(t, st)
 
 	// "Restart": a fresh grouper over the same store.
 	if _, err := Import(ctx, st, strings.NewReader(bridgeC), now); err != nil {
@@ -67,8 +68,33 @@ func TestGrouperResumesAfterRestart(t *testing.T) {
 	if want := storypkg.Rank(s.Outlets, s.Countries, s.Articles, s.FirstSeen, s.Updated); s.Score != want {
 		t.Errorf("story score %v, want the rank of its aggregates %v", s.Score, want)
 	}
+	// The restored events keep their storylines: the follow-up joined the
+	// bridge event's storyline, and no storyline id was reused.
+	after := storylines(t, st)
+	if after["a"] == 0 || after["a"] != lines["a"] || after["c"] != after["a"] || after["b"] != lines["b"] || after["b"] == after["a"] {
+		t.Errorf("storylines before restart %v, after %v", lines, after)
+	}
 	res, err := Import(ctx, st, strings.NewReader(bridgeA+bridgeC), now)
 	if err != nil || res.Added != 0 || res.Skipped != 3 {
 		t.Errorf("re-import: %+v, %v", res, err)
 	}
+}
+
+// storylines maps each article's GUID to its story's storyline.
+func storylines(t *testing.T, st store.Store) map[string]int64 {
+	t.Helper()
+	ctx := context.Background()
+	arts, _, err := st.Articles(ctx, store.ArticleQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int64{}
+	for _, a := range arts {
+		s, err := st.Story(ctx, a.StoryID)
+		if err != nil {
+			t.Fatalf("story of article %s: %v", a.GUID, err)
+		}
+		out[a.GUID] = s.StorylineID
+	}
+	return out
 }

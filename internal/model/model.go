@@ -68,4 +68,22 @@ type Story struct {
 	Score      float64
 	Image      string
 	MergedInto int64 // nonzero: this story was merged and redirects there
+	// StorylineID is the developing story this event belongs to (its own id
+	// when it stands alone).
+	StorylineID int64
+	// StorylineEvents counts the live events of the storyline.
+	StorylineEvents int
+}
+
+// Storyline is a developing story: the events (Stories) that belong
+// together over days to months. It has no row of its own; its values are
+// read from its events.
+type Storyline struct {
+	ID        int64
+	Title     string    // headline of its broadest event (most outlets, then newest)
+	FirstSeen time.Time // earliest article of any of its events
+	Updated   time.Time // latest article of any of its events
+	Events    int       // live events
+	Articles  int       // articles across its events
+	Outlets   int       // distinct outlets across its events
 }

@@ -45,7 +45,19 @@ type StoryQuery struct {
 	// MinArticles hides stories with fewer articles; 0 and 1 list
 	// single-article stories too (the default front page does).
 	MinArticles int
+	// PerStoryline lists at most one event per storyline: its newest live
+	// event (latest FirstSeen, then id), when that one passes MinArticles.
+	// An older event of an active storyline then never outranks or repeats
+	// its newest one; the storyline page lists them all.
+	PerStoryline bool
 }
+
+// RankFunc scores a story from its aggregates (story.Rank in production).
+type RankFunc = func(outlets, countries, articles int, first, last time.Time) float64
+
+// MaxStorylineEvents bounds the events Storyline returns (Storyline.Events
+// still counts them all).
+const MaxStorylineEvents = 500
 
 // Assignment is what the clusterer decided for one article.
 type Assignment struct {
@@ -55,11 +67,16 @@ type Assignment struct {
 	CopyOf    int64   // article this one is a syndicated copy of, 0 if none
 	Reason    string  // why, for the story page
 	Headline  string  // the story's current headline
+	// Storyline is the storyline Story belongs to (0: leave it; a new story
+	// then starts a storyline of its own id). StorylinesMerged are
+	// storylines folded into Storyline: all their events move to it.
+	Storyline        int64
+	StorylinesMerged []int64
 	// Rank, when set, scores a story from its aggregates; Assign stores the
 	// score of every story it recomputes (Story, and a story the article
 	// left) in the same transaction, so the front page never sees a story
 	// with new aggregates and an old score.
-	Rank func(outlets, countries, articles int, first, last time.Time) float64
+	Rank RankFunc
 }
 
 // Store is everything the rest of Dateline asks of storage. Every method is
@@ -106,7 +123,9 @@ type Store interface {
 	// Assign applies a clustering decision in one transaction: creates the story
 	// if new, moves merged stories' articles and marks them MergedInto, sets the
 	// article's story, copy-of and reason, and recomputes the story's
-	// aggregates (FirstSeen, Updated, Articles, Outlets, Countries, Image).
+	// aggregates (FirstSeen, Updated, Articles, Outlets, Countries, Image);
+	// it sets the story's storyline and moves the events of merged
+	// storylines into it.
 	Assign(ctx context.Context, a Assignment) (model.Story, error)
 	// SetStoryScore stores the ranking score computed from a story's aggregates.
 	SetStoryScore(ctx context.Context, id int64, score float64) error
@@ -115,6 +134,16 @@ type Store interface {
 	Stories(ctx context.Context, q StoryQuery) ([]model.Story, string, error)
 	// MaxStoryID is where the clusterer resumes allocating IDs.
 	MaxStoryID(ctx context.Context) (int64, error)
+	// Rescore recomputes the stored score of every live story with rank
+	// (after the formula changed) and returns how many it scored.
+	Rescore(ctx context.Context, rank RankFunc) (int, error)
+
+	// Storyline returns a storyline and its live events, newest first
+	// (FirstSeen, then id; at most MaxStorylineEvents of them), or
+	// ErrNotFound when it has no live event.
+	Storyline(ctx context.Context, id int64) (model.Storyline, []model.Story, error)
+	// MaxStorylineID is where the clusterer resumes allocating storyline IDs.
+	MaxStorylineID(ctx context.Context) (int64, error)
 
 	// SaveInsight caches the enrichment of a story (summary, quotes, …) as an
 	// opaque blob tagged with the version of the code that computed it.

@@ -42,13 +42,14 @@ type apiStoryArticle struct {
 }
 
 type apiStory struct {
-	ID        int64             `json:"id"`
-	Headline  string            `json:"headline"`
-	FirstSeen time.Time         `json:"first_seen"`
-	Updated   time.Time         `json:"updated"`
-	Outlets   int               `json:"outlets"`
-	Countries int               `json:"countries"`
-	Articles  []apiStoryArticle `json:"articles"`
+	ID          int64             `json:"id"`
+	StorylineID int64             `json:"storyline_id"`
+	Headline    string            `json:"headline"`
+	FirstSeen   time.Time         `json:"first_seen"`
+	Updated     time.Time         `json:"updated"`
+	Outlets     int               `json:"outlets"`
+	Countries   int               `json:"countries"`
+	Articles    []apiStoryArticle `json:"articles"`
 }
 
 type apiStoryDetail struct {
@@ -94,7 +95,7 @@ func toAPIArticle(a model.Article) apiArticle {
 
 func toAPIStory(st model.Story, arts []model.Article) apiStory {
 	out := apiStory{
-		ID: st.ID, Headline: st.Headline, FirstSeen: st.FirstSeen.UTC(), Updated: st.Updated.UTC(),
+		ID: st.ID, StorylineID: st.StorylineID, Headline: st.Headline, FirstSeen: st.FirstSeen.UTC(), Updated: st.Updated.UTC(),
 		Outlets: st.Outlets, Countries: st.Countries, Articles: make([]apiStoryArticle, 0, len(arts)),
 	}
 	for _, a := range arts {

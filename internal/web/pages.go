@@ -41,7 +41,8 @@ type frontData struct {
 
 func (s *server) frontPage(w http.ResponseWriter, r *http.Request) {
 	cursor := r.URL.Query().Get("cursor")
-	stories, next, err := s.st.Stories(r.Context(), store.StoryQuery{Limit: frontPageSize, Cursor: cursor})
+	// One event per storyline, its newest (see store.StoryQuery.PerStoryline).
+	stories, next, err := s.st.Stories(r.Context(), store.StoryQuery{Limit: frontPageSize, Cursor: cursor, PerStoryline: true})
 	if err != nil {
 		if errors.Is(err, store.ErrBadCursor) {
 			s.badRequest(w, r, "That page link is not valid.")
@@ -137,6 +138,7 @@ type storyData struct {
 	Shown     int // articles listed
 	Insight   insightView
 	Truncated bool
+	Line      *storylineNav // its storyline, when it has other events
 }
 
 // outletGroup is one outlet's coverage of a story.
@@ -210,6 +212,7 @@ func (s *server) storyPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d := storyData{Story: st, Groups: groupCoverage(cov.articles), Shown: len(cov.articles), Truncated: cov.truncated}
 	d.Insight = s.insight.story(r.Context(), st, nil)
+	d.Line = s.storylineOf(r.Context(), st)
 	s.render(w, r, http.StatusOK, "story.html", page{
 		Title:    st.Headline,
 		Feed:     fmt.Sprintf("/story/%d/feed.xml", st.ID),

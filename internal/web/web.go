@@ -150,6 +150,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/stories", s.cache.wrap(g(s.apiStories)))
 	mux.HandleFunc("GET /api/v1/stories/{id}", slow(s.apiStory))
 	mux.HandleFunc("GET /api/v1/search", slow(s.apiSearch))
+	s.storylineRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "no such endpoint")
 	})

@@ -256,7 +256,7 @@ func TestAPIShapes(t *testing.T) {
 		t.Fatalf("want 2 live stories, got %d", len(stories))
 	}
 	s := stories[0].(map[string]any)
-	if got := keys(s); !slices.Equal(got, []string{"articles", "countries", "first_seen", "headline", "id", "outlets", "updated"}) {
+	if got := keys(s); !slices.Equal(got, []string{"articles", "countries", "first_seen", "headline", "id", "outlets", "storyline_id", "updated"}) {
 		t.Errorf("story keys %v", got)
 	}
 	sa := s["articles"].([]any)
@@ -272,7 +272,7 @@ func TestAPIShapes(t *testing.T) {
 
 	d := decode(t, do(t, h, "GET", "/api/v1/stories/1", nil))
 	want := []string{"articles", "countries", "entities", "figures", "first_seen", "hashtags", "headline", "id",
-		"outlets", "quotes", "related", "summary", "updated"}
+		"outlets", "quotes", "related", "storyline_id", "summary", "updated"}
 	if got := keys(d); !slices.Equal(got, want) {
 		t.Errorf("story detail keys %v, want %v", got, want)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dateline-news/dateline/internal/store/sqlstore"
 	"github.com/dateline-news/dateline/internal/store/storetest"
 )
 
@@ -31,4 +32,15 @@ func BenchmarkSearch(b *testing.B) {
 	defer func(n int) { maxRanked = n }(maxRanked)
 	maxRanked = 1 << 30
 	b.Run("all", func(b *testing.B) { storetest.BenchSearch(b, s) })
+}
+
+// BenchmarkStoryListing: the front page's listing, one event per storyline
+// or not, over $DATELINE_BENCH_ARTICLES stories.
+func BenchmarkStoryListing(b *testing.B) {
+	s, err := Open(context.Background(), storetest.FreshPostgres(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchStoryListing(b, s, s.W, sqlstore.Numbered, storetest.BenchArticles(), "ANALYZE stories")
 }

@@ -2,7 +2,10 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"github.com/dateline-news/dateline/internal/store/sqlstore"
+	"io/fs"
 	"testing"
 	"time"
 
@@ -156,4 +159,37 @@ func TestNewestMatchesWindows(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestMigratesStoriesToStorylines: a database written before storylines
+// existed opens with each story its own storyline.
+func TestMigratesStoriesToStorylines(t *testing.T) {
+	ctx := context.Background()
+	dsn := storetest.FreshPostgres(t)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sqlstore.ApplyMigrations(ctx, tx, storetest.MigrationsBefore(t, sub, storetest.StorylineMarker), sqlstore.Numbered); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	storetest.InsertOldStory(t, db, sqlstore.Numbered)
+	db.Close()
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.CheckMigratedStory(t, s)
 }

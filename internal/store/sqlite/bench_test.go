@@ -64,3 +64,14 @@ func BenchmarkIngest(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkStoryListing: the front page's listing, one event per storyline
+// or not, over $DATELINE_BENCH_ARTICLES stories.
+func BenchmarkStoryListing(b *testing.B) {
+	s, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchStoryListing(b, s, s.W, func(q string) string { return q }, storetest.BenchArticles())
+}

@@ -2,7 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"github.com/dateline-news/dateline/internal/store/sqlstore"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -99,4 +102,38 @@ func TestSearchCommonWords(t *testing.T) {
 			t.Errorf("search %q = %v, want %v", tc.q, gotIDs, tc.want)
 		}
 	}
+}
+
+// TestMigratesStoriesToStorylines: a database written before storylines
+// existed opens with each story its own storyline.
+func TestMigratesStoriesToStorylines(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	identity := func(q string) string { return q }
+	if err := sqlstore.ApplyMigrations(ctx, tx, storetest.MigrationsBefore(t, sub, storetest.StorylineMarker), identity); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	storetest.InsertOldStory(t, db, identity)
+	db.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.CheckMigratedStory(t, s)
 }

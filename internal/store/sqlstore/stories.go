@@ -7,20 +7,19 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"time"
 
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
 )
 
 // StoryCols selects a story (alias t).
-const StoryCols = `t.id, t.headline, t.first_seen, t.updated, t.articles, t.outlets, t.countries, t.score, t.image, t.merged_into`
+const StoryCols = `t.id, t.headline, t.first_seen, t.updated, t.articles, t.outlets, t.countries, t.score, t.image, t.merged_into, t.storyline_id, t.line_events`
 
 // ScanStory scans StoryCols (then extra destinations) from sc.
 func ScanStory(sc interface{ Scan(...any) error }, extra ...any) (model.Story, error) {
 	var s model.Story
 	var first, updated int64
-	dest := []any{&s.ID, &s.Headline, &first, &updated, &s.Articles, &s.Outlets, &s.Countries, &s.Score, &s.Image, &s.MergedInto}
+	dest := []any{&s.ID, &s.Headline, &first, &updated, &s.Articles, &s.Outlets, &s.Countries, &s.Score, &s.Image, &s.MergedInto, &s.StorylineID, &s.StorylineEvents}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return model.Story{}, err
 	}
@@ -42,15 +41,46 @@ const effTime = `CASE WHEN a.published <> 0 THEN a.published ELSE a.fetched END`
 // not empty. Stories merged into a.Story redirect to it, and so do stories
 // that had been merged into them, so a redirect is always one hop. An
 // article moved out of another story leaves that story recomputed too.
+// A new story joins a.Storyline, or starts a storyline of its own id; the
+// events of a.StorylinesMerged move to a.Storyline.
 func (db *Store) Assign(ctx context.Context, a store.Assignment) (model.Story, error) {
 	if a.Story <= 0 {
 		return model.Story{}, fmt.Errorf("assign article %d: story id %d", a.ArticleID, a.Story)
 	}
 	var out model.Story
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := db.exec(ctx, tx, `INSERT INTO stories (id, headline) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`,
-			a.Story, a.Headline); err != nil {
+		// The storylines this step touches, read before and after it, get
+		// their newest event and event count refreshed at the end.
+		touched := append([]int64{a.Story}, a.Merged...)
+		lines, err := db.storylinesOf(ctx, tx, touched)
+		if err != nil {
+			return err
+		}
+		line := a.Storyline
+		if line <= 0 {
+			line = a.Story
+		}
+		if _, err := db.exec(ctx, tx, `INSERT INTO stories (id, headline, storyline_id) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+			a.Story, a.Headline, line); err != nil {
 			return fmt.Errorf("create story: %w", err)
+		}
+		if a.Storyline > 0 {
+			if _, err := db.exec(ctx, tx, `UPDATE stories SET storyline_id = ? WHERE id = ? AND storyline_id <> ?`,
+				a.Storyline, a.Story, a.Storyline); err != nil {
+				return fmt.Errorf("set storyline of story: %w", err)
+			}
+			var merged []any
+			for _, m := range a.StorylinesMerged {
+				if m > 0 && m != a.Storyline {
+					merged = append(merged, m)
+				}
+			}
+			if len(merged) > 0 {
+				if _, err := db.exec(ctx, tx, `UPDATE stories SET storyline_id = ? WHERE storyline_id IN (`+placeholders(len(merged))+`)`,
+					append([]any{a.Storyline}, merged...)...); err != nil {
+					return fmt.Errorf("merge storylines %v into %d: %w", merged, a.Storyline, err)
+				}
+			}
 		}
 		for _, m := range a.Merged {
 			if m == 0 || m == a.Story {
@@ -80,10 +110,22 @@ WHERE id = ? OR merged_into = ?`, a.Story, m, m); err != nil {
 				if err := db.recompute(ctx, tx, prev, "", a.Rank); err != nil {
 					return err
 				}
+				touched = append(touched, prev)
 			}
 		}
 		if err := db.recompute(ctx, tx, a.Story, a.Headline, a.Rank); err != nil {
 			return err
+		}
+		after, err := db.storylinesOf(ctx, tx, touched)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, after...)
+		slices.Sort(lines)
+		for _, l := range slices.Compact(lines) {
+			if err := db.refreshStoryline(ctx, tx, l); err != nil {
+				return err
+			}
 		}
 		st, err := ScanStory(db.queryRow(ctx, tx, `SELECT `+StoryCols+` FROM stories t WHERE t.id = ?`, a.Story))
 		out = st
@@ -95,10 +137,58 @@ WHERE id = ? OR merged_into = ?`, a.Story, m, m); err != nil {
 	return out, nil
 }
 
+// storylinesOf returns the distinct storylines of the given stories.
+func (db *Store) storylinesOf(ctx context.Context, tx *sql.Tx, ids []int64) ([]int64, error) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.query(ctx, tx, `SELECT DISTINCT storyline_id FROM stories WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storylines of stories %v: %w", ids, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var l int64
+		if err := rows.Scan(&l); err != nil {
+			return nil, fmt.Errorf("storylines of stories %v: %w", ids, err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// refreshStoryline marks the storyline's newest live event (latest
+// first_seen, then id) with line_newest = 1, the others 0, and stores the
+// storyline's live event count on each event, so listings read both from
+// the row. Only rows whose values change are written.
+func (db *Store) refreshStoryline(ctx context.Context, tx *sql.Tx, line int64) error {
+	if line == 0 {
+		return nil
+	}
+	const live = `storyline_id = ? AND merged_into = 0 AND articles > 0`
+	var newest int64
+	err := db.queryRow(ctx, tx, `SELECT id FROM stories WHERE `+live+` ORDER BY first_seen DESC, id DESC LIMIT 1`, line).Scan(&newest)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("newest event of storyline %d: %w", line, err)
+	}
+	var n int
+	if err := db.queryRow(ctx, tx, `SELECT COUNT(*) FROM stories WHERE `+live, line).Scan(&n); err != nil {
+		return fmt.Errorf("events of storyline %d: %w", line, err)
+	}
+	if _, err := db.exec(ctx, tx, `UPDATE stories SET line_newest = CASE WHEN id = ? THEN 1 ELSE 0 END, line_events = ?
+WHERE storyline_id = ? AND (line_newest <> CASE WHEN id = ? THEN 1 ELSE 0 END OR line_events <> ?)`,
+		newest, n, line, newest, n); err != nil {
+		return fmt.Errorf("refresh storyline %d: %w", line, err)
+	}
+	return nil
+}
+
 // recompute refreshes a story's aggregates from its articles (see Assign),
 // its headline when one is given and its score when rank is set.
 func (db *Store) recompute(ctx context.Context, tx *sql.Tx, story int64, headline string,
-	rank func(outlets, countries, articles int, first, last time.Time) float64) error {
+	rank store.RankFunc) error {
 	var n, outlets, countries int
 	var first, last int64
 	err := db.queryRow(ctx, tx, `SELECT COUNT(*), COUNT(DISTINCT a.source_id),
@@ -117,10 +207,7 @@ ORDER BY CASE WHEN a.copy_of = 0 THEN 0 ELSE 1 END, `+effTime+`, a.id LIMIT 1`, 
 	}
 	setScore, score := 0, 0.0
 	if rank != nil {
-		setScore, score = 1, rank(outlets, countries, n, Time(first), Time(last))
-		if math.IsInf(score, 0) || math.IsNaN(score) {
-			score = -1e300 // an empty story; not every backend stores infinities
-		}
+		setScore, score = 1, finite(rank(outlets, countries, n, Time(first), Time(last)))
 	}
 	if _, err := db.exec(ctx, tx, `UPDATE stories SET headline = CASE WHEN ? <> '' THEN ? ELSE headline END,
  first_seen = ?, updated = ?, articles = ?, outlets = ?, countries = ?, image = ?,
@@ -129,6 +216,15 @@ ORDER BY CASE WHEN a.copy_of = 0 THEN 0 ELSE 1 END, `+effTime+`, a.id LIMIT 1`, 
 		return fmt.Errorf("update story %d: %w", story, err)
 	}
 	return nil
+}
+
+// finite maps a score backends cannot store (an empty story's -Inf) to the
+// lowest one they can.
+func finite(score float64) float64 {
+	if math.IsInf(score, 0) || math.IsNaN(score) {
+		return -1e300
+	}
+	return score
 }
 
 // SetStoryScore stores a story's ranking score.
@@ -157,6 +253,9 @@ func (db *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.Story
 	limit := clampLimit(q.Limit)
 	query := `SELECT ` + StoryCols + ` FROM stories t WHERE t.merged_into = 0 AND t.articles >= ?`
 	args := []any{max(q.MinArticles, 1)}
+	if q.PerStoryline {
+		query += ` AND t.line_newest = 1`
+	}
 	if q.Cursor != "" {
 		k, err := decodeCursor(q.Cursor)
 		if err != nil {
@@ -199,6 +298,105 @@ func (db *Store) scanStories(ctx context.Context, q querier, query string, args 
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// Storyline returns a storyline and its live events, newest first. Its
+// title is the headline of its broadest event (most outlets, then the
+// newest): the event most outlets reported is the one a reader knows the
+// storyline by, and it does not change with every small follow-up.
+func (db *Store) Storyline(ctx context.Context, id int64) (model.Storyline, []model.Story, error) {
+	events, err := db.scanStories(ctx, db.R, `SELECT `+StoryCols+` FROM stories t
+WHERE t.storyline_id = ? AND t.merged_into = 0 AND t.articles > 0
+ORDER BY t.first_seen DESC, t.id DESC LIMIT ?`, id, store.MaxStorylineEvents)
+	if err != nil {
+		return model.Storyline{}, nil, fmt.Errorf("storyline %d: %w", id, err)
+	}
+	if len(events) == 0 || id == 0 {
+		return model.Storyline{}, nil, fmt.Errorf("storyline %d: %w", id, store.ErrNotFound)
+	}
+	l := model.Storyline{ID: id}
+	var first, updated int64
+	var title sql.NullString
+	err = db.queryRow(ctx, db.R, `SELECT COUNT(*), COALESCE(SUM(t.articles), 0), COALESCE(MIN(t.first_seen), 0), COALESCE(MAX(t.updated), 0),
+ (SELECT b.headline FROM stories b WHERE b.storyline_id = ? AND b.merged_into = 0 AND b.articles > 0
+  ORDER BY b.outlets DESC, b.first_seen DESC, b.id DESC LIMIT 1)
+FROM stories t WHERE t.storyline_id = ? AND t.merged_into = 0 AND t.articles > 0`, id, id).
+		Scan(&l.Events, &l.Articles, &first, &updated, &title)
+	if err != nil {
+		return model.Storyline{}, nil, fmt.Errorf("storyline %d: %w", id, err)
+	}
+	l.FirstSeen, l.Updated, l.Title = Time(first), Time(updated), title.String
+	err = db.queryRow(ctx, db.R, `SELECT COUNT(DISTINCT a.source_id) FROM articles a
+JOIN stories t ON t.id = a.story_id WHERE t.storyline_id = ? AND t.merged_into = 0`, id).Scan(&l.Outlets)
+	if err != nil {
+		return model.Storyline{}, nil, fmt.Errorf("outlets of storyline %d: %w", id, err)
+	}
+	return l, events, nil
+}
+
+// MaxStorylineID returns the highest storyline id stored, 0 when none.
+func (db *Store) MaxStorylineID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := db.queryRow(ctx, db.W, `SELECT COALESCE(MAX(storyline_id), 0) FROM stories`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("max storyline id: %w", err)
+	}
+	return id, nil
+}
+
+// rescoreBatch is how many stories one Rescore transaction updates, so a
+// large database is rescored without holding the writer for long.
+const rescoreBatch = 500
+
+// Rescore recomputes the score of every live story from its stored
+// aggregates, in id order, one transaction per batch.
+func (db *Store) Rescore(ctx context.Context, rank store.RankFunc) (int, error) {
+	if rank == nil {
+		return 0, errors.New("rescore: no rank function")
+	}
+	type agg struct {
+		id                           int64
+		outlets, countries, articles int
+		first, last                  int64
+	}
+	n := 0
+	var after int64
+	for {
+		var batch []agg
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			rows, err := db.query(ctx, tx, `SELECT id, outlets, countries, articles, first_seen, updated FROM stories
+WHERE merged_into = 0 AND id > ? ORDER BY id LIMIT ?`, after, rescoreBatch)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var g agg
+				if err := rows.Scan(&g.id, &g.outlets, &g.countries, &g.articles, &g.first, &g.last); err != nil {
+					rows.Close()
+					return err
+				}
+				batch = append(batch, g)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, g := range batch {
+				score := finite(rank(g.outlets, g.countries, g.articles, Time(g.first), Time(g.last)))
+				if _, err := db.exec(ctx, tx, `UPDATE stories SET score = ? WHERE id = ?`, score, g.id); err != nil {
+					return fmt.Errorf("story %d: %w", g.id, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return n, fmt.Errorf("rescore stories after %d: %w", after, err)
+		}
+		n += len(batch)
+		if len(batch) < rescoreBatch {
+			return n, nil
+		}
+		after = batch[len(batch)-1].id
+	}
 }
 
 // MaxStoryID returns the highest story id stored, 0 when none.

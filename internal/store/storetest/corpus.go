@@ -221,6 +221,6 @@ func BulkCorpus(n int) iter.Seq[BulkArticle] {
 
 // BulkStories is the statement both backends run after loading a bulk
 // corpus: one story per story id, from its articles.
-const BulkStories = `INSERT INTO stories (id, headline, first_seen, updated, articles, outlets, countries)
-SELECT story_id, min(title), min(published), max(published), count(*), 1, 1 FROM articles
+const BulkStories = `INSERT INTO stories (id, headline, first_seen, updated, articles, outlets, countries, storyline_id)
+SELECT story_id, min(title), min(published), max(published), count(*), 1, 1, story_id FROM articles
 WHERE source_id = $1 GROUP BY story_id`
