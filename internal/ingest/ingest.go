@@ -5,9 +5,13 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,6 +24,7 @@ import (
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/sanitize"
 	"github.com/dateline-news/dateline/internal/store"
+	"golang.org/x/sync/errgroup"
 )
 
 // Size caps from the politeness rules: feeds are small, pages smaller still.
@@ -171,19 +176,43 @@ func (p *Poller) PollDue(ctx context.Context) (int, error) {
 	return int(polled.Load()), ctx.Err()
 }
 
+// Hostile-publisher bounds applied at ingest.
+const (
+	// MaxValidatorLen caps a stored ETag or Last-Modified: a longer one is
+	// dropped, since sent back as a request header it could get every later
+	// poll refused (431) and a truncated validator never matches anyway.
+	MaxValidatorLen = 256
+	// MaxRetryAfter caps how long a publisher's Retry-After can park a feed.
+	MaxRetryAfter = feed.MaxInterval
+	// GoneAfter is how long a feed must have answered 404 (on consecutive
+	// polls, at least GoneAfterPolls of them) before it is retired; a 410
+	// retires it at once.
+	GoneAfter      = 24 * time.Hour
+	GoneAfterPolls = 3
+	// Caps on stored strings, in characters (runes).
+	MaxTitleLen  = 1000
+	MaxAuthorLen = 200
+	MaxShortLen  = 200  // site name, language
+	MaxURLLen    = 4096 // article and image URLs; longer ones are dropped
+	MaxGUIDLen   = 1024 // longer GUIDs are replaced by their hash
+)
+
 // PollFeed fetches one feed, stores its new articles and records the outcome
-// on the feed. A failing feed only marks itself as failing.
+// on the feed. A failing feed only marks itself as failing; a feed the
+// publisher says is gone is retired (see retire).
 func (p *Poller) PollFeed(ctx context.Context, f model.Feed) (added int, err error) {
 	now := p.opts.Now()
+	prevStatus := f.LastStatus
 	f.LastPoll = now
-	resp, err := p.get.Get(ctx, f.URL, fetch.Conditional{ETag: f.ETag, LastModified: f.LastModified}, MaxFeedBytes)
+	cond := fetch.Conditional{ETag: f.ETag, LastModified: f.LastModified}
+	resp, err := p.get.Get(ctx, f.URL, cond, MaxFeedBytes)
 	if resp != nil {
 		f.LastStatus = resp.Status
 	} else {
 		f.LastStatus = 0
 	}
 	if err == nil && resp.NotModified {
-		f.Failures, f.LastError = 0, ""
+		f.Failures, f.LastError, f.FailingSince = 0, "", time.Time{}
 		f.NextPoll = feed.NextPoll(now, p.opts.DefaultInterval, nil, resp.Header)
 		return 0, p.saveState(ctx, f)
 	}
@@ -196,23 +225,27 @@ func (p *Poller) PollFeed(ctx context.Context, f model.Feed) (added int, err err
 			// Shutting down: leave the feed due so the next run polls it.
 			return 0, ctx.Err()
 		}
-		f.Failures++
-		f.LastError = readable(err)
-		f.NextPoll = now.Add(feed.Backoff(f.Failures, p.opts.DefaultInterval))
+		p.failed(&f, now, prevStatus, cond, err)
 		if serr := p.saveState(ctx, f); serr != nil {
 			return 0, errors.Join(err, serr)
 		}
 		return 0, err
 	}
-	f.Failures, f.LastError = 0, ""
-	f.ETag, f.LastModified = resp.ETag, resp.LastModified
+	oldETag, oldModified := f.ETag, f.LastModified
+	f.Failures, f.LastError, f.FailingSince = 0, "", time.Time{}
+	f.ETag, f.LastModified = validator(resp.ETag), validator(resp.LastModified)
 	if f.Title == "" {
-		f.Title = parsed.Title
+		f.Title = capRunes(parsed.Title, MaxTitleLen)
 	}
 	f.NextPoll = feed.NextPoll(now, p.opts.DefaultInterval, parsed, resp.Header)
 	added, err = p.storeItems(ctx, f, parsed.Items)
+	if err != nil {
+		// Keep the old validators: with the new ones the next poll would get
+		// a 304 and never store the items that failed now.
+		f.ETag, f.LastModified = oldETag, oldModified
+	}
 	if err != nil && ctx.Err() != nil {
-		return added, ctx.Err()
+		return added, errors.Join(ctx.Err(), p.saveState(ctx, f))
 	}
 	if err != nil {
 		// Storage trouble is not the feed's fault; record it and retry soon.
@@ -220,6 +253,39 @@ func (p *Poller) PollFeed(ctx context.Context, f model.Feed) (added int, err err
 		f.NextPoll = now.Add(time.Minute)
 	}
 	return added, errors.Join(err, p.saveState(ctx, f))
+}
+
+// failed records a failed poll on f: backoff, or the publisher's
+// Retry-After when longer; validators dropped when a conditional request
+// was refused; retirement when the feed is gone.
+func (p *Poller) failed(f *model.Feed, now time.Time, prevStatus int, cond fetch.Conditional, err error) {
+	f.Failures++
+	if f.FailingSince.IsZero() {
+		f.FailingSince = now
+	}
+	f.LastError = readable(err)
+	wait := feed.Backoff(f.Failures, p.opts.DefaultInterval)
+	var se *fetch.StatusError
+	if !errors.As(err, &se) {
+		f.NextPoll = now.Add(wait)
+		return
+	}
+	if (se.Code == http.StatusTooManyRequests || se.Code == http.StatusServiceUnavailable) && se.RetryAfter > 0 {
+		wait = max(wait, min(se.RetryAfter, MaxRetryAfter))
+	}
+	f.NextPoll = now.Add(wait)
+	if se.Code >= 400 && se.Code < 500 && (cond.ETag != "" || cond.LastModified != "") {
+		// The validators may be what is refused (an oversized If-None-Match
+		// answered 431, say): the next poll asks unconditionally.
+		f.ETag, f.LastModified = "", ""
+	}
+	gone := se.Code == http.StatusGone ||
+		(se.Code == http.StatusNotFound && prevStatus == http.StatusNotFound &&
+			f.Failures >= GoneAfterPolls && now.Sub(f.FailingSince) >= GoneAfter)
+	if gone {
+		f.Retired = now
+		f.LastError = readable(fmt.Errorf("retired, no longer polled: %w", err))
+	}
 }
 
 func (p *Poller) saveState(ctx context.Context, f model.Feed) error {
@@ -233,13 +299,16 @@ func (p *Poller) saveState(ctx context.Context, f model.Feed) error {
 }
 
 // storeItems turns the feed's new items into articles, fetching pages
-// concurrently (bounded by the shared page pool).
+// concurrently (bounded by the shared page pool). It returns only once every
+// page it started is stored or has failed, so the caller never releases the
+// feed's lease while pages are in flight, and every error is returned. A
+// storage failure while looking items up stops the round: pages in flight
+// are cancelled and their items stored from the feed's own text.
 func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item) (int, error) {
 	var (
 		mu    sync.Mutex
 		added int
 		errs  []error
-		wg    sync.WaitGroup
 	)
 	renewed := p.opts.Now() // guarded by mu
 	renew := func() {
@@ -247,47 +316,53 @@ func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item
 		defer mu.Unlock()
 		renewed = p.renewLease(ctx, f, renewed)
 	}
-	for _, it := range items {
-		renew()
-		url, err := canon.URL(it.URL)
-		if err != nil || it.URL == "" {
-			continue // an item without a usable link cannot be an article
-		}
-		known, err := p.st.HasArticle(ctx, f.SourceID, url, it.GUID)
-		if err != nil {
-			return added, fmt.Errorf("look up %s: %w", url, err)
-		}
-		if known {
-			continue
-		}
-		if _, busy := p.inflight.LoadOrStore(url, true); busy {
-			continue
-		}
-		select {
-		case p.pages <- struct{}{}:
-		case <-ctx.Done():
-			p.inflight.Delete(url)
-			wg.Wait()
-			return added, ctx.Err()
-		}
-		wg.Add(1)
-		go func(it feed.Item, url string) {
-			defer wg.Done()
-			defer func() { <-p.pages; p.inflight.Delete(url) }()
-			a := p.build(ctx, f, it, url)
+	g, pagesCtx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		for _, it := range items {
 			renew()
-			created, err := p.st.InsertArticle(ctx, &a)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, fmt.Errorf("store article %s: %w", url, err))
-			} else if created {
-				added++
+			url, err := canon.URL(it.URL)
+			if err != nil || it.URL == "" || len(url) > MaxURLLen {
+				continue // an item without a usable link cannot be an article
 			}
-		}(it, url)
-	}
-	wg.Wait()
-	return added, errors.Join(errs...)
+			known, err := p.st.HasArticle(ctx, f.SourceID, url, capGUID(it.GUID))
+			if err != nil {
+				return fmt.Errorf("look up %s: %w", url, err)
+			}
+			if known {
+				continue
+			}
+			if _, busy := p.inflight.LoadOrStore(url, true); busy {
+				continue
+			}
+			select {
+			case p.pages <- struct{}{}:
+			case <-pagesCtx.Done():
+				p.inflight.Delete(url)
+				return pagesCtx.Err()
+			}
+			g.Go(func() error {
+				defer func() { <-p.pages; p.inflight.Delete(url) }()
+				a := p.build(pagesCtx, f, it, url)
+				renew()
+				// ctx, not pagesCtx: an item whose page was cancelled is
+				// still stored, from the feed's text.
+				created, err := p.st.InsertArticle(ctx, &a)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					errs = append(errs, fmt.Errorf("store article %s: %w", url, err))
+				} else if created {
+					added++
+				}
+				return nil // one article's failure does not stop the others
+			})
+		}
+		return nil
+	})
+	err := g.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	return added, errors.Join(append([]error{err}, errs...)...)
 }
 
 // renewLease extends this process's lease on f when a third of it has passed
@@ -314,7 +389,7 @@ func (p *Poller) build(ctx context.Context, f model.Feed, it feed.Item, url stri
 		SourceID:  f.SourceID,
 		FeedID:    f.ID,
 		URL:       url,
-		GUID:      it.GUID,
+		GUID:      capGUID(it.GUID),
 		Title:     strings.TrimSpace(it.Title),
 		Author:    it.Author,
 		Published: it.Published,
@@ -352,13 +427,66 @@ func (p *Poller) build(ctx context.Context, f model.Feed, it feed.Item, url stri
 		a.HTML = sanitize.HTML(body)
 		a.Text = sanitize.Text(body)
 	}
-	if a.Published.IsZero() {
-		a.Published = a.Fetched
-	}
+	a.Published = clampPublished(a.Published, a.Fetched)
 	if a.Title == "" {
 		a.Title = url
 	}
+	capArticle(&a)
 	return a
+}
+
+// clampPublished keeps a publisher's clock or typo from pinning an item to
+// the top of every list: a date after the fetch time (9999, 2099, next
+// week) becomes the fetch time, as does a missing or epoch-zero one.
+func clampPublished(pub, fetched time.Time) time.Time {
+	if pub.IsZero() || pub.After(fetched) || pub.Unix() <= 86400 {
+		return fetched
+	}
+	return pub
+}
+
+// capArticle bounds the short fields of an article before it is stored.
+func capArticle(a *model.Article) {
+	a.Title = capRunes(a.Title, MaxTitleLen)
+	a.Author = capRunes(a.Author, MaxAuthorLen)
+	a.SiteName = capRunes(a.SiteName, MaxShortLen)
+	a.Language = capRunes(a.Language, MaxShortLen)
+	if len(a.Image) > MaxURLLen {
+		a.Image = ""
+	}
+}
+
+// capRunes cuts s to at most n characters, marking the cut.
+func capRunes(s string, n int) string {
+	if len(s) <= n { // bytes >= runes
+		return s
+	}
+	i, count := 0, 0
+	for i = range s {
+		if count == n-1 {
+			return s[:i] + "…"
+		}
+		count++
+	}
+	return s
+}
+
+// capGUID replaces an oversized GUID by a hash of it: still a stable key.
+func capGUID(g string) string {
+	if len(g) <= MaxGUIDLen {
+		return g
+	}
+	h := sha256.Sum256([]byte(g))
+	return "sha256:" + hex.EncodeToString(h[:])
+}
+
+// validator returns an ETag or Last-Modified worth storing: "" when it is
+// longer than MaxValidatorLen.
+func validator(v string) string {
+	if len(v) > MaxValidatorLen {
+		return ""
+	}
+	return v
 }
 
 func (p *Poller) page(ctx context.Context, url string) (extract.Result, error) {
@@ -372,7 +500,33 @@ func (p *Poller) page(ctx context.Context, url string) (extract.Result, error) {
 	if err != nil {
 		return extract.Result{}, err
 	}
+	if err := htmlPage(resp.ContentType, resp.Body); err != nil {
+		return extract.Result{}, fmt.Errorf("page %s: %w", url, err)
+	}
 	return extract.Extract(resp.Body, firstNonEmpty(resp.FinalURL, url))
+}
+
+// ErrNotHTML is returned (wrapped) for an item's page that is not an HTML
+// document: a PDF, an image, a download. The feed's own text is stored.
+var ErrNotHTML = errors.New("not an HTML page")
+
+// htmlPage accepts a page body as HTML when its declared type says so and
+// its bytes do not contradict it, or when it declares nothing specific
+// (missing, octet-stream, text/plain) and its bytes sniff as HTML.
+func htmlPage(contentType string, body []byte) error {
+	declared, _, _ := mime.ParseMediaType(contentType)
+	sniffed, _, _ := mime.ParseMediaType(http.DetectContentType(body))
+	switch declared {
+	case "text/html", "application/xhtml+xml":
+		if strings.HasPrefix(sniffed, "text/") || strings.HasSuffix(sniffed, "xml") {
+			return nil
+		}
+	case "", "application/octet-stream", "text/plain", "binary/octet-stream":
+		if sniffed == "text/html" {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: served as %q, content looks like %q", ErrNotHTML, firstNonEmpty(declared, "(no type)"), sniffed)
 }
 
 // sameSite guards against a page claiming another site's URL as canonical,
