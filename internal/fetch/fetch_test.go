@@ -424,6 +424,8 @@ func TestRetryAfter(t *testing.T) {
 		{"Sat, 21 Nov 2026 08:05:00 GMT", 5 * time.Minute},
 		{"Sat, 21 Nov 2026 07:55:00 GMT", 0},
 		{"soon", 0},
+		{"99999999999999999999999", 365 * 24 * time.Hour},
+		{"Fri, 31 Dec 9999 23:59:59 GMT", 365 * 24 * time.Hour},
 	}
 	for _, tt := range tests {
 		if got := retryAfter(tt.in, now); got != tt.want {

@@ -195,6 +195,10 @@ const (
 	MaxShortLen  = 200  // site name, language
 	MaxURLLen    = 4096 // article and image URLs; longer ones are dropped
 	MaxGUIDLen   = 1024 // longer GUIDs are replaced by their hash
+	// MaxNewPerPoll bounds the new items one poll fetches and stores, so a
+	// feed of 10,000 items cannot hold a worker (and its lease) for hours.
+	// The rest are taken on the next polls, MinInterval apart.
+	MaxNewPerPoll = 500
 )
 
 // PollFeed fetches one feed, stores its new articles and records the outcome
@@ -238,7 +242,12 @@ func (p *Poller) PollFeed(ctx context.Context, f model.Feed) (added int, err err
 		f.Title = capRunes(parsed.Title, MaxTitleLen)
 	}
 	f.NextPoll = feed.NextPoll(now, p.opts.DefaultInterval, parsed, resp.Header)
-	added, err = p.storeItems(ctx, f, parsed.Items)
+	added, more, err := p.storeItems(ctx, f, parsed.Items)
+	if more && err == nil {
+		// Items were left for later: come back soon, unconditionally.
+		f.ETag, f.LastModified = oldETag, oldModified
+		f.NextPoll = now.Add(feed.MinInterval)
+	}
 	if err != nil {
 		// Keep the old validators: with the new ones the next poll would get
 		// a 304 and never store the items that failed now.
@@ -298,17 +307,18 @@ func (p *Poller) saveState(ctx context.Context, f model.Feed) error {
 	return nil
 }
 
-// storeItems turns the feed's new items into articles, fetching pages
+// storeItems turns the feed's new items into articles, at most
+// MaxNewPerPoll of them (more reports that others were left), fetching pages
 // concurrently (bounded by the shared page pool). It returns only once every
 // page it started is stored or has failed, so the caller never releases the
 // feed's lease while pages are in flight, and every error is returned. A
 // storage failure while looking items up stops the round: pages in flight
 // are cancelled and their items stored from the feed's own text.
-func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item) (int, error) {
+func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item) (added int, more bool, err error) {
 	var (
 		mu    sync.Mutex
-		added int
 		errs  []error
+		taken int
 	)
 	renewed := p.opts.Now() // guarded by mu
 	renew := func() {
@@ -331,6 +341,11 @@ func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item
 			if known {
 				continue
 			}
+			if taken == MaxNewPerPoll {
+				more = true
+				return nil
+			}
+			taken++
 			if _, busy := p.inflight.LoadOrStore(url, true); busy {
 				continue
 			}
@@ -359,10 +374,10 @@ func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item
 		}
 		return nil
 	})
-	err := g.Wait()
+	err = g.Wait()
 	mu.Lock()
 	defer mu.Unlock()
-	return added, errors.Join(append([]error{err}, errs...)...)
+	return added, more, errors.Join(append([]error{err}, errs...)...)
 }
 
 // renewLease extends this process's lease on f when a third of it has passed
