@@ -17,6 +17,7 @@ import (
 	"github.com/dateline-news/dateline/internal/fetch"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // pollerAt is testPoller with a fixed clock and, when set, options changed.
@@ -517,5 +518,102 @@ func TestTenThousandItems(t *testing.T) {
 	}
 	if len(arts) != 2*MaxNewPerPoll || len(want) != 0 {
 		t.Fatalf("%d stored, %d of the first %d missing", len(arts), len(want), 2*MaxNewPerPoll)
+	}
+}
+
+// TestWrongEncodings: a Windows-1251 feed and pages, unlabelled, labelled
+// only in the HTTP header, or mislabelled ISO-8859-1 (a server default), are
+// stored as the Cyrillic they are, through the real fetcher and extractor.
+func TestWrongEncodings(t *testing.T) {
+	const (
+		title = "Правительство объявило о новых мерах"
+		para  = "Правительство объявило о новых мерах поддержки малого бизнеса в регионах страны. Министр заявил, что программа начнёт работать в январе, а заявки будут принимать до конца весны."
+	)
+	cp1251 := func(s string) []byte {
+		b, err := charmap.Windows1251.NewEncoder().Bytes([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	page := cp1251("<html><head><title>" + title + "</title></head><body><article><h1>" + title + "</h1><p>" + para + "</p><p>" + para + "</p></article></body></html>")
+	headers := map[string]string{
+		"/unlabelled":  "text/html",
+		"/header-only": "text/html; charset=windows-1251",
+		"/mislabelled": "text/html; charset=iso-8859-1",
+	}
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/feed.xml" {
+			var items []string
+			for path := range headers {
+				items = append(items, rssItem(title, srv.URL+path, path, "Fri, 20 Nov 2026 09:00:00 +0000", "Кратко."))
+			}
+			w.Header().Set("Content-Type", "text/xml; charset=iso-8859-1")
+			w.Write(cp1251(`<?xml version="1.0"?><rss version="2.0"><channel><title>Новости</title>` + strings.Join(items, "") + `</channel></rss>`))
+			return
+		}
+		ct, ok := headers[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", ct)
+		w.Write(page)
+	}))
+	defer srv.Close()
+	st := newStore(t)
+	f := addFeed(t, st, srv.URL+"/feed.xml")
+	if n, err := testPoller(st, time.Minute).PollFeed(context.Background(), f); err != nil || n != len(headers) {
+		t.Fatalf("poll: %d, %v", n, err)
+	}
+	if got := feedState(t, st, f.URL).Title; got != "Новости" {
+		t.Errorf("feed title %q", got)
+	}
+	for _, a := range allArticles(t, st) {
+		if a.Title != title || !strings.Contains(a.Text, "программа начнёт работать") {
+			t.Errorf("%s: title %q, text %.60q", a.GUID, a.Title, a.Text)
+		}
+	}
+}
+
+// TestHugeStrings: a 100 KB title, author and GUID are capped before they
+// are stored; the item is stored and found again on the next poll.
+func TestHugeStrings(t *testing.T) {
+	huge := strings.Repeat("Долгий заголовок ", 6000) // about 100 KB
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/feed.xml" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>`+huge+`</title>`+
+			`<item><title>`+huge+`</title><dc:creator>`+huge+`</dc:creator><link>`+srv.URL+`/a/1</link><guid>`+huge+`</guid><description>Text.</description></item></channel></rss>`)
+	}))
+	defer srv.Close()
+	st := newStore(t)
+	f := addFeed(t, st, srv.URL+"/feed.xml")
+	p := testPoller(st, time.Minute)
+	for poll, want := range []int{1, 0} {
+		if n, err := p.PollFeed(context.Background(), feedState(t, st, f.URL)); err != nil || n != want {
+			t.Fatalf("poll %d: %d new, %v; want %d", poll, n, err, want)
+		}
+	}
+	arts := allArticles(t, st)
+	if len(arts) != 1 {
+		t.Fatalf("%d articles", len(arts))
+	}
+	a := arts[0]
+	if n := utf8.RuneCountInString(a.Title); n != MaxTitleLen || !strings.HasSuffix(a.Title, "…") {
+		t.Errorf("title of %d characters", n)
+	}
+	if n := utf8.RuneCountInString(a.Author); n > MaxAuthorLen {
+		t.Errorf("author of %d characters", n)
+	}
+	if len(a.GUID) > MaxGUIDLen {
+		t.Errorf("GUID of %d bytes", len(a.GUID))
+	}
+	if n := utf8.RuneCountInString(feedState(t, st, f.URL).Title); n > MaxTitleLen {
+		t.Errorf("feed title of %d characters", n)
 	}
 }

@@ -518,7 +518,7 @@ func (p *Poller) page(ctx context.Context, url string) (extract.Result, error) {
 	if err := htmlPage(resp.ContentType, resp.Body); err != nil {
 		return extract.Result{}, fmt.Errorf("page %s: %w", url, err)
 	}
-	return extract.Extract(resp.Body, firstNonEmpty(resp.FinalURL, url))
+	return extract.ExtractTyped(resp.Body, firstNonEmpty(resp.FinalURL, url), resp.ContentType)
 }
 
 // ErrNotHTML is returned (wrapped) for an item's page that is not an HTML
