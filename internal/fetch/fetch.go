@@ -396,6 +396,8 @@ type hostGate struct {
 	// delay is the host's robots.txt Crawl-delay (capped), a floor under
 	// PerHostInterval; written by the robots cache, read by every request.
 	delay atomic.Int64
+	// queued counts requests waiting for the slot (tests observe it).
+	queued atomic.Int32
 }
 
 func (g *hostGate) crawlDelay() time.Duration { return time.Duration(g.delay.Load()) }
@@ -403,8 +405,15 @@ func (g *hostGate) crawlDelay() time.Duration { return time.Duration(g.delay.Loa
 func (g *hostGate) acquire(ctx context.Context, interval time.Duration) error {
 	select {
 	case g.sem <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	default:
+		g.queued.Add(1)
+		select {
+		case g.sem <- struct{}{}:
+			g.queued.Add(-1)
+		case <-ctx.Done():
+			g.queued.Add(-1)
+			return ctx.Err()
+		}
 	}
 	if wait := time.Until(g.last.Add(interval)); wait > 0 {
 		t := time.NewTimer(wait)

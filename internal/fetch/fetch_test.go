@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -434,62 +435,80 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
+// TestPerHostSerialization: while one request to a host is in flight, the
+// next waits at the host's gate and does not reach the server; requests to
+// two hosts run at once. The servers hold requests until the test has seen
+// what it checks, so nothing depends on timing.
 func TestPerHostSerialization(t *testing.T) {
-	var inFlight, maxInFlight atomic.Int32
+	var entered atomic.Int32
+	inFirst := make(chan struct{})
+	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := inFlight.Add(1)
-		defer inFlight.Add(-1)
-		for {
-			m := maxInFlight.Load()
-			if n <= m || maxInFlight.CompareAndSwap(m, n) {
-				break
-			}
+		if entered.Add(1) == 1 {
+			close(inFirst)
+			<-release
 		}
-		time.Sleep(20 * time.Millisecond)
 		fmt.Fprint(w, "ok")
 	}))
 	defer srv.Close()
+	var once sync.Once
+	unblock := func() { once.Do(func() { close(release) }) }
+	defer unblock() // before srv.Close, which waits for the handlers
 	c := New(testOptions())
-
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for i := 0; i < 8; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := c.Get(context.Background(), srv.URL, Conditional{}, 0)
-			errs <- err
-		}()
+	errs := make(chan error, 2)
+	get := func() {
+		_, err := c.Get(context.Background(), srv.URL, Conditional{}, 0)
+		errs <- err
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
+	go get()
+	<-inFirst
+	go get()
+	gate := c.gate(srv.Listener.Addr().(*net.TCPAddr).IP.String())
+	for gate.queued.Load() == 0 && entered.Load() == 1 {
+		runtime.Gosched() // until the second request is queued or has got through
+	}
+	if n := entered.Load(); n != 1 {
+		t.Fatalf("%d requests reached the host at once, want 1", n)
+	}
+	unblock()
+	for range 2 {
+		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
 	}
-	if m := maxInFlight.Load(); m != 1 {
-		t.Fatalf("max concurrent requests to one host = %d, want 1", m)
-	}
 
-	// Requests to different hosts are not serialized with each other.
-	maxInFlight.Store(0)
-	c2 := New(testOptions())
-	fakeDNS(c2, map[string]string{"a.test": "93.184.216.34", "b.test": "93.184.216.35"}, srv.Listener.Addr().String())
-	for round := 0; round < 20 && maxInFlight.Load() < 2; round++ {
-		var wg sync.WaitGroup
-		for _, h := range []string{"a.test", "b.test"} {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				c2.Get(context.Background(), "http://"+h+"/", Conditional{}, 0)
-			}()
+	// Requests to different hosts are not serialized with each other: each
+	// server answers only once the other host's request has arrived too.
+	arrived := map[string]chan struct{}{"a.test": make(chan struct{}), "b.test": make(chan struct{})}
+	other := map[string]string{"a.test": "b.test", "b.test": "a.test"}
+	both := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(r.Host); err == nil {
+			host = h
 		}
-		wg.Wait()
+		close(arrived[host])
+		select {
+		case <-arrived[other[host]]:
+			fmt.Fprint(w, "ok")
+		case <-r.Context().Done():
+		}
+	}))
+	defer both.Close()
+	c2 := New(testOptions())
+	fakeDNS(c2, map[string]string{"a.test": "93.184.216.34", "b.test": "93.184.216.35"}, both.Listener.Addr().String())
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a failure, not a hang
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, h := range []string{"a.test", "b.test"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c2.Get(ctx, "http://"+h+"/", Conditional{}, 0); err != nil {
+				t.Errorf("%s: %v (requests to two hosts did not overlap)", h, err)
+			}
+		}()
 	}
-	if m := maxInFlight.Load(); m != 2 {
-		t.Errorf("two hosts never overlapped (max in flight %d)", m)
-	}
+	wg.Wait()
 }
 
 func TestPerHostInterval(t *testing.T) {
