@@ -254,7 +254,9 @@ func (p *Poller) PollFeed(ctx context.Context, f model.Feed) (added int, err err
 		f.ETag, f.LastModified = oldETag, oldModified
 	}
 	if err != nil && ctx.Err() != nil {
-		return added, errors.Join(ctx.Err(), p.saveState(ctx, f))
+		// Shutting down: leave the feed due (its lease is released at the
+		// next start) so the items not stored yet come soon.
+		return added, ctx.Err()
 	}
 	if err != nil {
 		// Storage trouble is not the feed's fault; record it and retry soon.
