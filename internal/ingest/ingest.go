@@ -203,7 +203,7 @@ const (
 
 // PollFeed fetches one feed, stores its new articles and records the outcome
 // on the feed. A failing feed only marks itself as failing; a feed the
-// publisher says is gone is retired (see retire).
+// publisher says is gone is retired (see failed).
 func (p *Poller) PollFeed(ctx context.Context, f model.Feed) (added int, err error) {
 	now := p.opts.Now()
 	prevStatus := f.LastStatus
@@ -418,8 +418,11 @@ func (p *Poller) build(ctx context.Context, f model.Feed, it feed.Item, url stri
 	var exErr error
 	if p.opts.FetchPages {
 		ex, exErr = p.page(ctx, it.URL)
-		if errors.Is(exErr, fetch.ErrDisallowed) {
+		switch {
+		case errors.Is(exErr, fetch.ErrDisallowed):
 			p.opts.Logger.Debug("robots.txt disallows the article page; storing the feed's content", "url", it.URL, "reason", exErr)
+		case errors.Is(exErr, ErrNotHTML):
+			p.opts.Logger.Debug("the article link is not an HTML page; storing the feed's content", "url", it.URL, "reason", exErr)
 		}
 	} else {
 		exErr = errors.New("page fetching off")
