@@ -617,3 +617,53 @@ func TestHugeStrings(t *testing.T) {
 		t.Errorf("feed title of %d characters", n)
 	}
 }
+
+// TestHugeBody: an item carrying megabytes of text is stored cut to
+// MaxTextBytes at a paragraph break and its HTML to MaxHTMLBytes, still
+// valid UTF-8.
+func TestHugeBody(t *testing.T) {
+	para := "<p>" + strings.Repeat("Длинный абзац текста. ", 50) + "</p>"
+	body := strings.Repeat(para, (3<<20)/len(para))
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/feed.xml" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, rss(rssItem("Huge", srv.URL+"/a/1", "huge", "Fri, 20 Nov 2026 09:00:00 +0000", "<![CDATA["+body+"]]>")))
+	}))
+	defer srv.Close()
+	st := newStore(t)
+	f := addFeed(t, st, srv.URL+"/feed.xml")
+	if n, err := testPoller(st, time.Minute).PollFeed(context.Background(), f); err != nil || n != 1 {
+		t.Fatalf("poll: %d, %v", n, err)
+	}
+	a := allArticles(t, st)[0]
+	if len(a.Text) > MaxTextBytes || len(a.Text) < MaxTextBytes/2 || !utf8.ValidString(a.Text) || !strings.HasSuffix(a.Text, "текста.") {
+		t.Errorf("text of %d bytes ending %q", len(a.Text), a.Text[max(0, len(a.Text)-20):])
+	}
+	if len(a.HTML) > MaxHTMLBytes+64 || len(a.HTML) < MaxHTMLBytes/2 || !utf8.ValidString(a.HTML) || !strings.HasSuffix(a.HTML, "</p>") {
+		t.Errorf("HTML of %d bytes ending %q", len(a.HTML), a.HTML[max(0, len(a.HTML)-20):])
+	}
+}
+
+func TestCutText(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"abcdef", 4, "abcd"},
+		{"ab\ncdefgh", 6, "ab\ncde"}, // the break is in the first half: cut at the character
+		{"abcd\nefgh", 7, "abcd"},
+		{"aaaé", 4, "aaa"}, // é is two bytes: not split
+		{"aaa€", 5, "aaa"}, // € is three
+		{"aaa€b", 6, "aaa€"},
+		{"пр", 3, "п"},
+	}
+	for _, tt := range tests {
+		if got := cutText(tt.in, tt.n); got != tt.want {
+			t.Errorf("cutText(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}

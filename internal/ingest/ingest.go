@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dateline-news/dateline/internal/canon"
 	"github.com/dateline-news/dateline/internal/extract"
@@ -195,6 +196,11 @@ const (
 	MaxShortLen  = 200  // site name, language
 	MaxURLLen    = 4096 // article and image URLs; longer ones are dropped
 	MaxGUIDLen   = 1024 // longer GUIDs are replaced by their hash
+	// MaxTextBytes and MaxHTMLBytes bound an article's body: far above any
+	// real article (a long one is about 50 KB of text), far below what a
+	// 10 MB feed item could carry into search and insight.
+	MaxTextBytes = 512 << 10
+	MaxHTMLBytes = 1 << 20
 	// MaxNewPerPoll bounds the new items one poll fetches and stores, so a
 	// feed of 10,000 items cannot hold a worker (and its lease) for hours.
 	// The rest are taken on the next polls, MinInterval apart.
@@ -474,6 +480,37 @@ func capArticle(a *model.Article) {
 	if len(a.Image) > MaxURLLen {
 		a.Image = ""
 	}
+	if len(a.Text) > MaxTextBytes {
+		a.Text = cutText(a.Text, MaxTextBytes)
+	}
+	if len(a.HTML) > MaxHTMLBytes {
+		// Cut after the last closing tag that fits; re-sanitizing drops
+		// what a cut inside a tag would leave.
+		h := a.HTML[:MaxHTMLBytes]
+		j := strings.LastIndex(h, "</")
+		if k := strings.IndexByte(h[max(j, 0):], '>'); j > MaxHTMLBytes/2 && k >= 0 {
+			h = h[:j+k+1]
+		} else {
+			h = cutText(h, len(h))
+		}
+		a.HTML = sanitize.HTML(h)
+	}
+}
+
+// cutText cuts s to at most n bytes at the last paragraph break (or, with
+// none in the second half, the last character boundary) before n.
+func cutText(s string, n int) string {
+	s = s[:n]
+	if i := strings.LastIndexByte(s, '\n'); i > n/2 {
+		return s[:i]
+	}
+	for range utf8.UTFMax - 1 { // drop the bytes of a character the cut split
+		if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size != 1 {
+			break
+		}
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // capRunes cuts s to at most n characters, marking the cut.
