@@ -184,7 +184,7 @@ const (
 	// poll refused (431) and a truncated validator never matches anyway.
 	MaxValidatorLen = 256
 	// MaxRetryAfter caps how long a publisher's Retry-After can park a feed.
-	MaxRetryAfter = feed.MaxInterval
+	MaxRetryAfter = feed.MaxRetryAfter
 	// GoneAfter is how long a feed must have answered 404 (on consecutive
 	// polls, at least GoneAfterPolls of them) before it is retired; a 410
 	// retires it at once.
@@ -281,16 +281,16 @@ func (p *Poller) failed(f *model.Feed, now time.Time, prevStatus int, cond fetch
 		f.FailingSince = now
 	}
 	f.LastError = readable(err)
-	wait := feed.Backoff(f.Failures, p.opts.DefaultInterval)
 	var se *fetch.StatusError
 	if !errors.As(err, &se) {
-		f.NextPoll = now.Add(wait)
+		f.NextPoll = now.Add(feed.Backoff(f.Failures, p.opts.DefaultInterval))
 		return
 	}
-	if (se.Code == http.StatusTooManyRequests || se.Code == http.StatusServiceUnavailable) && se.RetryAfter > 0 {
-		wait = max(wait, min(se.RetryAfter, MaxRetryAfter))
+	var hint time.Duration
+	if se.Code == http.StatusTooManyRequests || se.Code == http.StatusServiceUnavailable {
+		hint = se.RetryAfter
 	}
-	f.NextPoll = now.Add(wait)
+	f.NextPoll = now.Add(feed.RetryWait(f.Failures, p.opts.DefaultInterval, hint))
 	if se.Code >= 400 && se.Code < 500 && (cond.ETag != "" || cond.LastModified != "") {
 		// The validators may be what is refused (an oversized If-None-Match
 		// answered 431, say): the next poll asks unconditionally.
