@@ -283,11 +283,22 @@ func TestValidators(t *testing.T) {
 	if got := feedState(t, st, huge.URL); got.ETag != "" || got.LastModified != "" {
 		t.Errorf("oversized validators stored: %d and %d bytes", len(got.ETag), len(got.LastModified))
 	}
-
+	// One stored before the cap existed is not sent: the feed is fetched whole.
 	src, err := st.UpsertSource(ctx, model.Source{Name: "Gazette"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	old, _, err := st.AddFeed(ctx, model.Feed{SourceID: src.ID, URL: srv.URL + "/picky.xml?old", ETag: `"` + strings.Repeat("e", 200<<10) + `"`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.PollFeed(ctx, old); err != nil || conditional.Load() != 0 {
+		t.Fatalf("feed with an old oversized ETag: %v, %d conditional requests", err, conditional.Load())
+	}
+	if got := feedState(t, st, old.URL); got.ETag != `"short"` {
+		t.Errorf("after the unconditional poll: ETag %q", got.ETag)
+	}
+
 	picky, _, err := st.AddFeed(ctx, model.Feed{SourceID: src.ID, URL: srv.URL + "/picky.xml", ETag: `"stale-and-refused"`, LastModified: "Mon, 02 Jan 2006 15:04:05 GMT"})
 	if err != nil {
 		t.Fatal(err)

@@ -214,7 +214,8 @@ func (p *Poller) PollFeed(ctx context.Context, f model.Feed) (added int, err err
 	now := p.opts.Now()
 	prevStatus := f.LastStatus
 	f.LastPoll = now
-	cond := fetch.Conditional{ETag: f.ETag, LastModified: f.LastModified}
+	// Validators stored before they were capped are not sent either.
+	cond := fetch.Conditional{ETag: validator(f.ETag), LastModified: validator(f.LastModified)}
 	resp, err := p.get.Get(ctx, f.URL, cond, MaxFeedBytes)
 	if resp != nil {
 		f.LastStatus = resp.Status
