@@ -111,6 +111,8 @@ func printFeeds(w io.Writer, list []model.Feed, now time.Time) error {
 		}
 		status := "ok"
 		switch {
+		case !f.Retired.IsZero():
+			status = "retired " + f.Retired.UTC().Format(time.DateOnly)
 		case f.LastPoll.IsZero():
 			status = "pending"
 		case f.LastError != "":

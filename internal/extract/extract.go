@@ -17,6 +17,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/dateline-news/dateline/internal/decode"
 	"github.com/dateline-news/dateline/internal/sanitize"
 )
 
@@ -91,10 +92,16 @@ var defaults = options{
 // (used to resolve relative links; may be empty). It never panics: a failure
 // inside the extractor comes back as an error.
 func Extract(page []byte, pageURL string) (Result, error) {
-	return extractWith(page, pageURL, defaults)
+	return extractWith(page, pageURL, "", defaults)
 }
 
-func extractWith(page []byte, pageURL string, o options) (res Result, err error) {
+// ExtractTyped is Extract for a page fetched with the given Content-Type
+// header, whose charset takes part in decoding the page.
+func ExtractTyped(page []byte, pageURL, contentType string) (Result, error) {
+	return extractWith(page, pageURL, decode.Label(contentType), defaults)
+}
+
+func extractWith(page []byte, pageURL, headerCharset string, o options) (res Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			res, err = Result{}, fmt.Errorf("extract %s: extractor panic: %v", pageURL, r)
@@ -108,7 +115,7 @@ func extractWith(page []byte, pageURL string, o options) (res Result, err error)
 			page = page[:i]
 		}
 	}
-	doc, err := html.Parse(strings.NewReader(toUTF8(stripRawText(page))))
+	doc, err := html.Parse(strings.NewReader(toUTF8(stripRawText(page), headerCharset)))
 	if err != nil {
 		return Result{}, fmt.Errorf("extract %s: parse html: %w", pageURL, err)
 	}

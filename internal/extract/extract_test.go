@@ -109,6 +109,27 @@ func TestExtractCharsets(t *testing.T) {
 	}
 }
 
+// TestExtractTypedCharsets: a Windows-1251 page with no <meta charset> is
+// read as Cyrillic whether the HTTP header names its charset, names a
+// Latin-1 default, or names none; a header that names it wins over no
+// declaration at all.
+func TestExtractTypedCharsets(t *testing.T) {
+	russian := "Правительство объявило о новых мерах поддержки малого бизнеса в регионах страны. Министр заявил, что программа начнёт работать в январе. "
+	page, err := charmap.Windows1251.NewEncoder().String("<html><body><article><p>" + strings.Repeat(russian, 3) + "</p><p>" + strings.Repeat(russian, 2) + "</p></article></body></html>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ct := range []string{"text/html; charset=windows-1251", "text/html; charset=ISO-8859-1", "text/html", ""} {
+		res, err := ExtractTyped([]byte(page), "https://example.ru/a", ct)
+		if err != nil {
+			t.Fatalf("%q: %v", ct, err)
+		}
+		if !strings.Contains(res.Text, "Министр заявил, что программа начнёт работать") {
+			t.Errorf("%q: Text = %.80q, want Cyrillic", ct, res.Text)
+		}
+	}
+}
+
 // The boilerplate below is what leaked into article text on an aggregator
 // site (see /work/shared/seeds): widget headings, promos and related links.
 func TestExtractRemovesBoilerplate(t *testing.T) {

@@ -103,7 +103,7 @@ func TestToUTF8(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := toUTF8(tt.in); got != tt.want {
+			if got := toUTF8(tt.in, ""); got != tt.want {
 				t.Errorf("toUTF8(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})

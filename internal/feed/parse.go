@@ -12,22 +12,20 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"mime"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dateline-news/dateline/internal/canon"
+	"github.com/dateline-news/dateline/internal/decode"
 	"github.com/mmcdole/gofeed"
 	gext "github.com/mmcdole/gofeed/extensions"
 	"github.com/mmcdole/gofeed/rss"
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 )
 
@@ -379,15 +377,13 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // xmlDecl matches the XML declaration and captures its encoding value.
 var xmlDecl = regexp.MustCompile(`^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']`)
 
-// toUTF8 returns body as UTF-8 with any XML declaration saying so. Feeds lie
-// about their encoding in every direction, so the bytes decide first:
-//   - UTF-16 (BOM or NUL pattern) is decoded;
-//   - valid UTF-8 is taken as UTF-8 whatever is declared (Latin-1 text with
-//     accented letters is almost never valid UTF-8);
-//   - otherwise a declared (XML, then HTTP) non-UTF-8 charset is used;
-//   - otherwise, undeclared or falsely declared UTF-8, invalid bytes are
-//     read as Windows-1252 and valid UTF-8 sequences kept, which also mends
-//     feeds that mix both.
+// toUTF8 returns body as UTF-8 with any XML declaration saying so. UTF-16
+// (BOM or NUL pattern) is decoded; otherwise the rule shared with article
+// pages decides (internal/decode): valid UTF-8 is UTF-8, then the XML
+// declaration's encoding, then the HTTP header's, with a sniff for missing
+// or Latin-1 default labels; invalid bytes left over are read as
+// Windows-1252 and valid UTF-8 sequences kept, which also mends feeds that
+// mix both.
 func toUTF8(body []byte, contentType string) []byte {
 	body = bytes.TrimPrefix(body, utf8BOM)
 	if enc := utf16Encoding(body); enc != nil {
@@ -395,28 +391,12 @@ func toUTF8(body []byte, contentType string) []byte {
 			return declareUTF8(bytes.TrimPrefix(out, utf8BOM))
 		}
 	}
-	if utf8.Valid(body) {
-		return declareUTF8(body)
-	}
 	label := ""
 	if m := xmlDecl.FindSubmatch(body[:min(len(body), 512)]); m != nil {
 		label = string(m[1])
 	}
-	if label == "" || isUTF8Label(label) {
-		if _, params, err := mime.ParseMediaType(contentType); err == nil {
-			if cs := params["charset"]; cs != "" && !isUTF8Label(cs) {
-				label = cs
-			}
-		}
-	}
-	if label != "" && !isUTF8Label(label) {
-		if enc, _ := charset.Lookup(label); enc != nil {
-			if out, err := enc.NewDecoder().Bytes(body); err == nil {
-				return declareUTF8(out)
-			}
-		}
-	}
-	return declareUTF8(mixedToUTF8(body))
+	enc, _ := decode.Choose(body, label, decode.Label(contentType))
+	return declareUTF8(decode.ToUTF8(body, enc))
 }
 
 func isUTF8Label(l string) bool {
@@ -432,23 +412,6 @@ func utf16Encoding(b []byte) encoding.Encoding {
 		return unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)
 	}
 	return nil
-}
-
-// mixedToUTF8 keeps valid UTF-8 sequences and decodes every other byte as
-// Windows-1252 (a superset of the printable ISO-8859-1).
-func mixedToUTF8(b []byte) []byte {
-	out := make([]byte, 0, len(b)+len(b)/8)
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if r == utf8.RuneError && size <= 1 {
-			out = utf8.AppendRune(out, charmap.Windows1252.DecodeByte(b[0]))
-			b = b[1:]
-			continue
-		}
-		out = append(out, b[:size]...)
-		b = b[size:]
-	}
-	return out
 }
 
 // declareUTF8 rewrites the XML declaration's encoding to UTF-8 so the XML

@@ -107,3 +107,14 @@ func Backoff(failures int, base time.Duration) time.Duration {
 	jitter := time.Duration((rand.Float64()*0.2 - 0.1) * float64(d))
 	return min(max(d+jitter, MinInterval), MaxInterval)
 }
+
+// MaxRetryAfter caps how long a publisher's Retry-After can park a feed.
+const MaxRetryAfter = MaxInterval
+
+// RetryWait returns how long to wait after the given number of consecutive
+// failures when the publisher asked, with Retry-After (on a 429 or 503), not
+// to come back for retryAfter: the longer of Backoff and retryAfter, the
+// latter capped at MaxRetryAfter. retryAfter <= 0 means no hint.
+func RetryWait(failures int, base, retryAfter time.Duration) time.Duration {
+	return max(Backoff(failures, base), min(retryAfter, MaxRetryAfter))
+}

@@ -111,3 +111,22 @@ func TestBackoff(t *testing.T) {
 		t.Error("backoff shrank with more failures")
 	}
 }
+
+func TestRetryWait(t *testing.T) {
+	base := 15 * time.Minute // Backoff(1) is 30 min ± 10%
+	tests := []struct {
+		name       string
+		retryAfter time.Duration
+		min, max   time.Duration
+	}{
+		{"no hint", 0, 27 * time.Minute, 33 * time.Minute},
+		{"shorter than backoff", 5 * time.Second, 27 * time.Minute, 33 * time.Minute},
+		{"an hour", time.Hour, time.Hour, time.Hour},
+		{"capped", 400 * 24 * time.Hour, MaxRetryAfter, MaxRetryAfter},
+	}
+	for _, tt := range tests {
+		if got := RetryWait(1, base, tt.retryAfter); got < tt.min || got > tt.max {
+			t.Errorf("%s: RetryWait = %s, want %s..%s", tt.name, got, tt.min, tt.max)
+		}
+	}
+}

@@ -44,6 +44,9 @@ type Options struct {
 // DefaultUserAgent names the project so publishers can identify and reach us.
 const DefaultUserAgent = "Dateline/0.1 (+https://github.com/dateline-news/dateline)"
 
+// MaxHeaderBytes caps the response headers of one answer.
+const MaxHeaderBytes = 1 << 20
+
 // DefaultMaxBytes is the body cap Get applies when maxBytes <= 0.
 const DefaultMaxBytes = 10 << 20
 
@@ -163,6 +166,8 @@ func New(opts Options) *Client {
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   2,
 		IdleConnTimeout:       90 * time.Second,
+		// Headers beyond this are an attack, not a feed.
+		MaxResponseHeaderBytes: MaxHeaderBytes,
 	}
 	c.polite = &http.Client{Transport: &gatedTransport{c: c, next: c.transport}, CheckRedirect: c.checkRedirect}
 	c.plain = &http.Client{Transport: c.transport, CheckRedirect: c.checkRedirect, Timeout: opts.ReadTimeout}
@@ -311,20 +316,25 @@ func isNetTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
+// maxRetryAfterSeconds bounds a parsed Retry-After (a year); callers cap
+// it further for their own use.
+const maxRetryAfterSeconds = 365 * 24 * 3600
+
 // retryAfter parses a Retry-After value (seconds or HTTP date).
 func retryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(v); err == nil {
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if s < 0 {
 			return 0
 		}
-		return time.Duration(s) * time.Second
+		// Capped so an absurd value cannot overflow into a short wait.
+		return time.Duration(min(s, maxRetryAfterSeconds)) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), maxRetryAfterSeconds*time.Second)
 	}
 	return 0
 }
@@ -386,6 +396,8 @@ type hostGate struct {
 	// delay is the host's robots.txt Crawl-delay (capped), a floor under
 	// PerHostInterval; written by the robots cache, read by every request.
 	delay atomic.Int64
+	// queued counts requests waiting for the slot (tests observe it).
+	queued atomic.Int32
 }
 
 func (g *hostGate) crawlDelay() time.Duration { return time.Duration(g.delay.Load()) }
@@ -393,8 +405,15 @@ func (g *hostGate) crawlDelay() time.Duration { return time.Duration(g.delay.Loa
 func (g *hostGate) acquire(ctx context.Context, interval time.Duration) error {
 	select {
 	case g.sem <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	default:
+		g.queued.Add(1)
+		select {
+		case g.sem <- struct{}{}:
+			g.queued.Add(-1)
+		case <-ctx.Done():
+			g.queued.Add(-1)
+			return ctx.Err()
+		}
 	}
 	if wait := time.Until(g.last.Add(interval)); wait > 0 {
 		t := time.NewTimer(wait)

@@ -82,10 +82,11 @@ func Import(ctx context.Context, st store.Store, r io.Reader, now time.Time) (Im
 			}
 		}
 		a := model.Article{
-			SourceID: src.ID, URL: u, GUID: rec.ID, Title: strings.TrimSpace(rec.Title),
-			Published: pub.UTC(), Fetched: now, Text: rec.Text, HTML: paragraphs(rec.Text),
+			SourceID: src.ID, URL: u, GUID: capGUID(rec.ID), Title: strings.TrimSpace(rec.Title),
+			Published: clampPublished(pub.UTC(), now), Fetched: now, Text: rec.Text, HTML: paragraphs(rec.Text),
 			Language: rec.Lang, SiteName: name,
 		}
+		capArticle(&a)
 		created, err := st.InsertArticle(ctx, &a)
 		if err != nil {
 			return res, fmt.Errorf("line %d: store article: %w", line, err)

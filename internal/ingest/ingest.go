@@ -5,13 +5,18 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dateline-news/dateline/internal/canon"
 	"github.com/dateline-news/dateline/internal/extract"
@@ -20,6 +25,7 @@ import (
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/sanitize"
 	"github.com/dateline-news/dateline/internal/store"
+	"golang.org/x/sync/errgroup"
 )
 
 // Size caps from the politeness rules: feeds are small, pages smaller still.
@@ -171,19 +177,53 @@ func (p *Poller) PollDue(ctx context.Context) (int, error) {
 	return int(polled.Load()), ctx.Err()
 }
 
+// Hostile-publisher bounds applied at ingest.
+const (
+	// MaxValidatorLen caps a stored ETag or Last-Modified: a longer one is
+	// dropped, since sent back as a request header it could get every later
+	// poll refused (431) and a truncated validator never matches anyway.
+	MaxValidatorLen = 256
+	// MaxRetryAfter caps how long a publisher's Retry-After can park a feed.
+	MaxRetryAfter = feed.MaxRetryAfter
+	// GoneAfter is how long a feed must have answered 404 (on consecutive
+	// polls, at least GoneAfterPolls of them) before it is retired; a 410
+	// retires it at once.
+	GoneAfter      = 24 * time.Hour
+	GoneAfterPolls = 3
+	// Caps on stored strings, in characters (runes).
+	MaxTitleLen  = 1000
+	MaxAuthorLen = 200
+	MaxShortLen  = 200  // site name, language
+	MaxURLLen    = 4096 // article and image URLs; longer ones are dropped
+	MaxGUIDLen   = 1024 // longer GUIDs are replaced by their hash
+	// MaxTextBytes and MaxHTMLBytes bound an article's body: far above any
+	// real article (a long one is about 50 KB of text), far below what a
+	// 10 MB feed item could carry into search and insight.
+	MaxTextBytes = 512 << 10
+	MaxHTMLBytes = 1 << 20
+	// MaxNewPerPoll bounds the new items one poll fetches and stores, so a
+	// feed of 10,000 items cannot hold a worker (and its lease) for hours.
+	// The rest are taken on the next polls, MinInterval apart.
+	MaxNewPerPoll = 500
+)
+
 // PollFeed fetches one feed, stores its new articles and records the outcome
-// on the feed. A failing feed only marks itself as failing.
+// on the feed. A failing feed only marks itself as failing; a feed the
+// publisher says is gone is retired (see failed).
 func (p *Poller) PollFeed(ctx context.Context, f model.Feed) (added int, err error) {
 	now := p.opts.Now()
+	prevStatus := f.LastStatus
 	f.LastPoll = now
-	resp, err := p.get.Get(ctx, f.URL, fetch.Conditional{ETag: f.ETag, LastModified: f.LastModified}, MaxFeedBytes)
+	// Validators stored before they were capped are not sent either.
+	cond := fetch.Conditional{ETag: validator(f.ETag), LastModified: validator(f.LastModified)}
+	resp, err := p.get.Get(ctx, f.URL, cond, MaxFeedBytes)
 	if resp != nil {
 		f.LastStatus = resp.Status
 	} else {
 		f.LastStatus = 0
 	}
 	if err == nil && resp.NotModified {
-		f.Failures, f.LastError = 0, ""
+		f.Failures, f.LastError, f.FailingSince = 0, "", time.Time{}
 		f.NextPoll = feed.NextPoll(now, p.opts.DefaultInterval, nil, resp.Header)
 		return 0, p.saveState(ctx, f)
 	}
@@ -196,22 +236,33 @@ func (p *Poller) PollFeed(ctx context.Context, f model.Feed) (added int, err err
 			// Shutting down: leave the feed due so the next run polls it.
 			return 0, ctx.Err()
 		}
-		f.Failures++
-		f.LastError = readable(err)
-		f.NextPoll = now.Add(feed.Backoff(f.Failures, p.opts.DefaultInterval))
+		p.failed(&f, now, prevStatus, cond, err)
 		if serr := p.saveState(ctx, f); serr != nil {
 			return 0, errors.Join(err, serr)
 		}
 		return 0, err
 	}
-	f.Failures, f.LastError = 0, ""
-	f.ETag, f.LastModified = resp.ETag, resp.LastModified
+	oldETag, oldModified := f.ETag, f.LastModified
+	f.Failures, f.LastError, f.FailingSince = 0, "", time.Time{}
+	f.ETag, f.LastModified = validator(resp.ETag), validator(resp.LastModified)
 	if f.Title == "" {
-		f.Title = parsed.Title
+		f.Title = capRunes(parsed.Title, MaxTitleLen)
 	}
 	f.NextPoll = feed.NextPoll(now, p.opts.DefaultInterval, parsed, resp.Header)
-	added, err = p.storeItems(ctx, f, parsed.Items)
+	added, more, err := p.storeItems(ctx, f, parsed.Items)
+	if more && err == nil {
+		// Items were left for later: come back soon, unconditionally.
+		f.ETag, f.LastModified = oldETag, oldModified
+		f.NextPoll = now.Add(feed.MinInterval)
+	}
+	if err != nil {
+		// Keep the old validators: with the new ones the next poll would get
+		// a 304 and never store the items that failed now.
+		f.ETag, f.LastModified = oldETag, oldModified
+	}
 	if err != nil && ctx.Err() != nil {
+		// Shutting down: leave the feed due (its lease is released at the
+		// next start) so the items not stored yet come soon.
 		return added, ctx.Err()
 	}
 	if err != nil {
@@ -220,6 +271,39 @@ func (p *Poller) PollFeed(ctx context.Context, f model.Feed) (added int, err err
 		f.NextPoll = now.Add(time.Minute)
 	}
 	return added, errors.Join(err, p.saveState(ctx, f))
+}
+
+// failed records a failed poll on f: backoff, or the publisher's
+// Retry-After when longer; validators dropped when a conditional request
+// was refused; retirement when the feed is gone.
+func (p *Poller) failed(f *model.Feed, now time.Time, prevStatus int, cond fetch.Conditional, err error) {
+	f.Failures++
+	if f.FailingSince.IsZero() {
+		f.FailingSince = now
+	}
+	f.LastError = readable(err)
+	var se *fetch.StatusError
+	if !errors.As(err, &se) {
+		f.NextPoll = now.Add(feed.Backoff(f.Failures, p.opts.DefaultInterval))
+		return
+	}
+	var hint time.Duration
+	if se.Code == http.StatusTooManyRequests || se.Code == http.StatusServiceUnavailable {
+		hint = se.RetryAfter
+	}
+	f.NextPoll = now.Add(feed.RetryWait(f.Failures, p.opts.DefaultInterval, hint))
+	if se.Code >= 400 && se.Code < 500 && (cond.ETag != "" || cond.LastModified != "") {
+		// The validators may be what is refused (an oversized If-None-Match
+		// answered 431, say): the next poll asks unconditionally.
+		f.ETag, f.LastModified = "", ""
+	}
+	gone := se.Code == http.StatusGone ||
+		(se.Code == http.StatusNotFound && prevStatus == http.StatusNotFound &&
+			f.Failures >= GoneAfterPolls && now.Sub(f.FailingSince) >= GoneAfter)
+	if gone {
+		f.Retired = now
+		f.LastError = readable(fmt.Errorf("retired, no longer polled: %w", err))
+	}
 }
 
 func (p *Poller) saveState(ctx context.Context, f model.Feed) error {
@@ -232,14 +316,18 @@ func (p *Poller) saveState(ctx context.Context, f model.Feed) error {
 	return nil
 }
 
-// storeItems turns the feed's new items into articles, fetching pages
-// concurrently (bounded by the shared page pool).
-func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item) (int, error) {
+// storeItems turns the feed's new items into articles, at most
+// MaxNewPerPoll of them (more reports that others were left), fetching pages
+// concurrently (bounded by the shared page pool). It returns only once every
+// page it started is stored or has failed, so the caller never releases the
+// feed's lease while pages are in flight, and every error is returned. A
+// storage failure while looking items up stops the round: pages in flight
+// are cancelled and their items stored from the feed's own text.
+func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item) (added int, more bool, err error) {
 	var (
 		mu    sync.Mutex
-		added int
 		errs  []error
-		wg    sync.WaitGroup
+		taken int
 	)
 	renewed := p.opts.Now() // guarded by mu
 	renew := func() {
@@ -247,47 +335,58 @@ func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item
 		defer mu.Unlock()
 		renewed = p.renewLease(ctx, f, renewed)
 	}
-	for _, it := range items {
-		renew()
-		url, err := canon.URL(it.URL)
-		if err != nil || it.URL == "" {
-			continue // an item without a usable link cannot be an article
-		}
-		known, err := p.st.HasArticle(ctx, f.SourceID, url, it.GUID)
-		if err != nil {
-			return added, fmt.Errorf("look up %s: %w", url, err)
-		}
-		if known {
-			continue
-		}
-		if _, busy := p.inflight.LoadOrStore(url, true); busy {
-			continue
-		}
-		select {
-		case p.pages <- struct{}{}:
-		case <-ctx.Done():
-			p.inflight.Delete(url)
-			wg.Wait()
-			return added, ctx.Err()
-		}
-		wg.Add(1)
-		go func(it feed.Item, url string) {
-			defer wg.Done()
-			defer func() { <-p.pages; p.inflight.Delete(url) }()
-			a := p.build(ctx, f, it, url)
+	g, pagesCtx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		for _, it := range items {
 			renew()
-			created, err := p.st.InsertArticle(ctx, &a)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, fmt.Errorf("store article %s: %w", url, err))
-			} else if created {
-				added++
+			url, err := canon.URL(it.URL)
+			if err != nil || it.URL == "" || len(url) > MaxURLLen {
+				continue // an item without a usable link cannot be an article
 			}
-		}(it, url)
-	}
-	wg.Wait()
-	return added, errors.Join(errs...)
+			known, err := p.st.HasArticle(ctx, f.SourceID, url, capGUID(it.GUID))
+			if err != nil {
+				return fmt.Errorf("look up %s: %w", url, err)
+			}
+			if known {
+				continue
+			}
+			if taken == MaxNewPerPoll {
+				more = true
+				return nil
+			}
+			taken++
+			if _, busy := p.inflight.LoadOrStore(url, true); busy {
+				continue
+			}
+			select {
+			case p.pages <- struct{}{}:
+			case <-pagesCtx.Done():
+				p.inflight.Delete(url)
+				return pagesCtx.Err()
+			}
+			g.Go(func() error {
+				defer func() { <-p.pages; p.inflight.Delete(url) }()
+				a := p.build(pagesCtx, f, it, url)
+				renew()
+				// ctx, not pagesCtx: an item whose page was cancelled is
+				// still stored, from the feed's text.
+				created, err := p.st.InsertArticle(ctx, &a)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					errs = append(errs, fmt.Errorf("store article %s: %w", url, err))
+				} else if created {
+					added++
+				}
+				return nil // one article's failure does not stop the others
+			})
+		}
+		return nil
+	})
+	err = g.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	return added, more, errors.Join(append([]error{err}, errs...)...)
 }
 
 // renewLease extends this process's lease on f when a third of it has passed
@@ -314,7 +413,7 @@ func (p *Poller) build(ctx context.Context, f model.Feed, it feed.Item, url stri
 		SourceID:  f.SourceID,
 		FeedID:    f.ID,
 		URL:       url,
-		GUID:      it.GUID,
+		GUID:      capGUID(it.GUID),
 		Title:     strings.TrimSpace(it.Title),
 		Author:    it.Author,
 		Published: it.Published,
@@ -326,8 +425,11 @@ func (p *Poller) build(ctx context.Context, f model.Feed, it feed.Item, url stri
 	var exErr error
 	if p.opts.FetchPages {
 		ex, exErr = p.page(ctx, it.URL)
-		if errors.Is(exErr, fetch.ErrDisallowed) {
+		switch {
+		case errors.Is(exErr, fetch.ErrDisallowed):
 			p.opts.Logger.Debug("robots.txt disallows the article page; storing the feed's content", "url", it.URL, "reason", exErr)
+		case errors.Is(exErr, ErrNotHTML):
+			p.opts.Logger.Debug("the article link is not an HTML page; storing the feed's content", "url", it.URL, "reason", exErr)
 		}
 	} else {
 		exErr = errors.New("page fetching off")
@@ -352,13 +454,97 @@ func (p *Poller) build(ctx context.Context, f model.Feed, it feed.Item, url stri
 		a.HTML = sanitize.HTML(body)
 		a.Text = sanitize.Text(body)
 	}
-	if a.Published.IsZero() {
-		a.Published = a.Fetched
-	}
+	a.Published = clampPublished(a.Published, a.Fetched)
 	if a.Title == "" {
 		a.Title = url
 	}
+	capArticle(&a)
 	return a
+}
+
+// clampPublished keeps a publisher's clock or typo from pinning an item to
+// the top of every list: a date after the fetch time (9999, 2099, next
+// week) becomes the fetch time, as does a missing or epoch-zero one.
+func clampPublished(pub, fetched time.Time) time.Time {
+	if pub.IsZero() || pub.After(fetched) || pub.Unix() <= 86400 {
+		return fetched
+	}
+	return pub
+}
+
+// capArticle bounds the short fields of an article before it is stored.
+func capArticle(a *model.Article) {
+	a.Title = capRunes(a.Title, MaxTitleLen)
+	a.Author = capRunes(a.Author, MaxAuthorLen)
+	a.SiteName = capRunes(a.SiteName, MaxShortLen)
+	a.Language = capRunes(a.Language, MaxShortLen)
+	if len(a.Image) > MaxURLLen {
+		a.Image = ""
+	}
+	if len(a.Text) > MaxTextBytes {
+		a.Text = cutText(a.Text, MaxTextBytes)
+	}
+	if len(a.HTML) > MaxHTMLBytes {
+		// Cut after the last closing tag that fits; re-sanitizing drops
+		// what a cut inside a tag would leave.
+		h := a.HTML[:MaxHTMLBytes]
+		j := strings.LastIndex(h, "</")
+		if k := strings.IndexByte(h[max(j, 0):], '>'); j > MaxHTMLBytes/2 && k >= 0 {
+			h = h[:j+k+1]
+		} else {
+			h = cutText(h, len(h))
+		}
+		a.HTML = sanitize.HTML(h)
+	}
+}
+
+// cutText cuts s to at most n bytes at the last paragraph break (or, with
+// none in the second half, the last character boundary) before n.
+func cutText(s string, n int) string {
+	s = s[:n]
+	if i := strings.LastIndexByte(s, '\n'); i > n/2 {
+		return s[:i]
+	}
+	for range utf8.UTFMax - 1 { // drop the bytes of a character the cut split
+		if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size != 1 {
+			break
+		}
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// capRunes cuts s to at most n characters, marking the cut.
+func capRunes(s string, n int) string {
+	if len(s) <= n { // bytes >= runes
+		return s
+	}
+	i, count := 0, 0
+	for i = range s {
+		if count == n-1 {
+			return s[:i] + "…"
+		}
+		count++
+	}
+	return s
+}
+
+// capGUID replaces an oversized GUID by a hash of it: still a stable key.
+func capGUID(g string) string {
+	if len(g) <= MaxGUIDLen {
+		return g
+	}
+	h := sha256.Sum256([]byte(g))
+	return "sha256:" + hex.EncodeToString(h[:])
+}
+
+// validator returns an ETag or Last-Modified worth storing: "" when it is
+// longer than MaxValidatorLen.
+func validator(v string) string {
+	if len(v) > MaxValidatorLen {
+		return ""
+	}
+	return v
 }
 
 func (p *Poller) page(ctx context.Context, url string) (extract.Result, error) {
@@ -372,7 +558,33 @@ func (p *Poller) page(ctx context.Context, url string) (extract.Result, error) {
 	if err != nil {
 		return extract.Result{}, err
 	}
-	return extract.Extract(resp.Body, firstNonEmpty(resp.FinalURL, url))
+	if err := htmlPage(resp.ContentType, resp.Body); err != nil {
+		return extract.Result{}, fmt.Errorf("page %s: %w", url, err)
+	}
+	return extract.ExtractTyped(resp.Body, firstNonEmpty(resp.FinalURL, url), resp.ContentType)
+}
+
+// ErrNotHTML is returned (wrapped) for an item's page that is not an HTML
+// document: a PDF, an image, a download. The feed's own text is stored.
+var ErrNotHTML = errors.New("not an HTML page")
+
+// htmlPage accepts a page body as HTML when its declared type says so and
+// its bytes do not contradict it, or when it declares nothing specific
+// (missing, octet-stream, text/plain) and its bytes sniff as HTML.
+func htmlPage(contentType string, body []byte) error {
+	declared, _, _ := mime.ParseMediaType(contentType)
+	sniffed, _, _ := mime.ParseMediaType(http.DetectContentType(body))
+	switch declared {
+	case "text/html", "application/xhtml+xml":
+		if strings.HasPrefix(sniffed, "text/") || strings.HasSuffix(sniffed, "xml") {
+			return nil
+		}
+	case "", "application/octet-stream", "text/plain", "binary/octet-stream":
+		if sniffed == "text/html" {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: served as %q, content looks like %q", ErrNotHTML, firstNonEmpty(declared, "(no type)"), sniffed)
 }
 
 // sameSite guards against a page claiming another site's URL as canonical,
