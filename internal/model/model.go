@@ -91,4 +91,7 @@ type Storyline struct {
 	Events    int       // live events
 	Articles  int       // articles across its events
 	Outlets   int       // distinct outlets across its events
+	// MergedInto is nonzero for a storyline folded into another: it has no
+	// events of its own and its address redirects there.
+	MergedInto int64
 }

@@ -140,8 +140,9 @@ type Store interface {
 	Rescore(ctx context.Context, rank RankFunc) (int, error)
 
 	// Storyline returns a storyline and its live events, newest first
-	// (FirstSeen, then id; at most MaxStorylineEvents of them), or
-	// ErrNotFound when it has no live event.
+	// (FirstSeen, then id; at most MaxStorylineEvents of them). A storyline
+	// merged into another comes back with only ID and MergedInto set and
+	// no events; one that never had a live event is ErrNotFound.
 	Storyline(ctx context.Context, id int64) (model.Storyline, []model.Story, error)
 	// MaxStorylineID is where the clusterer resumes allocating storyline IDs.
 	MaxStorylineID(ctx context.Context) (int64, error)

@@ -61,6 +61,10 @@ func (s *server) storylinePage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, fmt.Errorf("storyline page: %w", err))
 		return
 	}
+	if line.MergedInto != 0 {
+		http.Redirect(w, r, "/storyline/"+strconv.FormatInt(line.MergedInto, 10), http.StatusMovedPermanently)
+		return
+	}
 	d := storylineData{Line: line, Events: make([]timelineEvent, 0, len(events)), Truncated: line.Events > len(events)}
 	for _, ev := range events {
 		h, err := s.heads.head(r.Context(), s.st, ev)
@@ -110,6 +114,10 @@ func (s *server) apiStoryline(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, fmt.Errorf("storyline %d: %w", id, err))
 		return
 	}
+	if line.MergedInto != 0 {
+		http.Redirect(w, r, "/api/v1/storylines/"+strconv.FormatInt(line.MergedInto, 10), http.StatusMovedPermanently)
+		return
+	}
 	base := s.baseURL(r)
 	out := apiStorylineBody{ID: line.ID, Title: line.Title, FirstSeen: line.FirstSeen.UTC(), Updated: line.Updated.UTC(),
 		Events: line.Events, Articles: line.Articles, Outlets: line.Outlets, Stories: make([]apiStorylineEvent, 0, len(events))}
@@ -144,7 +152,7 @@ func (s *server) storylineOf(ctx context.Context, st model.Story) *storylineNav 
 		}
 		return nil
 	}
-	if line.Events < 2 {
+	if line.Events < 2 || line.MergedInto != 0 {
 		return nil
 	}
 	nav := &storylineNav{Line: line}

@@ -33,11 +33,12 @@ func openPostgres(t testing.TB) store.Store {
 // later its repair contract is awarded (two outlets) — one storyline; a
 // ferry strike in between is a storyline of its own.
 const (
-	lineID      = 50
-	otherLineID = 60
-	closedHead  = "Harbour bridge closed after corroded cables are found"
-	repairHead  = "Repair contract for the closed harbour bridge awarded"
-	strikeHead  = "Ferry crews end two-day strike"
+	lineID       = 50
+	otherLineID  = 60
+	foldedLineID = 40
+	closedHead   = "Harbour bridge closed after corroded cables are found"
+	repairHead   = "Repair contract for the closed harbour bridge awarded"
+	strikeHead   = "Ferry crews end two-day strike"
 )
 
 var lineDay = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -74,6 +75,21 @@ func storylineFixture(t testing.TB, st store.Store) {
 			t.Fatal(err)
 		}
 	}
+	// An event first seen as a storyline of its own (40) joins the bridge
+	// closure, folding its storyline in: 40's address redirects.
+	art := model.Article{SourceID: src["Harbour Times"].ID, URL: "https://line.example/folded", Title: "Bridge inspection ordered",
+		Published: lineDay.Add(30 * time.Minute), Fetched: lineDay.Add(time.Hour), Text: "Inspection."}
+	if _, err := st.InsertArticle(ctx, &art); err != nil {
+		t.Fatal(err)
+	}
+	for _, as := range []store.Assignment{
+		{ArticleID: art.ID, Story: 4, Storyline: foldedLineID, Headline: "Bridge inspection ordered"},
+		{ArticleID: art.ID, Story: 1, Storyline: lineID, StorylinesMerged: []int64{foldedLineID}, Headline: closedHead},
+	} {
+		if _, err := st.Assign(ctx, as); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for id, score := range map[int64]float64{1: 9, 2: 5, 3: 7} {
 		if err := st.SetStoryScore(ctx, id, score); err != nil {
 			t.Fatal(err)
@@ -100,6 +116,7 @@ func TestStorylineEndToEnd(t *testing.T) {
 			st := backend.open(t)
 			storylineFixture(t, st)
 			srv := storylineServer(t, st)
+			noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 			get := func(path string, status int) string {
 				t.Helper()
 				res, err := http.Get(srv.URL + path)
@@ -201,6 +218,16 @@ func TestStorylineEndToEnd(t *testing.T) {
 				t.Error("another storyline's event on the timeline")
 			}
 			get("/storyline/999", 404)
+			for path, to := range map[string]string{"/storyline/40": "/storyline/50", "/api/v1/storylines/40": "/api/v1/storylines/50"} {
+				res, err := noRedirect.Get(srv.URL + path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != to {
+					t.Errorf("merged storyline %s: %d → %q, want 301 → %s", path, res.StatusCode, res.Header.Get("Location"), to)
+				}
+			}
 			get("/storyline/x", 404)
 
 			// Story pages link their storyline and neighbouring events.

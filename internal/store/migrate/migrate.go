@@ -21,7 +21,7 @@ import (
 // tables, then those of 0002_accounts.sql. A migration adding tables adds
 // them here.
 var Tables = []string{"sources", "feeds", "articles", "stories", "story_insight",
-	"users", "user_sessions", "comments", "comment_reports", "user_follows"}
+	"users", "user_sessions", "comments", "comment_reports", "user_follows", "storyline_merges"}
 
 // rawStore is what both backends offer beyond store.Store.
 type rawStore interface {

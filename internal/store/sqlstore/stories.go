@@ -76,10 +76,25 @@ func (db *Store) Assign(ctx context.Context, a store.Assignment) (model.Story, e
 				}
 			}
 			if len(merged) > 0 {
-				if _, err := db.exec(ctx, tx, `UPDATE stories SET storyline_id = ? WHERE storyline_id IN (`+placeholders(len(merged))+`)`,
-					append([]any{a.Storyline}, merged...)...); err != nil {
+				in := `(` + placeholders(len(merged)) + `)`
+				args := append([]any{a.Storyline}, merged...)
+				if _, err := db.exec(ctx, tx, `UPDATE stories SET storyline_id = ? WHERE storyline_id IN `+in, args...); err != nil {
 					return fmt.Errorf("merge storylines %v into %d: %w", merged, a.Storyline, err)
 				}
+				// Redirects stay one hop: those into a merged storyline follow it.
+				if _, err := db.exec(ctx, tx, `UPDATE storyline_merges SET merged_into = ? WHERE merged_into IN `+in, args...); err != nil {
+					return fmt.Errorf("merge storylines %v into %d: %w", merged, a.Storyline, err)
+				}
+				for _, m := range merged {
+					if _, err := db.exec(ctx, tx, `INSERT INTO storyline_merges (id, merged_into) VALUES (?, ?)
+ON CONFLICT (id) DO UPDATE SET merged_into = excluded.merged_into`, m, a.Storyline); err != nil {
+						return fmt.Errorf("merge storyline %d into %d: %w", m, a.Storyline, err)
+					}
+				}
+			}
+			// A storyline that takes events is live, whatever it was before.
+			if _, err := db.exec(ctx, tx, `DELETE FROM storyline_merges WHERE id = ?`, a.Storyline); err != nil {
+				return fmt.Errorf("set storyline of story: %w", err)
 			}
 		}
 		for _, m := range a.Merged {
@@ -312,7 +327,12 @@ ORDER BY t.first_seen DESC, t.id DESC LIMIT ?`, id, store.MaxStorylineEvents)
 		return model.Storyline{}, nil, fmt.Errorf("storyline %d: %w", id, err)
 	}
 	if len(events) == 0 || id == 0 {
-		return model.Storyline{}, nil, fmt.Errorf("storyline %d: %w", id, store.ErrNotFound)
+		var into int64
+		err := db.queryRow(ctx, db.R, `SELECT merged_into FROM storyline_merges WHERE id = ?`, id).Scan(&into)
+		if err == nil {
+			return model.Storyline{ID: id, MergedInto: into}, nil, nil
+		}
+		return model.Storyline{}, nil, fmt.Errorf("storyline %d: %w", id, notFound(err))
 	}
 	l := model.Storyline{ID: id}
 	var first, updated int64
@@ -337,7 +357,10 @@ JOIN stories t ON t.id = a.story_id WHERE t.storyline_id = ? AND t.merged_into =
 // MaxStorylineID returns the highest storyline id stored, 0 when none.
 func (db *Store) MaxStorylineID(ctx context.Context) (int64, error) {
 	var id int64
-	if err := db.queryRow(ctx, db.W, `SELECT COALESCE(MAX(storyline_id), 0) FROM stories`).Scan(&id); err != nil {
+	// Merged storylines' ids count too: a redirect must never point at a
+	// reused id.
+	if err := db.queryRow(ctx, db.W, `SELECT COALESCE(MAX(m), 0) FROM (SELECT MAX(storyline_id) AS m FROM stories
+UNION ALL SELECT MAX(id) FROM storyline_merges) x`).Scan(&id); err != nil {
 		return 0, fmt.Errorf("max storyline id: %w", err)
 	}
 	return id, nil

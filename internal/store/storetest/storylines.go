@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
 	"maps"
 	"slices"
@@ -82,8 +83,8 @@ func testStorylines(t *testing.T, s store.Store) {
 	if got := storyIDs(events); !slices.Equal(got, []int64{5, 2, 3, 1}) || line.Events != 4 || line.Articles != 5 || line.Outlets != 3 {
 		t.Fatalf("after storyline merge: events %v, storyline %+v", got, line)
 	}
-	if _, _, err := s.Storyline(ctx, 20); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("merged storyline still has events: %v", err)
+	if l, ev, err := s.Storyline(ctx, 20); err != nil || l != (model.Storyline{ID: 20, MergedInto: 10}) || len(ev) != 0 {
+		t.Fatalf("merged storyline: %+v, %d events, %v", l, len(ev), err)
 	}
 	frontPage := func() map[int64]int {
 		t.Helper()
@@ -118,6 +119,23 @@ func testStorylines(t *testing.T, s store.Store) {
 	val(s.Assign(ctx, store.Assignment{ArticleID: two[0].ID, Story: 5})).must(t)
 	if got, want := frontPage(), map[int64]int{5: 3, 4: 1}; !maps.Equal(got, want) {
 		t.Fatalf("after event 2 lost its article %v, want %v", got, want)
+	}
+	// Storyline 10 folds into 30, then 30 into 25: every redirect is one
+	// hop to 25, and ids of merged storylines are never handed out again.
+	for _, m := range []struct{ event, into, from int64 }{{7, 30, 10}, {8, 25, 30}} {
+		a := article(t, s, de, fmt.Sprintf("https://line.example/fold-%d", m.event), t0.Add(100*time.Hour), "t", "")
+		val(s.Assign(ctx, store.Assignment{ArticleID: a.ID, Story: m.event, Storyline: m.into, StorylinesMerged: []int64{m.from}})).must(t)
+	}
+	for _, id := range []int64{10, 20, 30} {
+		if l, _, err := s.Storyline(ctx, id); err != nil || l.MergedInto != 25 {
+			t.Errorf("storyline %d: %+v %v, want a redirect to 25", id, l, err)
+		}
+	}
+	if l, ev, err := s.Storyline(ctx, 25); err != nil || l.MergedInto != 0 || !slices.Equal(storyIDs(ev), []int64{8, 7, 5, 3, 1}) {
+		t.Errorf("storyline 25: %+v %v %v", l, storyIDs(ev), err)
+	}
+	if n := val(s.MaxStorylineID(ctx)).must(t); n != 30 {
+		t.Errorf("max storyline id %d, want 30 (a merged storyline's)", n)
 	}
 }
 

@@ -9,3 +9,10 @@ ALTER TABLE stories ADD COLUMN line_newest INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE stories ADD COLUMN line_events INTEGER NOT NULL DEFAULT 1;
 UPDATE stories SET storyline_id = id;
 CREATE INDEX stories_storyline ON stories (storyline_id, first_seen, id);
+
+-- A storyline folded into another leaves its id here, so its address
+-- redirects to the storyline that took its events (always one hop).
+CREATE TABLE storyline_merges (
+  id BIGINT PRIMARY KEY,
+  merged_into BIGINT NOT NULL
+);
