@@ -226,15 +226,11 @@ func TestSearchFloodDoesNotHoldStoryPages(t *testing.T) {
 		}
 	}
 	for _, path := range []string{"/story/" + itoa(f.big.ID), "/api/v1/stories/" + itoa(f.big.ID), "/", "/article/" + itoa(f.orig.ID)} {
-		done := make(chan int, 1)
-		go func() { done <- do(t, h, "GET", path, nil).Code }()
-		select {
-		case code := <-done:
-			if code != http.StatusOK {
-				t.Errorf("GET %s during a search flood: %d", path, code)
-			}
-		case <-time.After(time.Minute): // a hang guard only; the answer needs no search slot
-			t.Fatalf("GET %s waited behind searches", path)
+		// Served while every search slot and queue place is taken: these
+		// requests use other gates (through the search gate they would be
+		// shed with 503).
+		if code := do(t, h, "GET", path, nil).Code; code != http.StatusOK {
+			t.Errorf("GET %s during a search flood: %d", path, code)
 		}
 	}
 
