@@ -51,7 +51,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	poll := fs.Bool("poll", true, "poll feeds and group articles into stories")
 	allowPrivate := fs.Bool("allow-private-networks", false, "let outbound fetches reach private, loopback and link-local addresses")
 	perHost := fs.Duration("per-host-interval", time.Second, "minimum time between two requests to one host")
-	interval := fs.Duration("poll-interval", 15*time.Minute, "default time between polls of a feed")
+	interval := fs.Duration("poll-interval", 15*time.Minute, fmt.Sprintf("default time between polls of a feed (kept within %v to %v)", feed.MinInterval, feed.MaxInterval))
 	var logLevel slog.Level
 	fs.TextVar(&logLevel, "log-level", slog.LevelInfo, "debug (adds one line per request), info, warn or error")
 	lease := fs.Duration("lease", 5*time.Minute, "how long a process holds a feed it polls before another may take it over")
@@ -64,6 +64,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	log := logger(stderr, logLevel)
+	warnPollInterval(log, *interval)
 
 	st, err := openStore(ctx, *dsn)
 	if err != nil {
@@ -90,7 +91,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	srv := &http.Server{
 		Handler: web.New(st, web.Options{Logger: log, SiteName: *siteName, BaseURL: *baseURL,
-			Comments: readersHook{commentsHook(st, svc, *trustProxy), svc}, Summarizer: sum}),
+			Comments: readersHook{commentsHook(st, svc, *trustProxy), svc}, Summarizer: sum, TrustProxy: *trustProxy}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -150,6 +151,22 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// warnPollInterval says when --poll-interval is outside the bounds every
+// feed's schedule is clamped to, rather than changing it silently.
+func warnPollInterval(log *slog.Logger, d time.Duration) {
+	switch {
+	case d <= 0:
+		log.Warn("--poll-interval is not positive: feeds are polled every default interval",
+			"poll_interval", d, "used", feed.DefaultInterval)
+	case d < feed.MinInterval:
+		log.Warn("--poll-interval is below the minimum: feeds are polled at most this often",
+			"poll_interval", d, "used", feed.MinInterval)
+	case d > feed.MaxInterval:
+		log.Warn("--poll-interval is above the maximum: feeds are polled at least this often",
+			"poll_interval", d, "used", feed.MaxInterval)
+	}
 }
 
 // lead runs the clusterer while this process holds the leadership; with

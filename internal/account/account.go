@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
 	"time"
 )
 
@@ -58,6 +59,7 @@ var (
 	ErrSuspended     = errors.New("this account is suspended")
 	ErrForbidden     = errors.New("not allowed")
 	ErrNameTaken     = errors.New("that username is taken")
+	ErrNameLookalike = errors.New("that username looks like an existing one")
 	ErrEditExpired   = errors.New("comments can only be edited for 15 minutes after posting")
 	ErrBadTarget     = errors.New("comments are for stories and articles")
 	ErrNoSession     = errors.New("not logged in")
@@ -97,6 +99,16 @@ type Options struct {
 
 	// Log-in throttles count failed attempts: per account (default 5, then one
 	// per minute) and per client address (default 20, then one per 15 s).
+	// Each attempt is reserved before the password is hashed and given back
+	// if it succeeds, so concurrent attempts cannot overrun a limit.
+	//
+	// So that nobody can lock an owner out by failing on purpose, the
+	// per-account limit covers only addresses that have not logged in to the
+	// account before. An address that has (within SessionTTL, remembered in
+	// memory) gets its own bucket of the same size for that account instead:
+	// a stranger's failures never refuse the owner's usual address, and a
+	// guesser at the owner's address is still limited. Every address keeps its
+	// per-address limit across all accounts.
 	LoginPerAccount, LoginPerAddress     int
 	LoginAccountEvery, LoginAddressEvery time.Duration
 	// Comment posting: CommentBurst (default 5) then one per CommentEvery
@@ -117,9 +129,16 @@ type Service struct {
 	opts Options
 
 	loginAccount, loginAddress, comments, signups *limiter
+	loginPair                                     *limiter      // per (account, trusted address)
+	trusted                                       *trustedPairs // (account, address) pairs that logged in
+	loginMu, signupMu                             sync.Mutex    // make a set of reservations one step
+	createMu                                      sync.Mutex    // name checks and the insert, one sign-up at a time
 	hashSlots                                     chan struct{} // bounds concurrent argon2 work (memory)
 	dummyHash                                     string        // verified against for unknown names, to equalise timing
 }
+
+// maxTrustedPairs bounds the memory of addresses that logged in (~100 B each).
+const maxTrustedPairs = 100_000
 
 // newCheckTimeout bounds New's look at the schema; New takes no context.
 const newCheckTimeout = 30 * time.Second
@@ -170,6 +189,8 @@ func New(db *sql.DB, d Dialect, opts Options) (*Service, error) {
 		db: db, rdb: cmp.Or(opts.ReadDB, db), d: d, opts: opts,
 		loginAccount: newLimiter(opts.LoginAccountEvery, opts.LoginPerAccount),
 		loginAddress: newLimiter(opts.LoginAddressEvery, opts.LoginPerAddress),
+		loginPair:    newLimiter(opts.LoginAccountEvery, opts.LoginPerAccount),
+		trusted:      newTrustedPairs(opts.SessionTTL, maxTrustedPairs),
 		comments:     newLimiter(opts.CommentEvery, opts.CommentBurst),
 		signups:      newLimiter(opts.SignupEvery, opts.SignupBurst),
 		hashSlots:    make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),

@@ -76,21 +76,37 @@ func TestPasswordHash(t *testing.T) {
 }
 
 func TestValidation(t *testing.T) {
+	const good = "tulip river 7"
 	for _, tc := range []struct {
 		name, pw, email string
 		ok              bool
 	}{
-		{"ann", "0123456789", "", true},
-		{"a_b-C9", "0123456789", "a@example.org", true},
-		{strings.Repeat("x", 32), strings.Repeat("p", 256), "", true},
-		{"ab", "0123456789", "", false},
-		{strings.Repeat("x", 33), "0123456789", "", false},
-		{"<script>", "0123456789", "", false},
-		{"ann bob", "0123456789", "", false},
-		{"anné", "0123456789", "", false},
-		{"ann", "012345678", "", false},
-		{"ann", strings.Repeat("p", 257), "", false},
-		{"ann", "0123456789", "not an email", false},
+		{"ann", good, "", true},
+		{"a_b-C9", good, "a@example.org", true},
+		{strings.Repeat("x", 32), strings.Repeat("pqrst", 51) + "u", "", true},
+		{"ann", "correct horse battery", "", true},
+		{"ab", good, "", false},
+		{strings.Repeat("x", 33), good, "", false},
+		{"<script>", good, "", false},
+		{"ann bob", good, "", false},
+		{"anné", good, "", false},
+		{"ann", "tulip rvr", "", false}, // 9 characters
+		{"ann", strings.Repeat("pqrst", 51) + "uv", "", false},
+		{"ann", good, "not an email", false},
+		// Weak passwords that are long enough.
+		{"ann", "password12", "", false},
+		{"ann", "Password12!", "", false},
+		{"ann", "123dragon456", "", false},
+		{"ann", "pass word 12", "", false},
+		{"ann", strings.Repeat(" ", 12), "", false},
+		{"ann", "\t\n \u00a0\u2003 \t\n \t\n", "", false},
+		{"ann", "0123456789", "", false},
+		{"ann", "9876543210", "", false},
+		{"ann", "abcdefghijkl", "", false},
+		{"ann", "aaaaaaaaaaaa", "", false},
+		{"ann", "abcabcabcabc", "", false},
+		{"ann", "qwertyuiop", "", false},
+		{"ann", "aAaAaAbBbB", "", false}, // two different letters
 	} {
 		err := ValidateUsername(tc.name)
 		if err == nil {
@@ -102,6 +118,68 @@ func TestValidation(t *testing.T) {
 		var inv *InvalidError
 		if (err == nil) != tc.ok || err != nil && !errors.As(err, &inv) {
 			t.Errorf("%q/%q/%q: err %v, want ok=%v", tc.name, tc.pw, tc.email, err, tc.ok)
+		}
+	}
+}
+
+func TestWeakPasswordsRefusedEverywhere(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newTestService(t, sqliteOnly(t))
+	ann := mustUser(t, s, "ann", Reader)
+	for _, pw := range []string{"password12", strings.Repeat(" ", 12), "carolcarol1", "I am CAROL!!"} {
+		var inv *InvalidError
+		if _, err := s.SignUp(ctx, "carol", pw, "", "10.0.0.1"); !errors.As(err, &inv) {
+			t.Errorf("sign up with %q: %v", pw, err)
+		}
+		if _, err := s.CreateUser(ctx, "carol", pw, Reader); !errors.As(err, &inv) {
+			t.Errorf("create with %q: %v", pw, err)
+		}
+	}
+	for _, pw := range []string{"password12", strings.Repeat(" ", 12), "annann12345", "my name is ANN!"} {
+		var inv *InvalidError
+		if _, err := s.ChangePassword(ctx, ann.ID, "correct horse battery", pw); !errors.As(err, &inv) {
+			t.Errorf("change to %q: %v", pw, err)
+		}
+		if err := s.SetPassword(ctx, "ann", pw); !errors.As(err, &inv) {
+			t.Errorf("set %q: %v", pw, err)
+		}
+	}
+	if _, err := s.UserByName(ctx, "carol"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an account was created with a weak password: %v", err)
+	}
+	if _, _, err := s.Login(ctx, "ann", "correct horse battery", "10.0.0.1", ""); err != nil {
+		t.Errorf("a refused change replaced the password: %v", err)
+	}
+}
+
+func TestLookalikeNames(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newTestService(t, sqliteOnly(t))
+	mustUser(t, s, "admin", Admin)
+	mustUser(t, s, "Moll0y", Reader)
+	for _, tc := range []struct {
+		name string
+		want error // nil: created
+	}{
+		{"ADMIN", ErrNameTaken},
+		{"adm1n", ErrNameLookalike},
+		{"admln", ErrNameLookalike},
+		{"ADMLN", ErrNameLookalike},
+		{"adrnin", ErrNameLookalike},
+		{"molloy", ErrNameLookalike},
+		{"m0ll0y", ErrNameLookalike},
+		{"mo11oy", ErrNameLookalike},
+		{"admins", nil},
+		{"madmin", nil},
+		{"molly", nil},
+	} {
+		_, err := s.SignUp(ctx, tc.name, "tulip river 7", "", "")
+		if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+			t.Errorf("sign up %q: %v, want %v", tc.name, err, tc.want)
+		}
+		_, err = s.UserByName(ctx, tc.name)
+		if created := err == nil && !strings.EqualFold(tc.name, "admin"); created != (tc.want == nil) {
+			t.Errorf("%q created = %v, want %v", tc.name, created, tc.want == nil)
 		}
 	}
 }
@@ -236,6 +314,102 @@ func TestLoginThrottle(t *testing.T) {
 	}
 	if !errors.As(last, &le) {
 		t.Errorf("address not throttled after 25 misses: %v", last)
+	}
+}
+
+// A stranger's failures throttle the account for other strangers but never
+// refuse the owner at an address the owner logged in from; a guesser at that
+// address has a limit of its own.
+func TestLoginOwnerNotLockedOut(t *testing.T) {
+	ctx := context.Background()
+	s, clk := newTestService(t, sqliteOnly(t))
+	mustUser(t, s, "ann", Reader)
+	const pw, home = "correct horse battery", "10.0.0.1"
+	if _, _, err := s.Login(ctx, "ann", pw, home, ""); err != nil {
+		t.Fatal(err)
+	}
+	var le *LimitError
+	for i := range 6 {
+		_, _, err := s.Login(ctx, "ann", "wrong password", "10.6.6.6", "")
+		if want := i < 5; errors.Is(err, ErrBadLogin) != want || !want && !errors.As(err, &le) {
+			t.Fatalf("stranger's attempt %d: %v", i, err)
+		}
+	}
+	if _, _, err := s.Login(ctx, "ann", pw, "10.7.7.7", ""); !errors.As(err, &le) {
+		t.Errorf("another new address is not throttled with the account: %v", err)
+	}
+	// Successes cost nothing: far more than any limit.
+	for i := range 30 {
+		if _, _, err := s.Login(ctx, "ann", pw, home, ""); err != nil {
+			t.Fatalf("owner's log-in %d at home while the account is throttled: %v", i, err)
+		}
+	}
+	// A guesser at the owner's address gets five tries there, then waits.
+	for i := range 6 {
+		_, _, err := s.Login(ctx, "ann", "wrong password", home, "")
+		if want := i < 5; errors.Is(err, ErrBadLogin) != want || !want && !errors.As(err, &le) {
+			t.Fatalf("attempt %d at home: %v", i, err)
+		}
+	}
+	clk.Add(le.Wait)
+	if _, _, err := s.Login(ctx, "ann", pw, home, ""); err != nil {
+		t.Errorf("after waiting %v: %v", le.Wait, err)
+	}
+	// Trust lasts SessionTTL after the last success.
+	clk.Add(s.SessionTTL())
+	for range 5 {
+		s.Login(ctx, "ann", "wrong password", "10.6.6.6", "")
+	}
+	if _, _, err := s.Login(ctx, "ann", pw, home, ""); !errors.As(err, &le) {
+		t.Errorf("an address trusted %v ago still skips the account limit: %v", s.SessionTTL(), err)
+	}
+}
+
+// Sign-up from an address trusts it for that account.
+func TestSignUpTrustsAddress(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newTestService(t, sqliteOnly(t))
+	if _, err := s.SignUp(ctx, "ann", "correct horse battery", "", "10.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		s.Login(ctx, "ann", "wrong password", "10.6.6.6", "")
+	}
+	if _, _, err := s.Login(ctx, "ann", "correct horse battery", "10.0.0.1", ""); err != nil {
+		t.Errorf("owner refused at the sign-up address: %v", err)
+	}
+}
+
+// Concurrent posts cannot overrun the comment limit.
+func TestCommentRateConcurrent(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newTestService(t, sqliteOnly(t))
+	ann := mustUser(t, s, "ann", Reader)
+	start := make(chan struct{})
+	errs := make([]error, 20)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() {
+			<-start
+			_, errs[i] = s.Post(ctx, ann, KindStory, 1, 0, fmt.Sprint("comment ", i))
+		})
+	}
+	close(start)
+	wg.Wait()
+	posted, limited := 0, 0
+	for _, err := range errs {
+		var le *LimitError
+		switch {
+		case err == nil:
+			posted++
+		case errors.As(err, &le):
+			limited++
+		default:
+			t.Errorf("post: %v", err)
+		}
+	}
+	if posted != 5 || limited != 15 {
+		t.Errorf("%d posted, %d limited; want 5 and 15", posted, limited)
 	}
 }
 

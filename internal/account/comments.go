@@ -112,7 +112,8 @@ func (s *Service) Post(ctx context.Context, u User, kind string, target, parent 
 	}
 	now := s.Now()
 	key := fmt.Sprintf("c:%d", u.ID)
-	if w := s.comments.wait(key, now); w > 0 {
+	// Reserved before the insert so concurrent posts cannot overrun the limit.
+	if ok, w := s.comments.reserve(key, now); !ok {
 		return Comment{}, &LimitError{Wait: w}
 	}
 	c := Comment{Kind: kind, TargetID: target, ParentID: parent, UserID: u.ID, Author: u.Username, Body: body, Created: fromMicros(micros(now))}
@@ -120,9 +121,9 @@ func (s *Service) Post(ctx context.Context, u User, kind string, target, parent 
 		`INSERT INTO comments (target_kind, target_id, user_id, parent_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
 		kind, target, u.ID, parent, body, micros(now)).Scan(&c.ID)
 	if err != nil {
+		s.comments.refund(key, now)
 		return Comment{}, fmt.Errorf("post comment: %w", err)
 	}
-	s.comments.take(key, now)
 	return c, nil
 }
 

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
-	"unicode/utf8"
 )
 
 // ValidateUsername enforces 3-32 characters of [a-zA-Z0-9_-].
@@ -23,17 +22,6 @@ func ValidateUsername(name string) error {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
 			return invalid("Username may use only letters a-z, digits, '_' and '-'.")
 		}
-	}
-	return nil
-}
-
-// ValidatePassword enforces 10-256 characters.
-func ValidatePassword(pw string) error {
-	if !utf8.ValidString(pw) {
-		return invalid("Password is not valid text.")
-	}
-	if n := utf8.RuneCountInString(pw); n < 10 || n > 256 {
-		return invalid("Password must be 10 to 256 characters long.")
 	}
 	return nil
 }
@@ -50,16 +38,26 @@ func normaliseEmail(email string) (string, error) {
 	return email, nil
 }
 
-// SignUp creates a reader account; addr (the client's address) is rate limited.
+// SignUp creates a reader account; addr (the client's address) is rate
+// limited. The attempt is reserved before the name checks and the hash, so
+// concurrent sign-ups cannot overrun the limit; it is given back when the
+// form was invalid or the server failed, and counts when the account was
+// created or the name was taken or looked like a taken one (probing names).
 func (s *Service) SignUp(ctx context.Context, username, password, email, addr string) (User, error) {
+	now := s.Now()
+	var claims []claim
 	if addr != "" {
-		if w := s.signups.wait(addr, s.Now()); w > 0 {
-			return User{}, &LimitError{Wait: w}
-		}
+		claims = append(claims, claim{s.signups, addr})
+	}
+	if ok, w := reserveAll(&s.signupMu, now, claims...); !ok {
+		return User{}, &LimitError{Wait: w}
 	}
 	u, err := s.create(ctx, username, password, email, Reader)
+	if err != nil && !errors.Is(err, ErrNameTaken) && !errors.Is(err, ErrNameLookalike) {
+		refundAll(now, claims...)
+	}
 	if err == nil && addr != "" {
-		s.signups.take(addr, s.Now())
+		s.trusted.add(loginPairKey(username, addr), now) // the owner's own address
 	}
 	return u, err
 }
@@ -79,17 +77,23 @@ func (s *Service) create(ctx context.Context, username, password, email string, 
 	if err := ValidatePassword(password); err != nil {
 		return User{}, err
 	}
+	if err := passwordNotName(password, username); err != nil {
+		return User{}, err
+	}
 	email, err := normaliseEmail(email)
 	if err != nil {
 		return User{}, err
 	}
-	if _, err := s.UserByName(ctx, username); err == nil {
-		return User{}, ErrNameTaken
-	} else if !errors.Is(err, ErrNotFound) {
-		return User{}, err
-	}
 	hash, err := s.hash(password)
 	if err != nil {
+		return User{}, err
+	}
+	// One sign-up at a time from here: the look-alike check reads every name,
+	// and two look-alikes created at once would both pass it. (Across
+	// processes the unique index still refuses equal names.)
+	s.createMu.Lock()
+	defer s.createMu.Unlock()
+	if err := s.nameFree(ctx, username); err != nil {
 		return User{}, err
 	}
 	u := User{Username: username, Email: email, Role: role, Created: s.Now()}
@@ -106,6 +110,35 @@ func (s *Service) create(ctx context.Context, username, password, email string, 
 	}
 	u.Created = fromMicros(micros(u.Created))
 	return u, nil
+}
+
+// nameFree refuses a name that is taken (ignoring case) or that looks like a
+// taken one ("adm1n" beside "admin"). It reads every name: sign-ups are rare
+// and rate limited, and a skeleton column would need a migration that
+// computes skeletons of existing names.
+func (s *Service) nameFree(ctx context.Context, username string) error {
+	key, skel := strings.ToLower(username), nameSkeleton(username)
+	rows, err := s.db.QueryContext(ctx, `SELECT username_key FROM users`)
+	if err != nil {
+		return fmt.Errorf("check name %q: %w", username, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return fmt.Errorf("check name %q: %w", username, err)
+		}
+		if k == key {
+			return ErrNameTaken
+		}
+		if nameSkeleton(k) == skel {
+			return ErrNameLookalike
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("check name %q: %w", username, err)
+	}
+	return nil
 }
 
 // hash and check run argon2 in a bounded number of slots so a burst of
@@ -212,35 +245,46 @@ func (s *Service) Promote(ctx context.Context, username string, role Role) error
 }
 
 // Login checks a password and opens a session, returning the session token
-// for the cookie. Failed attempts are throttled per account and per addr; a
-// throttled attempt returns *LimitError without checking the password.
+// for the cookie. Failed attempts are throttled per addr and per account (see
+// Options for how an owner's own address escapes a stranger's failures); the
+// attempt is reserved before the password is hashed, and a throttled attempt
+// returns *LimitError without checking the password.
 // Pass the previous session token (or "") so it is ended: the id rotates.
 func (s *Service) Login(ctx context.Context, username, password, addr, previous string) (User, string, error) {
 	now := s.Now()
 	if len(username) > 64 { // bounds the throttle's keys; no such name exists
 		username = username[:64]
 	}
-	key := "u:" + strings.ToLower(username)
-	if w := max(s.loginAccount.wait(key, now), s.loginAddress.wait(addr, now)); w > 0 {
+	acct := "u:" + strings.ToLower(username)
+	pair := loginPairKey(username, addr)
+	claims := []claim{{s.loginAddress, addr}, {s.loginAccount, acct}}
+	if s.trusted.has(pair, now) {
+		claims[1] = claim{s.loginPair, pair}
+	}
+	if ok, w := reserveAll(&s.loginMu, now, claims...); !ok {
 		return User{}, "", &LimitError{Wait: w}
 	}
-	fail := func(err error) (User, string, error) {
-		s.loginAccount.take(key, now)
-		s.loginAddress.take(addr, now)
-		return User{}, "", err
-	}
+	// Only a wrong name or password counts; anything else gives the attempt back.
+	counts := false
+	defer func() {
+		if !counts {
+			refundAll(now, claims...)
+		}
+	}()
 	var hash string
 	u, err := scanUser(s.rdb.QueryRowContext(ctx, s.d.bind(`SELECT `+userCols+`, pass_hash FROM users WHERE username_key = ?`),
 		strings.ToLower(username)), &hash)
 	if errors.Is(err, sql.ErrNoRows) || len(password) > 1024 {
 		s.check(password, s.dummyHash) // same work as a real miss
-		return fail(ErrBadLogin)
+		counts = true
+		return User{}, "", ErrBadLogin
 	}
 	if err != nil {
 		return User{}, "", fmt.Errorf("log in: %w", err)
 	}
 	if !s.check(password, hash) {
-		return fail(ErrBadLogin)
+		counts = true
+		return User{}, "", ErrBadLogin
 	}
 	if u.Suspended {
 		return User{}, "", ErrSuspended
@@ -254,7 +298,13 @@ func (s *Service) Login(ctx context.Context, username, password, addr, previous 
 	if err != nil {
 		return User{}, "", err
 	}
+	s.trusted.add(pair, now)
 	return u, tok, nil
+}
+
+// loginPairKey names an (account, address) pair for the log-in throttle.
+func loginPairKey(username, addr string) string {
+	return "u:" + strings.ToLower(username) + "\x00" + addr
 }
 
 // StartSession opens a session for an account without a password, e.g.
@@ -337,15 +387,20 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, old, new str
 		return "", fmt.Errorf("change password: %w", err)
 	}
 	now := s.Now()
-	key := fmt.Sprintf("id:%d", userID)
-	if w := s.loginAccount.wait(key, now); w > 0 {
+	key := claim{s.loginAccount, fmt.Sprintf("id:%d", userID)}
+	if ok, w := reserveAll(&s.loginMu, now, key); !ok {
 		return "", &LimitError{Wait: w}
 	}
 	if !s.check(old, hash) {
-		s.loginAccount.take(key, now)
-		return "", invalid("The current password is wrong.")
+		return "", invalid("The current password is wrong.") // the reservation counts
 	}
+	refundAll(now, key)
 	if err := ValidatePassword(new); err != nil {
+		return "", err
+	}
+	if u, err := s.UserByID(ctx, userID); err != nil {
+		return "", err
+	} else if err := passwordNotName(new, u.Username); err != nil {
 		return "", err
 	}
 	nh, err := s.hash(new)
@@ -368,6 +423,9 @@ func (s *Service) SetPassword(ctx context.Context, username, pw string) error {
 	}
 	u, err := s.UserByName(ctx, username)
 	if err != nil {
+		return err
+	}
+	if err := passwordNotName(pw, u.Username); err != nil {
 		return err
 	}
 	h, err := s.hash(pw)

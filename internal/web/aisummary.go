@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/dateline-news/dateline/internal/insight"
@@ -39,6 +41,11 @@ type aiState struct {
 	sem     chan struct{}
 	pending map[int64]bool
 	failed  map[int64]aiFailure
+
+	started atomic.Int64 // jobs started, counted before wantSummary returns
+	// onDone, when set (tests), is called as each job ends, after its
+	// bookkeeping: a test waits for it instead of sleeping.
+	onDone func(storyID int64, err error)
 }
 
 type aiFailure struct {
@@ -79,19 +86,25 @@ func (c *insightCache) wantSummary(st model.Story, ci cachedInsight) {
 	}
 	ai.pending[st.ID] = true
 	c.mu.Unlock()
+	ai.started.Add(1)
 	go func() {
+		var err error
 		defer func() {
 			if v := recover(); v != nil {
 				c.log.Error("ai summary panic", "story", st.ID, "panic", v)
+				err = fmt.Errorf("ai summary panic: %v", v)
 			}
 			c.mu.Lock()
 			delete(ai.pending, st.ID)
 			c.mu.Unlock()
 			<-ai.sem
+			if ai.onDone != nil {
+				ai.onDone(st.ID, err)
+			}
 		}()
 		ctx, cancel := context.WithTimeout(context.Background(), aiTimeout)
 		defer cancel()
-		if err := c.summarize(ctx, st, ver); err != nil {
+		if err = c.summarize(ctx, st, ver); err != nil {
 			c.log.Warn("ai summary", "story", st.ID, "err", err)
 			c.mu.Lock()
 			if len(ai.failed) >= memInsights {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dateline-news/dateline/internal/insight/llm"
 	"github.com/dateline-news/dateline/internal/model"
+	"github.com/dateline-news/dateline/internal/store"
 )
 
 // housingWorld is a fake store holding one two-outlet story told with the
@@ -99,7 +100,7 @@ func TestAISummary(t *testing.T) {
 				defer close(chat.release)
 			}
 			sum := llm.New(llm.Config{BaseURL: endpoint.URL + "/v1", Model: "tiny", Timeout: 300 * time.Millisecond}, endpoint.Client())
-			h := New(st, Options{Now: func() time.Time { return now }, Summarizer: sum})
+			h, ai, done := aiHandler(st, Options{Now: func() time.Time { return now }, Summarizer: sum})
 			path := "/story/" + itoa(story.ID)
 
 			// The first view never waits for the model: it shows the
@@ -111,29 +112,22 @@ func TestAISummary(t *testing.T) {
 			if strings.Contains(first.Body.String(), "ai-summary") && chat.release != nil {
 				t.Fatal("a slow endpoint's summary appeared before it answered")
 			}
-
-			// Give the background job time to finish (or time out), then look again.
-			deadline := time.Now().Add(10 * time.Second)
-			var page string
-			for {
-				rec := do(t, h, "GET", path, nil)
-				if rec.Code != http.StatusOK {
-					t.Fatalf("status %d after the model was asked:\n%s", rec.Code, rec.Body)
-				}
-				page = rec.Body.String()
-				done := chat.calls.Load() > 0 && (strings.Contains(page, "ai-summary") || !tc.wantAI)
-				if done && !tc.wantAI {
-					// Let a failing job finish; the story page must not change.
-					time.Sleep(500 * time.Millisecond)
-					page = do(t, h, "GET", path, nil).Body.String()
-				}
-				if done || time.Now().After(deadline) {
-					break
-				}
-				time.Sleep(20 * time.Millisecond)
+			if n := ai.started.Load(); n != 1 {
+				t.Fatalf("the first view started %d summary jobs, want 1", n)
 			}
+
+			// Wait for the background job to end (answered, failed or timed
+			// out), then look again.
+			<-done
 			if chat.calls.Load() == 0 {
 				t.Fatal("the endpoint was never called")
+			}
+			page := do(t, h, "GET", path, nil).Body.String()
+			// Views after a job ended start no other for this version: a
+			// success is cached, a failure waits aiRetry.
+			do(t, h, "GET", path, nil)
+			if n := ai.started.Load(); n != 1 {
+				t.Errorf("%d summary jobs started for one story version, want 1", n)
 			}
 			if !strings.Contains(page, `<section class="summary">`) {
 				t.Errorf("extractive summary missing:\n%s", page)
@@ -180,28 +174,20 @@ func TestAISummaryCachedPerStoryVersion(t *testing.T) {
 	endpoint := httptest.NewServer(chat)
 	defer endpoint.Close()
 	sum := llm.New(llm.Config{BaseURL: endpoint.URL + "/v1", Model: "tiny"}, endpoint.Client())
-	h := New(st, Options{Now: func() time.Time { return now }, Summarizer: sum})
+	h, ai, done := aiHandler(st, Options{Now: func() time.Time { return now }, Summarizer: sum})
 	path := "/story/" + itoa(story.ID)
-	waitFor := func(cond func(page string) bool) string {
-		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			page := do(t, h, "GET", path, nil).Body.String()
-			if cond(page) {
-				return page
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("condition not met; last page:\n%s", page)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+	do(t, h, "GET", path, nil)
+	if err := <-done; err != nil {
+		t.Fatalf("summary job: %v", err)
 	}
-	waitFor(func(p string) bool { return strings.Contains(p, "ai-summary") })
+	if page := do(t, h, "GET", path, nil).Body.String(); !strings.Contains(page, "ai-summary") {
+		t.Fatalf("summary not shown after its job ended:\n%s", page)
+	}
 	for range 5 {
 		do(t, h, "GET", path, nil)
 	}
-	if n := chat.calls.Load(); n != 1 {
-		t.Fatalf("endpoint called %d times for one story version, want 1", n)
+	if n, calls := ai.started.Load(), chat.calls.Load(); n != 1 || calls != 1 {
+		t.Fatalf("%d jobs and %d endpoint calls for one story version, want 1 and 1", n, calls)
 	}
 	// Another process reading the same store sees the summary without asking.
 	other := New(st, Options{Now: func() time.Time { return now }, Summarizer: llm.New(llm.Config{BaseURL: endpoint.URL + "/v1", Model: "tiny"}, endpoint.Client())})
@@ -228,10 +214,27 @@ func TestAISummaryCachedPerStoryVersion(t *testing.T) {
 	st.mu.Unlock()
 	st.addArticle(model.Article{SourceID: 1, URL: "https://apnews.example/chile-2", Title: "Chile raises housing target",
 		Published: now, StoryID: story.ID, Text: "The government raised the target to 45,000 homes, AP reported."})
-	waitFor(func(p string) bool { return strings.Contains(p, "45,000 homes in Valparaiso") })
+	if page := do(t, h, "GET", path, nil).Body.String(); !strings.Contains(page, "40,000 homes in Valparaiso") {
+		t.Errorf("the old summary is not shown while the new one is written:\n%s", page)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("second summary job: %v", err)
+	}
+	if page := do(t, h, "GET", path, nil).Body.String(); !strings.Contains(page, "45,000 homes in Valparaiso") {
+		t.Errorf("new summary not shown after its job ended:\n%s", page)
+	}
 	if n := chat.calls.Load(); n != 2 {
 		t.Errorf("endpoint called %d times for two story versions, want 2", n)
 	}
+}
+
+// aiHandler is the site over st with its background summary jobs
+// observable: done receives each job's result as it ends.
+func aiHandler(st store.Store, opts Options) (http.Handler, *aiState, chan error) {
+	s := newServer(st, opts)
+	done := make(chan error, 16)
+	s.insight.ai.onDone = func(_ int64, err error) { done <- err }
+	return s.handler(), s.insight.ai, done
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dateline-news/dateline/internal/model"
@@ -85,11 +87,26 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
+// webURL passes an absolute http(s) URL and gives "" for anything else:
+// URLs come from feeds, and a client that puts javascript: or data: into a
+// link or an image would run or show whatever the publisher chose. It is
+// applied to every URL the API writes, whatever the store holds.
+func webURL(raw string) string {
+	if raw == "" || len(raw) > 4096 || strings.ContainsFunc(raw, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return ""
+	}
+	return raw
+}
+
 func toAPIArticle(a model.Article) apiArticle {
 	return apiArticle{
-		ID: a.ID, URL: a.URL, Title: a.Title,
+		ID: a.ID, URL: webURL(a.URL), Title: a.Title,
 		Source:    apiSource{Name: sourceName(a), Country: a.Source.Country, Language: a.Source.Language},
-		Published: timePtr(a.Published), Text: a.Text, Image: a.Image, StoryID: a.StoryID,
+		Published: timePtr(a.Published), Text: a.Text, Image: webURL(a.Image), StoryID: a.StoryID,
 	}
 }
 
@@ -99,7 +116,7 @@ func toAPIStory(st model.Story, arts []model.Article) apiStory {
 		Outlets: st.Outlets, Countries: st.Countries, Articles: make([]apiStoryArticle, 0, len(arts)),
 	}
 	for _, a := range arts {
-		out.Articles = append(out.Articles, apiStoryArticle{ID: a.ID, URL: a.URL, Title: a.Title,
+		out.Articles = append(out.Articles, apiStoryArticle{ID: a.ID, URL: webURL(a.URL), Title: a.Title,
 			Source: apiSourceName{Name: sourceName(a)}})
 	}
 	return out
@@ -118,12 +135,16 @@ func limitParam(r *http.Request, def, maxLimit int) (int, error) {
 	return n, nil
 }
 
+// badCursorMsg answers a cursor the store cannot use (garbled, or a key like
+// NaN or Inf that no page ends at).
+const badCursorMsg = "invalid cursor: pass next_cursor from an earlier response unchanged, or leave cursor out for the first page"
+
 // apiError answers a failed store call: 400 for a bad cursor, 404 for a
 // missing row, else 500 (logged, with no internals in the body).
 func (s *server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, store.ErrBadCursor):
-		writeJSONError(w, http.StatusBadRequest, "invalid cursor")
+		writeJSONError(w, http.StatusBadRequest, badCursorMsg)
 	case errors.Is(err, store.ErrNotFound):
 		writeJSONError(w, http.StatusNotFound, "not found")
 	default:
@@ -188,7 +209,7 @@ func (s *server) apiSources(w http.ResponseWriter, r *http.Request) {
 	bySource := make(map[int64][]apiFeed)
 	for _, f := range feeds {
 		bySource[f.SourceID] = append(bySource[f.SourceID], apiFeed{
-			URL: f.URL, Title: f.Title, LastPoll: timePtr(f.LastPoll), LastStatus: f.LastStatus,
+			URL: webURL(f.URL), Title: f.Title, LastPoll: timePtr(f.LastPoll), LastStatus: f.LastStatus,
 			LastError: f.LastError, Failures: f.Failures, Articles: f.Articles, Healthy: f.Healthy(),
 		})
 	}
@@ -200,7 +221,7 @@ func (s *server) apiSources(w http.ResponseWriter, r *http.Request) {
 		if fs == nil {
 			fs = []apiFeed{}
 		}
-		out.Sources = append(out.Sources, apiSourceFull{ID: src.ID, Name: src.Name, HomeURL: src.HomeURL,
+		out.Sources = append(out.Sources, apiSourceFull{ID: src.ID, Name: src.Name, HomeURL: webURL(src.HomeURL),
 			Country: src.Country, Language: src.Language, Feeds: fs})
 	}
 	writeJSON(w, http.StatusOK, out)

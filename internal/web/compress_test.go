@@ -106,7 +106,10 @@ func TestCompression(t *testing.T) {
 
 func TestGateBoundsConcurrency(t *testing.T) {
 	g := newGate(2)
+	queued := make(chan struct{}, 20)
+	g.onQueue = func() { queued <- struct{}{} }
 	var running, peak atomic.Int32
+	entered, release := make(chan struct{}, 20), make(chan struct{})
 	h := g.wrap(func(w http.ResponseWriter, r *http.Request) {
 		n := running.Add(1)
 		for {
@@ -115,25 +118,79 @@ func TestGateBoundsConcurrency(t *testing.T) {
 				break
 			}
 		}
-		time.Sleep(2 * time.Millisecond)
-		running.Add(-1)
+		entered <- struct{}{}
+		<-release
+		running.Add(-1) // before the write that frees the slot
 		w.Write([]byte("ok"))
 	})
 	var wg sync.WaitGroup
 	for range 20 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			rec := httptest.NewRecorder()
 			h(rec, httptest.NewRequest("GET", "/", nil))
 			if rec.Body.String() != "ok" {
 				t.Errorf("body %q", rec.Body.String())
 			}
-		}()
+		})
 	}
+	// Barriers, not timing: two are inside and eighteen wait.
+	for range 2 {
+		<-entered
+	}
+	for range 18 {
+		<-queued
+	}
+	if n := running.Load(); n != 2 {
+		t.Errorf("%d running with the gate full, want 2", n)
+	}
+	close(release)
 	wg.Wait()
 	if p := peak.Load(); p != 2 {
 		t.Errorf("peak concurrency %d, want 2", p)
+	}
+}
+
+// A shedding gate refuses a request at once when its queue is full, and
+// admits again once there is room.
+func TestSheddingGate(t *testing.T) {
+	shed := func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }
+	g := newSheddingGate(1, 2, shed)
+	queued := make(chan struct{}, 2)
+	g.onQueue = func() { queued <- struct{}{} }
+	entered, release := make(chan struct{}, 3), make(chan struct{})
+	h := g.wrap(func(w http.ResponseWriter, r *http.Request) {
+		entered <- struct{}{}
+		<-release
+		w.WriteHeader(http.StatusNoContent)
+	})
+	codes := make(chan int, 3)
+	serve := func() {
+		rec := httptest.NewRecorder()
+		h(rec, httptest.NewRequest("GET", "/", nil))
+		codes <- rec.Code
+	}
+	go serve()
+	<-entered
+	go serve()
+	go serve()
+	<-queued
+	<-queued
+	rec := httptest.NewRecorder()
+	h(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("with one running and two queued: %d, want 503", rec.Code)
+	}
+	close(release)
+	for range 3 {
+		if c := <-codes; c != http.StatusNoContent {
+			t.Errorf("admitted request: %d", c)
+		}
+	}
+	if n := g.queued.Load(); n != 0 {
+		t.Errorf("queue count %d after all left, want 0", n)
+	}
+	if len(g.slots) != 0 {
+		t.Errorf("%d slots held after all left", len(g.slots))
 	}
 }
 
@@ -150,23 +207,23 @@ func TestGateReleasesAtFirstWrite(t *testing.T) {
 	})
 	go slow(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	<-wrote
-	done := make(chan struct{})
-	go func() {
-		g.wrap(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("second request waited for the first to finish writing")
+	// The write itself freed the slot: no timing involved.
+	if n := len(g.slots); n != 0 {
+		t.Fatalf("%d slots held by a handler that has started its response", n)
 	}
+	// A request that finds a free slot never queues.
+	g.onQueue = func() { t.Error("second request queued behind one that is writing") }
+	rec := httptest.NewRecorder()
+	g.wrap(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != 204 {
+		t.Errorf("second request: %d", rec.Code)
+	}
+	g.onQueue = nil
 
 	// Hold the only slot, then a queued request whose client leaves.
-	hold := make(chan struct{})
-	go g.wrap(func(w http.ResponseWriter, r *http.Request) { <-hold })(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
-	for len(g.slots) == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	hold, holding := make(chan struct{}), make(chan struct{})
+	go g.wrap(func(w http.ResponseWriter, r *http.Request) { close(holding); <-hold })(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	<-holding
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	ran := false

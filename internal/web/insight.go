@@ -138,6 +138,9 @@ type insightCache struct {
 	scan    int
 
 	ai *aiState // nil without a summarizer
+	// onRefreshed, when set (tests), is called as each background refresh
+	// ends: a test waits for it instead of polling.
+	onRefreshed func(storyID int64)
 }
 
 type memEntry struct {
@@ -296,7 +299,12 @@ func (c *insightCache) refresh(st model.Story) {
 		return
 	}
 	go func() {
-		defer func() { <-c.refreshing }()
+		defer func() {
+			<-c.refreshing
+			if c.onRefreshed != nil {
+				c.onRefreshed(st.ID)
+			}
+		}()
 		defer func() {
 			if v := recover(); v != nil {
 				c.log.Error("insight refresh panic", "story", st.ID, "panic", v)

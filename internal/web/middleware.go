@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 )
 
@@ -12,15 +13,38 @@ import (
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' https: data:; script-src 'self'; " +
 	"style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
-func securityHeaders(next http.Handler) http.Handler {
+// hsts asks browsers to use HTTPS only for a year. Subdomains are left out:
+// the site may share its domain with hosts that are not on HTTPS.
+const hsts = "max-age=31536000"
+
+func (s *server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")
+		// Only over HTTPS: browsers ignore the header on plain HTTP, and a
+		// proxy's word counts only when the operator said to trust it.
+		if s.https(r) {
+			h.Set("Strict-Transport-Security", hsts)
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// https reports whether the client reached the site over TLS, directly or
+// (with TrustProxy) through a proxy that says so in X-Forwarded-Proto.
+func (s *server) https(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	if !s.opt.TrustProxy {
+		return false
+	}
+	// The first value is what the client used; later proxies append.
+	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	return strings.EqualFold(strings.TrimSpace(proto), "https")
 }
 
 // recoverPanics turns a handler panic into a 500 so one bad request never

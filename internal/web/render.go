@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 //go:embed templates/*.html
@@ -297,6 +298,14 @@ func staticHandler() http.Handler {
 	}
 	files := http.StripPrefix("/static/", http.FileServerFS(sub))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A name the file system cannot hold (bad UTF-8 such as %c0%ae, "..",
+		// NUL) is simply not there: FileServerFS would answer 500 and log it
+		// as a server error.
+		name := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/static/"), "/")
+		if name != "" && (!utf8.ValidString(name) || !fs.ValidPath(name) || strings.ContainsAny(name, "\\\x00")) {
+			http.NotFound(w, r)
+			return
+		}
 		if r.URL.Query().Get("v") != "" {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		} else {

@@ -35,6 +35,10 @@ type Options struct {
 	// InsightScan bounds how many recent stories /topic, /entity and related
 	// stories look through; 0 means 300.
 	InsightScan int
+	// TrustProxy honours X-Forwarded-Proto from a reverse proxy: a request
+	// it marks https gets Strict-Transport-Security, as a direct TLS request
+	// does. Set it only behind a proxy that sets the header.
+	TrustProxy bool
 	// Summarizer, when set and enabled, adds a machine-written summary to
 	// story pages and the story API. It runs in the background; pages never
 	// wait for it and keep the extractive summary until it is ready.
@@ -55,33 +59,38 @@ type Comments interface {
 }
 
 type server struct {
-	st       store.Store
-	opt      Options
-	log      *slog.Logger
-	now      func() time.Time
-	pages    map[string]*template.Template
-	assets   map[string]string // static file name -> name?v=hash
-	insight  *insightCache
-	heads    *headCache // newest articles of each listed story
-	coverage *headCache // all (up to storyArticleCap) articles of viewed stories
-	cache    *microCache
-	gate     *gate // lookups and listings
-	slowGate *gate // search, insight, scans
+	st         store.Store
+	opt        Options
+	log        *slog.Logger
+	now        func() time.Time
+	pages      map[string]*template.Template
+	assets     map[string]string // static file name -> name?v=hash
+	insight    *insightCache
+	heads      *headCache // newest articles of each listed story
+	coverage   *headCache // all (up to storyArticleCap) articles of viewed stories
+	cache      *microCache
+	gate       *gate // lookups and listings
+	slowGate   *gate // story pages, insight, scans
+	searchGate *gate // search alone, shedding load when its queue is long
 }
 
 // New returns the handler serving every page, the API and static files.
 func New(st store.Store, opts Options) http.Handler {
-	s := newServer(st, opts)
+	return newServer(st, opts).handler()
+}
+
+// handler is the site: every route behind the middleware.
+func (s *server) handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
-	if opts.Comments != nil {
-		opts.Comments.Routes(mux)
+	if s.opt.Comments != nil {
+		s.opt.Comments.Routes(mux)
 	}
 	var h http.Handler = mux
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = compress(h)
 	h = s.recoverPanics(h)
-	h = securityHeaders(h)
+	h = s.securityHeaders(h)
 	h = s.logRequests(h)
 	return h
 }
@@ -110,6 +119,7 @@ func newServer(st store.Store, opts Options) *server {
 	s.coverage = newHeadCache(storyArticleCap, 256)
 	s.cache = newMicroCache(opts.CacheTTL)
 	s.gate, s.slowGate = newGate(runtime.GOMAXPROCS(0)), newGate(2*runtime.GOMAXPROCS(0))
+	s.searchGate = newSheddingGate(searchSlots(), searchQueue, s.searchBusy)
 	s.insight = newInsightCache(st, s.log, opts.InsightScan, opts.Summarizer)
 	return s
 }
@@ -119,7 +129,10 @@ func (s *server) routes(mux *http.ServeMux) {
 	// it so a cached response never queues behind a read. Handlers that can
 	// take many milliseconds (search, insight, scans of recent stories) have
 	// a gate of their own, so they never hold up lookups and listings.
-	g, slow := s.gate.wrap, s.slowGate.wrap
+	// Search, the one a crowd can ask for with endless distinct queries (no
+	// cache helps), has a third gate that sheds load: a search flood once
+	// made story pages wait 5 s behind it in the shared slow gate.
+	g, slow, search := s.gate.wrap, s.slowGate.wrap, s.searchGate.wrap
 	mux.HandleFunc("GET /{$}", s.cache.wrap(g(s.frontPage)))
 	mux.HandleFunc("GET /story/{id}", slow(s.storyPage))
 	mux.HandleFunc("GET /story/{id}/feed.xml", g(s.storyFeed))
@@ -131,7 +144,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	if s.readers() != nil {
 		mux.HandleFunc("GET /for-you", slow(s.forYouPage))
 	}
-	mux.HandleFunc("GET /search", slow(s.searchPage))
+	mux.HandleFunc("GET /search", search(s.searchPage))
 	mux.HandleFunc("GET /offline", s.offlinePage)
 	mux.HandleFunc("GET /feed.xml", s.cache.wrap(g(s.frontFeed)))
 	mux.HandleFunc("GET /healthz", g(s.healthz))
@@ -149,7 +162,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/sources", g(s.apiSources))
 	mux.HandleFunc("GET /api/v1/stories", s.cache.wrap(g(s.apiStories)))
 	mux.HandleFunc("GET /api/v1/stories/{id}", slow(s.apiStory))
-	mux.HandleFunc("GET /api/v1/search", slow(s.apiSearch))
+	mux.HandleFunc("GET /api/v1/search", search(s.apiSearch))
 	s.storylineRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "no such endpoint")
@@ -166,7 +179,7 @@ func (s *server) baseURL(r *http.Request) string {
 		return s.opt.BaseURL
 	}
 	scheme := "http"
-	if r.TLS != nil {
+	if s.https(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host

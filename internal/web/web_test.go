@@ -535,7 +535,10 @@ func TestInsightRendering(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.st.SaveInsight(context.Background(), f.big.ID, insightVersion(f.big), data)
-	h := f.handler(Options{})
+	srv := newServer(f.st, Options{Now: func() time.Time { return f.now }})
+	refreshed := make(chan int64, 4)
+	srv.insight.onRefreshed = func(id int64) { refreshed <- id }
+	h := srv.handler()
 
 	story := do(t, h, "GET", "/story/1", nil).Body.String()
 	for _, want := range []string{
@@ -580,12 +583,14 @@ func TestInsightRendering(t *testing.T) {
 	f.st.mu.Lock()
 	f.st.stories[0].Articles = 4
 	f.st.mu.Unlock()
-	deadline := time.Now().Add(10 * time.Second)
-	for strings.Contains(do(t, h, "GET", "/story/1", nil).Body.String(), "Rivers burst their banks.") {
-		if time.Now().After(deadline) {
-			t.Fatal("outdated insight never refreshed")
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !strings.Contains(do(t, h, "GET", "/story/1", nil).Body.String(), "Rivers burst their banks.") {
+		t.Error("the outdated insight is not shown while it is refreshed")
+	}
+	if id := <-refreshed; id != 1 {
+		t.Fatalf("refreshed story %d, want 1", id)
+	}
+	if strings.Contains(do(t, h, "GET", "/story/1", nil).Body.String(), "Rivers burst their banks.") {
+		t.Error("outdated insight still shown after its refresh ended")
 	}
 	if ver, _, _ := f.st.Insight(context.Background(), 1); ver != insightVersion(f.st.stories[0]) {
 		t.Errorf("refreshed insight stored as version %q", ver)

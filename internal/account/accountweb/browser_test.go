@@ -54,12 +54,21 @@ func TestBrowserSignUpCommentReply(t *testing.T) {
 
 	// Every console message, exception and browser-log entry (CSP violations
 	// land there) is a problem: the pages run no script at all.
+	// The test ends by writing endMark to the console itself (through
+	// DevTools, which the CSP does not govern): messages keep their order, so
+	// once the mark is read every message the pages caused before it is in.
+	const endMark = "dateline-test-end-of-console"
 	var mu sync.Mutex
 	var problems []string
+	ended := make(chan struct{})
 	msgs := chromedp.Console(ctx)
 	go func() {
 		for m, err := range msgs {
 			if err != nil {
+				return
+			}
+			if m.Text == endMark {
+				close(ended)
 				return
 			}
 			mu.Lock()
@@ -135,7 +144,14 @@ func TestBrowserSignUpCommentReply(t *testing.T) {
 	if err != nil || len(bold) != 0 {
 		t.Errorf("reply markup became elements: %d (%v)", len(bold), err)
 	}
-	time.Sleep(200 * time.Millisecond) // let late console messages arrive
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`console.debug("`+endMark+`")`)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ended:
+	case <-ctx.Done():
+		t.Fatal("the console's end mark never arrived")
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(problems) > 0 {

@@ -50,6 +50,13 @@ type env struct {
 
 func newEnv(t *testing.T, opts Options, useTLS bool) *env {
 	t.Helper()
+	return newEnvAccounts(t, opts, useTLS, account.Options{SignupBurst: 100})
+}
+
+// newEnvAccounts is newEnv with the account service's options (limits);
+// the clock, hash cost and read pool are the env's own.
+func newEnvAccounts(t *testing.T, opts Options, useTLS bool, aopts account.Options) *env {
+	t.Helper()
 	// A real SQLite store: its migrations create the accounts tables, and
 	// its write handle and query-only reader pool are what the site passes.
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dateline.db"))
@@ -59,7 +66,8 @@ func newEnv(t *testing.T, opts Options, useTLS bool) *env {
 	t.Cleanup(func() { st.Close() })
 	db, rdb := st.DB(), st.ReadDB()
 	clk := &fakeClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	svc, err := account.New(db, account.SQLite, account.Options{ReadDB: rdb, Now: clk.Now, Hash: account.HashParams{Memory: 1024, Time: 1, Threads: 1}, SignupBurst: 100})
+	aopts.ReadDB, aopts.Now, aopts.Hash = rdb, clk.Now, account.HashParams{Memory: 1024, Time: 1, Threads: 1}
+	svc, err := account.New(db, account.SQLite, aopts)
 	if err != nil {
 		t.Fatal(err)
 	}

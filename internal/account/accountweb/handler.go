@@ -276,6 +276,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusUnauthorized, "Please log in first."
 	case errors.Is(err, account.ErrNameTaken):
 		return http.StatusConflict, "That username is taken."
+	case errors.Is(err, account.ErrNameLookalike):
+		return http.StatusConflict, "That username looks too much like an existing one; please choose another."
 	case errors.Is(err, account.ErrBadLogin):
 		return http.StatusUnauthorized, "Wrong username or password."
 	case errors.Is(err, account.ErrBadTarget):

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"encoding/base64"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -41,7 +42,7 @@ func decodeCursor(c string) (cursorKey, error) {
 func (c cursorKey) ints() (int64, int64, error) {
 	k, err1 := strconv.ParseInt(c.key, 10, 64)
 	id, err2 := strconv.ParseInt(c.id, 10, 64)
-	if err1 != nil || err2 != nil {
+	if err1 != nil || err2 != nil || id <= 0 { // ids start at 1
 		return 0, 0, store.ErrBadCursor
 	}
 	return k, id, nil
@@ -50,7 +51,9 @@ func (c cursorKey) ints() (int64, int64, error) {
 func (c cursorKey) float() (float64, int64, error) {
 	k, err1 := strconv.ParseFloat(c.key, 64)
 	id, err2 := strconv.ParseInt(c.id, 10, 64)
-	if err1 != nil || err2 != nil {
+	// ParseFloat accepts "NaN" and "Inf", which no stored score is: NaN
+	// compares false with everything and turned the page empty.
+	if err1 != nil || err2 != nil || math.IsNaN(k) || math.IsInf(k, 0) || id <= 0 {
 		return 0, 0, store.ErrBadCursor
 	}
 	return k, id, nil

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"encoding/base64"
 	"errors"
 	"math"
 	"slices"
@@ -58,13 +59,26 @@ func TestCursorRoundTrip(t *testing.T) {
 	if a, b, err := k.ints(); err != nil || a != -7 || b != 9 {
 		t.Errorf("int cursor: %d %d %v", a, b, err)
 	}
-	for _, bad := range []string{"***", "YWJj", ""} {
+	for _, bad := range []string{"***", "YWJj", "", "MTow" /* 1:0 */} {
 		k, err := decodeCursor(bad)
 		if err == nil {
 			_, _, err = k.ints()
 		}
 		if !errors.Is(err, store.ErrBadCursor) {
 			t.Errorf("cursor %q: %v", bad, err)
+		}
+	}
+	for _, key := range []string{"NaN", "nan", "Inf", "-Inf", "+infinity", "1e400", "1.5"} {
+		id := "7"
+		if key == "1.5" {
+			id = "-7"
+		}
+		k, err := decodeCursor(base64.RawURLEncoding.EncodeToString([]byte(key + ":" + id)))
+		if err == nil {
+			_, _, err = k.float()
+		}
+		if !errors.Is(err, store.ErrBadCursor) {
+			t.Errorf("score cursor %s:%s: %v", key, id, err)
 		}
 	}
 }
