@@ -44,7 +44,8 @@ func (d *doc) findQuotes() []qspan {
 			qs[i].para, qs[i].endPara = pi, pi
 		}
 		if carry != nil {
-			if len(qs) > 0 && qs[0].openAt == p.start && carry.openAt == d.paras[carry.para].start {
+			// the run-on quotation may open mid-paragraph ("…,” said X. “We have …")
+			if len(qs) > 0 && qs[0].openAt == p.start {
 				qs[0].openAt = carry.openAt
 				qs[0].text = carry.text + " " + qs[0].text
 				qs[0].start = carry.start
@@ -61,7 +62,8 @@ func (d *doc) findQuotes() []qspan {
 		}
 		out = append(out, qs...)
 	}
-	if carry != nil && carry.openAt == d.paras[carry.para].start {
+	// the text ends inside a quotation: an excerpt cut off mid-quote
+	if carry != nil {
 		out = append(out, *carry)
 	}
 	return out
@@ -289,10 +291,15 @@ func (d *doc) introducer(pi int) attrib {
 	return attrib{}
 }
 
-// wholeParaQuote: the quotation fills its paragraph.
+// wholeParaQuote: the quotation fills its paragraphs: it opens its first one
+// and closes at the end of its last one (a quotation run over several
+// paragraphs closes in a later paragraph than it opens).
 func (d *doc) wholeParaQuote(q qspan) bool {
-	p := d.paras[q.para]
-	return q.openAt == p.start && strings.TrimSpace(d.text[q.closeAt:p.end]) == ""
+	first, last := d.paras[q.para], d.paras[q.endPara]
+	if q.closeAt > last.end || q.closeAt < first.start {
+		return false
+	}
+	return q.openAt == first.start && strings.TrimSpace(d.text[q.closeAt:last.end]) == ""
 }
 
 // attrib is who said a quotation.
