@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -98,5 +99,40 @@ func TestMatchers(t *testing.T) {
 	}
 	if !matchSpeaker("", "") || matchSpeaker("Rudy Lopez", "") || matchSpeaker("", "Rudy Lopez") {
 		t.Error("matchSpeaker: empty means unattributed on both sides")
+	}
+}
+
+// TestLoadTexts reads the three corpus shapes from one comma-separated list.
+func TestLoadTexts(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"a.jsonl":           `{"id":"j1","title":"T","text":"jsonl text"}` + "\n" + `{"id":"j2","text":"unwanted"}` + "\n",
+		"ground-truth.json": `{"p1":{"articleBody":"page body","url":"https://example.com/"},"p2":{"articleBody":"unwanted"}}`,
+		"seed_one.txt":      "plain text",
+		"seed_unwanted.txt": "unwanted",
+	}
+	var paths []string
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	got, err := loadTexts(context.Background(), strings.Join(paths, ","), map[string]bool{"j1": true, "p1": true, "seed_one": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"j1": "jsonl text", "p1": "page body", "seed_one": "plain text"}
+	if len(got) != len(want) {
+		t.Errorf("got %d texts %v, want %d", len(got), got, len(want))
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("text %s = %q, want %q", id, got[id], w)
+		}
+	}
+	if _, err := loadTexts(context.Background(), filepath.Join(dir, "data.csv"), nil); err == nil {
+		t.Error("unknown corpus format: want an error")
 	}
 }
