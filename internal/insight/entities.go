@@ -47,6 +47,7 @@ type doc struct {
 	entities []Entity   // by salience
 	kinds    map[string]string
 	roles    map[string][]string // title word -> persons given it ("judge" -> Ian English)
+	quoted   []qspan             // quotations, set while attributing them: names inside are never speakers
 }
 
 // Entities returns the entities of an article body, most mentioned first.
@@ -231,7 +232,7 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 		}
 		capital := isCap(w) && !lowerHyphenSuffix(w) && !months[lw] && !weekdays[lw] && w != "I" && !isDomain(w) &&
 			!furniture[lw] && !isContraction(w) && !isHandle(s.text, t.start) && !shouting(toks, i, s.text) &&
-			!(allCapsLong(w) && !knownAllCaps(w))
+			!(allCapsLong(w) && !knownAllCaps(w)) && !isCode(s.text, t) && !plainAcronyms[w] && !isPartyTag(t.text)
 		joinable := startsDigit(t.text) && len(run) > 0 || isOrdinal(t.text) && i+1 < len(toks) && isCap(toks[i+1].text)
 		if len(run) > 0 && (capital || joinable) {
 			prev := run[len(run)-1]
@@ -251,7 +252,8 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 		}
 		if !capital {
 			// connectors inside names: "Bank of America", "Secretary of State"
-			if len(run) > 0 && (lw == "of" && runHasKeyword(run[len(run)-1:]) || (lw == "and" || lw == "&") && andInName(run, toks, i) || lw == "de" || lw == "van" || lw == "von" || lw == "del" || lw == "da" || lw == "bin" || lw == "al") &&
+			if len(run) > 0 && ((lw == "of" || lw == "on" || lw == "for") && (runHasKeyword(run[len(run)-1:]) || nameHeads[run[len(run)-1].lw]) && (lw == "of" || nameHeads[run[len(run)-1].lw]) ||
+				(lw == "and" || lw == "&") && andInName(run, toks, i) || lw == "de" || lw == "van" || lw == "von" || lw == "del" || lw == "da" || lw == "bin" || lw == "al") &&
 				i+1 < len(toks) && isCap(toks[i+1].text) && s.text[run[len(run)-1].end:t.start] == " " && s.text[t.end:toks[i+1].start] == " " {
 				run = append(run, newCapTok(t, lw, false))
 				continue
@@ -268,7 +270,7 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 			continue
 		}
 		word := w
-		if poss && possessiveInName(toks, i) {
+		if poss && possessiveInName(toks, i) && !possessorIsName(run, t, w) {
 			word = t.text // "Sheriff's Department", "Children's Hospital" keep their possessive
 		}
 		run = append(run, newCapTok(t, word, initial))
@@ -295,7 +297,7 @@ func possessiveInName(toks []token, i int) bool {
 }
 
 // numberedName words take a number after them inside a name.
-var numberedName = setOf(`channel interstate route highway station unit engine ward district precinct i-`)
+var numberedName = setOf(`channel interstate route highway station unit engine ward district precinct i- s&p stoxx ftse nikkei bill`)
 
 func startsDigit(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
@@ -345,6 +347,10 @@ func shouting(toks []token, i int, s string) bool {
 	if !isAllCapsWord(w) {
 		return false
 	}
+	// "US" among lower-case words is the country, not the shouted pronoun
+	if _, ok := gazetteer[w]; ok && isAcronym(w) && !allCapsNeighbour(toks, i) {
+		return false
+	}
 	if has(stopwords, w) || has(commonWords, w) {
 		return true
 	}
@@ -362,6 +368,11 @@ func shouting(toks []token, i int, s string) bool {
 		return strings.TrimSpace(s[a.end:b.start]) == ""
 	}
 	return near(i-1) || near(i+1)
+}
+
+// allCapsNeighbour: a word next to toks[i] is written in capitals too (a shouted line).
+func allCapsNeighbour(toks []token, i int) bool {
+	return i > 0 && isAllCapsWord(toks[i-1].text) || i+1 < len(toks) && isAllCapsWord(toks[i+1].text)
 }
 
 func isAllCapsWord(w string) bool {
@@ -419,10 +430,24 @@ func runHasKeyword(run []capTok) bool {
 func andInName(run []capTok, toks []token, i int) bool {
 	hasOf, hasOrg := false, false
 	for _, t := range run {
-		hasOf = hasOf || t.word == "of"
+		hasOf = hasOf || t.word == "of" || t.word == "on"
 		hasOrg = hasOrg || has(orgKeywords, t.word)
 	}
 	if !hasOrg {
+		// "Rock and Roll Hall of Fame", "Job Openings and Labor Turnover
+		// Survey": what follows is two or more capitalised words ending in a
+		// name head, and what precedes names no person or known place
+		if has(firstNames, run[0].word) || hasGazPrefix(run, 0) {
+			return false
+		}
+		n := 0
+		for j := i + 1; j < len(toks) && j <= i+4 && isCap(toks[j].text); j++ {
+			n++
+			if n >= 2 && (has(orgKeywords, toks[j].text) || nameHeads[lowerASCII(toks[j].text)] || has(thingKeywords, toks[j].text)) {
+				_, known := lookupGaz(joinTokens(toks[i+1 : j+1]))
+				return !known
+			}
+		}
 		return false
 	}
 	if hasOf {
@@ -482,7 +507,7 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 			break // "New York Post", "The Hague"
 		}
 		lw := run[0].lw
-		if commonWords[lw] || (run[0].initial && lower[lw]) || !isCap(run[0].text) && !isOrdinal(run[0].text) {
+		if commonWords[lw] || (run[0].initial && (lower[lw] || plainWords[lw])) || !isCap(run[0].text) && !isOrdinal(run[0].text) {
 			run = run[1:]
 			continue
 		}
@@ -529,6 +554,16 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 		}
 		return out
 	}
+	// a name glued to a person after it: "Browns Sheldon Richardson", "House
+	// Nancy Pelosi": split before a given name that no given name or initial precedes
+	for k := 1; k+1 < len(run) && k+3 >= len(run); k++ {
+		if has(firstNames, run[k].word) && !has(firstNames, run[k-1].word) && !strings.HasSuffix(run[k-1].word, ".") &&
+			run[k-1].lw != "of" && run[k-1].lw != "and" && run[k-1].lw != "&" && !titleWords[run[k-1].lw] && allCapTokens(run[k:]) {
+			out := runMentions(run[:k], s, text, lower)
+			m := mk(run[k:], joinRun(run[k:]), KindPerson, true)
+			return append(out, m)
+		}
+	}
 	// a known name at the front: "NATO Kurt Volker" (from "ambassador to NATO Kurt Volker")
 	for n := min(gazMaxTokens, len(run)-2); n >= 1; n-- {
 		if e, ok := lookupGaz(joinRun(run[:n])); ok && !hasKeyword(run[n:]) && !has(thingKeywords, run[len(run)-1].word) {
@@ -540,7 +575,8 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 	}
 	name := joinRun(run)
 	lw := lowerASCII(name)
-	if demonyms[lw] || commonWords[lw] || genericAcronyms[name] {
+	if demonyms[lw] || commonWords[lw] || genericAcronyms[name] || plainAcronyms[name] || moreDemonyms[lw] || demonymOfPlace(name) ||
+		len(run) == 1 && run[0].initial && plainWords[lw] {
 		return nil
 	}
 	last := run[len(run)-1].lw
@@ -900,4 +936,165 @@ func stateAfter(s string) bool {
 	}
 	e, ok := lookupGaz(name)
 	return ok && e.kind == KindPlace
+}
+
+// nameHeads are nouns that head names continued by "of", "on" or "and"
+// ("House of Representatives", "National Survey on Drug Use and Health",
+// "Rock and Roll Hall of Fame").
+var nameHeads = setOf(`house hall survey notices institute institutes chamber academy society museum league bureau
+commission committee council department court bank university college school center centre association federation
+union board office ministry agency administration secretary conference order church cathedral republic kingdom
+states islands bay gulf cape isle institute foundation fund program programme`)
+
+// plainAcronyms are capitalised abbreviations of common nouns, positions and
+// periods that name no one: they also end a name ("Browns DL Sheldon Richardson").
+var plainAcronyms = setOf(`VIP VIPs IPO IPOs PC PCs PE TD TDs WTF LOL OMG FAQ ASAP FYI RIP AKA TBD TBA HR PR MVP GDP
+CFO COO CTO CMO CIO EVP SVP VP QB RB WR TE LB CB DL OL DB DE DT OT OG ET PT CT MT ERA RBI ATM ETF ETFs NFT NFTs
+LLC AI API APIs USB LED LCD OLED HD HDR SSD GB TB MB KB GHz MHz mph kph EV EVs SUVs CEO CEOs MD PhD MBA BA MA MS MP3
+Q1 Q2 Q3 Q4 H1 H2 FY YoY PM AM`)
+
+// isCode: market codes and tickers are no names: ".DJI", "EUR=", "PFE.N",
+// "US10YT=RR", "CLc1", "CMCU3".
+func isCode(s string, t token) bool {
+	w := t.text
+	if t.start > 0 && s[t.start-1] == '.' && isAllCapsWord(w) {
+		return true
+	}
+	if t.end < len(s) && s[t.end] == '=' {
+		return true
+	}
+	if strings.HasSuffix(w, ".N") || strings.HasSuffix(w, ".O") || strings.HasSuffix(w, ".L") || strings.HasSuffix(w, ".T") {
+		return isAllCapsWord(strings.TrimRight(w[:len(w)-2], "."))
+	}
+	digits, upper, lowerAfter := 0, 0, false
+	for _, r := range w {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r >= 'A' && r <= 'Z':
+			upper++
+		case r >= 'a' && r <= 'z':
+			lowerAfter = lowerAfter || upper >= 2
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if _, ok := lookupGaz(w); ok {
+		return false
+	}
+	// "LCOc1": capitals, then lower case, then digits; "US10YT": digits between capitals
+	if lowerAfter && upper >= 2 {
+		return true
+	}
+	return upper >= 2 && digits >= 1 && len(w) >= 5 && !startsDigit(w) && w[len(w)-1] >= 'A' && w[len(w)-1] <= 'Z'
+}
+
+// isPartyTag: "D-N.Y.", "R-Texas", "D-CA", "I-Vt." after a legislator's name.
+func isPartyTag(w string) bool {
+	if len(w) < 3 || w[1] != '-' {
+		return false
+	}
+	switch w[0] {
+	case 'D', 'R', 'I':
+		r, _ := utf8.DecodeRuneInString(w[2:])
+		return unicode.IsUpper(r)
+	}
+	return false
+}
+
+// possessorIsName: the words before a possessive already name something
+// ("Braun's Ithaca Holdings", "NASA's Goddard Space Flight Center", "Vox
+// Media's Code Media"), so the possessive splits two names; "Sheriff's
+// Department" and "Children's Hospital" keep it.
+func possessorIsName(run []capTok, t token, w string) bool {
+	lw := lowerASCII(w)
+	if titleWords[lw] || commonWords[lw] || plainWords[lw] {
+		return false
+	}
+	if len(run) > 0 {
+		return true
+	}
+	if _, ok := lookupGaz(w); ok {
+		return true
+	}
+	return isAcronym(w) || has(firstNames, w)
+}
+
+func joinTokens(toks []token) string {
+	parts := make([]string, len(toks))
+	for i, t := range toks {
+		parts[i] = t.text
+	}
+	return strings.Join(parts, " ")
+}
+
+// demonymOfPlace: "Nigerian", "South Dakotans", "Brazilians" are people of a
+// known place, not names.
+func demonymOfPlace(name string) bool {
+	for _, suf := range []string{"ians", "ian", "ans", "an", "ns", "n", "ese", "is", "i"} {
+		if !strings.HasSuffix(name, suf) || len(name) <= len(suf)+2 {
+			continue
+		}
+		base := name[:len(name)-len(suf)]
+		for _, b := range []string{base, base + "a", base + "o", base + "e"} {
+			if e, ok := lookupGaz(b); ok && e.kind == KindPlace && e.name != name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// plainWords are common English words that a capital letter at the start of a
+// sentence or heading does not make a name ("Because Dempsey", "Analysts
+// expect", "Country music").
+var plainWords = setOf(`because getting get gets got see seen look looks looking rival rivals employee employees executive executives
+veteran veterans analyst analysts country countries less more much many few job jobs money meanwhile besides
+despite following including given whether once unlike like amid among against toward towards across along
+around inside outside within beyond near nearly almost about above after before again always never sometimes
+often perhaps maybe instead otherwise therefore thus hence still yet even just only also too very really quite
+rather already soon later earlier recent recently currently previously finally eventually initially overall
+together apart ahead back away down up off out over under while though although unless until since whatever
+whenever wherever whoever however why what which who whom whose where when how this that these those such some
+any every each either neither both all none nothing something anything everything someone anyone everyone
+nobody somebody anybody everybody other others another bad report reports reporter reporters story stories
+video photo photos image images caption source sources official officials expert experts critics supporters
+fans voters users customers investors traders shareholders students teachers parents kids workers staff
+members leaders lawmakers legislators residents citizens viewers readers listeners players coaches firm firms
+stock stocks shares share price prices sales revenue profit profits earnings growth economy man woman men
+women boy girl child children friend friends room today tonight yesterday tomorrow week weeks month months
+year years day days time times morning evening night update updates breaking exclusive opinion editorial
+analysis review reviews feature features sponsored advertisement subscribe subscription sign log login
+register privacy terms cookies contact share tweet email print comment comments reply related trending popular
+latest more read watch listen follow click here there yes no not please thanks thank welcome hello hi dear
+sorry oh wow well ok okay let lets let's do does did done doing make makes made making take takes took taken
+taking give gives gave given giving keep keeps kept come comes came going go goes went gone think thinks
+thought know knows knew known want wants wanted need needs needed use uses used using try tries tried find
+finds found tell tells told call calls called work works worked working start starts started stop stops
+stopped help helps helped show shows showed shown play plays played run runs ran turn turns turned move moves
+moved lives lived believe believes believed bring brings brought happen happens happened write writes wrote
+sit sits sat stand stands stood lose loses lost pay pays paid meet meets met include includes included
+continue continues continued set sets learn learns learned change changes changed lead leads led understand
+understands understood watch watches watched follow follows followed create creates created speak speaks spoke
+read reads allow allows allowed add adds added spend spends spent grow grows grew opens opened walk walks
+walked win wins won offer offers offered remember remembers remembered love loves loved consider considers
+considered appear appears appeared buy buys bought wait waits waited serve serves served die dies died send
+sends sent expect expects expected build builds built stay stays stayed fall falls fell cut cuts reach reaches
+reached kill kills killed remain remains remained suggest suggests suggested raise raises raised pass passes
+passed sell sells sold require requires required decide decides decided pull pulls pulled here's there's it's
+that's what's who's let's breaking exclusive watch`)
+
+// moreDemonyms name groups of people, not entities.
+var moreDemonyms = setOf(`nazi nazis jew jews sunni sunnis shia shiite shiites hindu hindus sikh sikhs buddhist buddhists
+latinos latinas asians africans europeans swifties`)
+
+// allCapTokens: every token of the run starts with a capital letter.
+func allCapTokens(run []capTok) bool {
+	for _, t := range run {
+		if !isCap(t.text) {
+			return false
+		}
+	}
+	return true
 }

@@ -214,6 +214,7 @@ func quoteWordCount(s string) int { return len(words(s)) }
 // quotes finds the quotations of the document and attributes them.
 func (d *doc) quotes() []Quote {
 	spans := d.findQuotes()
+	d.quoted = spans
 	var out []Quote
 	prevSpeaker := map[int]attrib{} // last attribution per paragraph
 	var lastPara = -1
@@ -237,14 +238,16 @@ func (d *doc) quotes() []Quote {
 				}
 			}
 		}
+		// remembered before short fragments are dropped: "“That's perfect,” X
+		// said. “It's the mark of …”" goes on with X
+		if a.found {
+			prevSpeaker[q.para] = a
+			lastPara, lastAttr = q.para, a
+		}
 		// fragments under four words are scare quotes, titles or snippets
 		// ("family gathering", "within days"), not quotations.
 		if n < minQuoteWords {
 			continue
-		}
-		if a.found {
-			prevSpeaker[q.para] = a
-			lastPara, lastAttr = q.para, a
 		}
 		out = append(out, Quote{Text: cleanQuote(q.text), Speaker: a.name, SpeakerDesc: a.desc})
 	}
@@ -315,6 +318,21 @@ type attrib struct {
 // sentence ("Rubio said Friday that '…'"), then "according to" anywhere in the sentence.
 func (d *doc) attribute(q qspan, all []qspan, qi int) attrib {
 	p := d.paras[q.para]
+	// before: from the start of the sentence holding the opening mark
+	bStart := p.start
+	for _, s := range d.sents {
+		if s.start <= q.openAt && q.openAt < s.end {
+			bStart = s.start
+			break
+		}
+	}
+	// "he said, “…,” the office said": a speech verb right before the opening
+	// mark names the speaker; the attribution after it names who reported it
+	if speechVerbLeadIn(d.text[bStart:q.openAt]) {
+		if a := d.beforeAttribution(bStart, q.openAt, all); a.found && a.name != "" {
+			return a
+		}
+	}
 	// after: up to the next opening quote or sentence end
 	aEnd := d.paras[q.endPara].end
 	if qi+1 < len(all) && all[qi+1].para == q.endPara {
@@ -329,18 +347,21 @@ func (d *doc) attribute(q qspan, all []qspan, qi int) attrib {
 			return a
 		}
 	}
-	// before: from the start of the sentence holding the opening mark
-	bStart := p.start
-	for _, s := range d.sents {
-		if s.start <= q.openAt && q.openAt < s.end {
-			bStart = s.start
-			break
-		}
-	}
 	if a := d.beforeAttribution(bStart, q.openAt, all); a.found {
 		return a
 	}
 	return attrib{}
+}
+
+// speechVerbLeadIn: the text before an opening mark ends in a speech verb
+// and at most a comma or colon ("he said, “", "Smith added: “").
+func speechVerbLeadIn(before string) bool {
+	t := strings.TrimRight(before, " ,:")
+	if len(t) == len(before) && before != "" && !strings.HasSuffix(before, " ") {
+		return false
+	}
+	i := strings.LastIndexAny(t, " \n\"”“,")
+	return has(speechVerbs, t[i+1:])
 }
 
 // sentenceEndAfter finds the first sentence-ending mark in text[from:to], or -1.
@@ -398,11 +419,11 @@ func (d *doc) afterAttribution(from, to int) attrib {
 	}
 	// "X said": X may not cross a comma or run long, nor open a clause ("where violence has been reported")
 	if clauseWords[first] {
-		return attrib{}
+		return d.subjectOfLaterVerb(from, seg, toks)
 	}
 	for v := 1; v < len(toks) && v <= 10; v++ {
 		if strings.ContainsAny(seg[toks[v-1].end:toks[v].start], ",;:()—") && !isAppositiveAge(seg, toks, v) {
-			return attrib{}
+			return d.subjectOfLaterVerb(from, seg, toks)
 		}
 		lv := lowerASCII(toks[v].text)
 		if speechVerbs[lv] || (lv == "put" && v+1 < len(toks) && lowerASCII(toks[v+1].text) == "it") {
@@ -413,7 +434,67 @@ func (d *doc) afterAttribution(from, to int) attrib {
 			continue
 		}
 	}
+	return d.subjectOfLaterVerb(from, seg, toks)
+}
+
+// subjectOfLaterVerb finds the speaker when the attribution after a quotation
+// is not a plain "X said": "X, the U.S. attorney for …, said", "chairman, CEO
+// and president X said", "… and affects every community, X said", "announced
+// in October, said X". Only a recognised name counts: a person or
+// organisation mention that opens the segment and is followed by an
+// appositive, that stands right before the verb, or that follows it.
+func (d *doc) subjectOfLaterVerb(from int, seg string, toks []token) attrib {
+	for v := 0; v < len(toks) && v <= 40; v++ {
+		if !has(speechVerbs, toks[v].text) {
+			continue
+		}
+		e := v
+		for e > 0 && has(auxWords, toks[e-1].text) {
+			e--
+		}
+		vStart := from + toks[v].start
+		var opening, adjacent, following *mention
+		for i := range d.mentions {
+			m := &d.mentions[i]
+			if m.kind != KindPerson && m.kind != KindOrg {
+				continue
+			}
+			switch {
+			case e > 0 && m.start >= from && m.end == from+toks[e-1].end:
+				adjacent = m
+			case m.start == from+toks[0].start && m.end < vStart && strings.HasPrefix(strings.TrimSpace(d.text[m.end:vStart]), ","):
+				opening = m
+			case v+1 < len(toks) && m.start == from+toks[v+1].start:
+				following = m
+			}
+		}
+		for _, m := range []*mention{adjacent, opening, following} {
+			if m != nil {
+				return attrib{name: m.name, found: true}
+			}
+		}
+		// an unrecognised short capitalised name right before the verb ("Cheuk Hau-yip said")
+		if e > 0 {
+			k := e - 1
+			for k > 0 && e-k < 3 && isCap(toks[k-1].text) && !strings.ContainsAny(seg[toks[k-1].end:toks[k].start], ",;:()—–") {
+				k--
+			}
+			if e-k >= 2 && allNameWords(toks[k:e]) && (k == 0 || strings.ContainsAny(seg[toks[k-1].end:toks[k].start], ",;")) {
+				return attrib{name: seg[toks[k].start:toks[e-1].end], found: true}
+			}
+		}
+	}
 	return attrib{}
+}
+
+// allNameWords: every token is capitalised and none is a common word or title.
+func allNameWords(toks []token) bool {
+	for _, t := range toks {
+		if !isCap(t.text) || has(commonWords, t.text) || has(titleWords, t.text) || has(furniture, t.text) {
+			return false
+		}
+	}
+	return len(toks) > 0
 }
 
 // isAppositiveAge allows "Smith, 45, said".
@@ -543,24 +624,40 @@ func (d *doc) phrase(from, to int) attrib {
 	if text == "" {
 		return attrib{}
 	}
+	toks := words(text)
+	// "in October", "on Monday": a time or place phrase after the verb, not a speaker
+	if len(toks) > 0 && !isCap(toks[0].text) && has(stopAfterSpeaker, toks[0].text) && !has(pronouns, toks[0].text) {
+		return attrib{}
+	}
 	var person, org string
-	orgEnd := -1
+	orgStart, orgEnd := -1, -1
 	for _, m := range d.mentions {
 		if m.start >= from && m.end <= to {
 			switch m.kind {
 			case KindPerson:
 				person = m.name
 			case KindOrg, KindPlace:
-				org, orgEnd = m.name, m.end
+				org, orgStart, orgEnd = m.name, m.start, m.end
 			}
 		}
 	}
 	if person != "" {
 		return attrib{name: person, found: true}
 	}
-	toks := words(text)
-	if org != "" && strings.TrimRight(d.text[orgEnd:to], " .,") == "" {
-		return attrib{name: org, found: true}
+	// the organisation is the speaker when it heads the phrase ("the Interior
+	// Ministry", "a WeWork spokesperson"), not when it qualifies another head
+	// ("the authors of the research published in the journal X")
+	if org != "" && onlyDeterminers(d.text[from:orgStart]) {
+		rest := strings.Trim(d.text[orgEnd:to], " .,")
+		if rest == "" || has(orgVoices, rest) {
+			return attrib{name: org, found: true}
+		}
+	}
+	// "the statement said": the organisation the text says issued it
+	if len(toks) <= 3 && len(toks) >= 1 && has(statementWords, toks[len(toks)-1].text) {
+		if name := d.issuerBefore(from); name != "" {
+			return attrib{name: name, found: true}
+		}
 	}
 	if len(toks) == 1 {
 		switch lowerASCII(toks[0].text) {
@@ -569,7 +666,13 @@ func (d *doc) phrase(from, to int) attrib {
 				return attrib{name: name, found: true}
 			}
 			return attrib{found: true}
-		case "they", "it", "we", "i", "you":
+		case "they", "it":
+			// an organisation goes on speaking as "they" or "it"
+			if name := d.orgBefore(from); name != "" {
+				return attrib{name: name, found: true}
+			}
+			return attrib{found: true}
+		case "we", "i", "you":
 			return attrib{found: true}
 		}
 	}
@@ -599,9 +702,89 @@ func (d *doc) phrase(from, to int) attrib {
 	}
 	// a capitalised single word the recogniser did not keep is still a name ("Housley says")
 	if len(toks) == 1 && isCap(toks[0].text) && !has(commonWords, toks[0].text) {
-		return attrib{name: toks[0].text, found: true}
+		if e, ok := lookupGaz(toks[0].text); !ok || e.kind != KindThing {
+			return attrib{name: toks[0].text, found: true}
+		}
+	}
+	// two or three capitalised name words the recogniser did not keep ("Cheuk Hau-yip")
+	if len(toks) >= 2 && len(toks) <= 3 && allNameWords(toks) && strings.TrimSpace(text[toks[0].start:]) == text {
+		if _, ok := lookupGaz(text); !ok {
+			return attrib{name: text, found: true}
+		}
 	}
 	return attrib{desc: text, found: true}
+}
+
+var pronouns = setOf(`he she they it we i you`)
+
+// orgVoices follow an organisation that speaks through them.
+var orgVoices = setOf(`spokesperson spokesman spokeswoman spokespeople representative representatives statement release
+press office`)
+
+// statementWords name a document that "said" something for its issuer.
+var statementWords = setOf(`statement release letter post filing announcement`)
+
+// onlyDeterminers: the text is empty or only articles ("the", "a").
+func onlyDeterminers(s string) bool {
+	for _, t := range words(s) {
+		switch lowerASCII(t.text) {
+		case "the", "a", "an":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// issuerBefore finds who issued the statement a quotation comes from: the
+// first organisation or person named in the nearest sentence, at most two
+// back, that mentions a statement or release.
+func (d *doc) issuerBefore(pos int) string {
+	si := d.sentenceAt(pos)
+	for i := si; i >= 0 && i >= si-2; i-- {
+		s := d.sents[i]
+		lt := strings.ToLower(d.text[s.start:s.end])
+		if !strings.Contains(lt, "statement") && !strings.Contains(lt, "release") {
+			continue
+		}
+		for _, m := range d.mentions {
+			if m.start >= s.start && m.end <= s.end && m.start < pos && (m.kind == KindOrg || m.kind == KindPerson) && !insideQuote(m.start, d.quoted) {
+				return m.name
+			}
+		}
+	}
+	return ""
+}
+
+// orgBefore resolves "they"/"it": the organisation named as the subject
+// (first name of the sentence) in one of the three sentences before pos.
+func (d *doc) orgBefore(pos int) string {
+	si := d.sentenceAt(pos)
+	for i := si; i >= 0 && i >= si-3; i-- {
+		s := d.sents[i]
+		limit := min(s.end, pos)
+		for _, m := range d.mentions {
+			if m.start < s.start || m.end > limit || insideQuote(m.start, d.quoted) {
+				continue
+			}
+			if m.kind == KindOrg {
+				return m.name
+			}
+			break // the sentence's first name is not an organisation
+		}
+	}
+	return ""
+}
+
+// sentenceAt returns the index of the sentence holding pos (the last starting at or before it).
+func (d *doc) sentenceAt(pos int) int {
+	si := -1
+	for i, s := range d.sents {
+		if s.start <= pos {
+			si = i
+		}
+	}
+	return si
 }
 
 // personBefore resolves he/she: the first person named in the nearest
@@ -621,7 +804,8 @@ func (d *doc) personBefore(pos int) string {
 			limit = pos
 		}
 		for _, m := range d.mentions {
-			if m.kind == KindPerson && m.start >= s.start && m.end <= limit && !listener(d.text[s.start:m.start]) {
+			if m.kind == KindPerson && m.start >= s.start && m.end <= limit && !listener(d.text[s.start:m.start]) &&
+				!insideQuote(m.start, d.quoted) && !prepBefore(d.text[s.start:m.start]) {
 				return m.name
 			}
 		}
