@@ -10,9 +10,10 @@ import (
 
 // Entity is a person, organisation, place or named thing.
 type Entity struct {
-	Name  string `json:"name"`
-	Kind  string `json:"kind"` // person, org, place, thing
-	Count int    `json:"-"`
+	Name    string   `json:"name"`
+	Kind    string   `json:"kind"` // person, org, place, thing
+	Aliases []string `json:"aliases,omitempty"` // other forms the text used ("Biden" for Joe Biden, "NFL")
+	Count   int      `json:"-"`
 }
 
 // Entity kinds.
@@ -140,18 +141,22 @@ func analyze(text string) *doc {
 	d.mentions = resolve(text, raw, lower)
 	counts := map[string]int{}
 	first := map[string]int{}
+	aliases := map[string][]string{}
 	for i, m := range d.mentions {
 		if _, ok := first[m.name]; !ok {
 			first[m.name] = i
 		}
 		counts[m.name]++
+		if surface := aliasForm(text[m.start:m.end]); surface != "" && surface != m.name {
+			aliases[m.name] = appendUniq(aliases[m.name], surface)
+		}
 		d.kinds[m.name] = m.kind
 		if m.role != "" && m.kind == KindPerson {
 			d.roles[m.role] = appendUniq(d.roles[m.role], m.name)
 		}
 	}
 	for name, c := range counts {
-		d.entities = append(d.entities, Entity{Name: name, Kind: d.kinds[name], Count: c})
+		d.entities = append(d.entities, Entity{Name: name, Kind: d.kinds[name], Aliases: aliases[name], Count: c})
 	}
 	sort.Slice(d.entities, func(i, j int) bool {
 		a, b := d.entities[i], d.entities[j]
@@ -252,7 +257,7 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 		}
 		if !capital {
 			// connectors inside names: "Bank of America", "Secretary of State"
-			if len(run) > 0 && ((lw == "of" || lw == "on" || lw == "for") && (runHasKeyword(run[len(run)-1:]) || nameHeads[run[len(run)-1].lw]) && (lw == "of" || nameHeads[run[len(run)-1].lw]) ||
+			if len(run) > 0 && ((lw == "of" || lw == "on" || lw == "for") && (runHasKeyword(run[len(run)-1:]) && lw == "of" || nameHeads[run[len(run)-1].lw] || gazJoin(run, toks, i)) ||
 				(lw == "and" || lw == "&") && andInName(run, toks, i) || lw == "de" || lw == "van" || lw == "von" || lw == "del" || lw == "da" || lw == "bin" || lw == "al") &&
 				i+1 < len(toks) && isCap(toks[i+1].text) && s.text[run[len(run)-1].end:t.start] == " " && s.text[t.end:toks[i+1].start] == " " {
 				run = append(run, newCapTok(t, lw, false))
@@ -433,19 +438,14 @@ func andInName(run []capTok, toks []token, i int) bool {
 		hasOf = hasOf || t.word == "of" || t.word == "on"
 		hasOrg = hasOrg || has(orgKeywords, t.word)
 	}
+	if gazJoin(run, toks, i) {
+		return true // "Securities and Exchange Commission", "Customs and Border Protection"
+	}
 	if !hasOrg {
-		// "Rock and Roll Hall of Fame", "Job Openings and Labor Turnover
-		// Survey": what follows is two or more capitalised words ending in a
-		// name head, and what precedes names no person or known place
-		if has(firstNames, run[0].word) || hasGazPrefix(run, 0) {
-			return false
-		}
-		n := 0
-		for j := i + 1; j < len(toks) && j <= i+4 && isCap(toks[j].text); j++ {
-			n++
-			if n >= 2 && (has(orgKeywords, toks[j].text) || nameHeads[lowerASCII(toks[j].text)] || has(thingKeywords, toks[j].text)) {
-				_, known := lookupGaz(joinTokens(toks[i+1 : j+1]))
-				return !known
+		// "National Survey on Drug Use and Health": a name head continued by of/on goes on
+		for k := 1; k < len(run); k++ {
+			if (run[k].word == "of" || run[k].word == "on") && nameHeads[run[k-1].lw] {
+				return true
 			}
 		}
 		return false
@@ -557,7 +557,7 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 	// a name glued to a person after it: "Browns Sheldon Richardson", "House
 	// Nancy Pelosi": split before a given name that no given name or initial precedes
 	for k := 1; k+1 < len(run) && k+3 >= len(run); k++ {
-		if has(firstNames, run[k].word) && !has(firstNames, run[k-1].word) && !strings.HasSuffix(run[k-1].word, ".") &&
+		if has(firstNames, run[k].word) && !has(firstNames, run[k-1].word) && !strings.HasSuffix(run[k-1].word, ".") && !gazSpans(run, k) &&
 			run[k-1].lw != "of" && run[k-1].lw != "and" && run[k-1].lw != "&" && !titleWords[run[k-1].lw] && allCapTokens(run[k:]) {
 			out := runMentions(run[:k], s, text, lower)
 			m := mk(run[k:], joinRun(run[k:]), KindPerson, true)
@@ -566,7 +566,7 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 	}
 	// a known name at the front: "NATO Kurt Volker" (from "ambassador to NATO Kurt Volker")
 	for n := min(gazMaxTokens, len(run)-2); n >= 1; n-- {
-		if e, ok := lookupGaz(joinRun(run[:n])); ok && !hasKeyword(run[n:]) && !has(thingKeywords, run[len(run)-1].word) {
+		if e, ok := lookupGaz(joinRun(run[:n])); ok && !hasKeyword(run[n:]) && !has(thingKeywords, run[len(run)-1].word) && !has(numberedName, run[n].word) {
 			m := mk(run[:n], e.name, e.kind, true)
 			m.gaz = true
 			out := []mention{m}
@@ -600,6 +600,10 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 	case len(run) == 1:
 		if len(name) < 2 || isNumeric(name) {
 			return nil
+		}
+		// "the Biden administration", "the Trump campaign"
+		if e := s.start + run[0].end; leaderNoun(text[e:]) && !isAcronym(name) {
+			return []mention{mk(run, name, KindPerson, true)}
 		}
 		return []mention{mk(run, name, KindThing, false)}
 	case len(run) >= 3 && (last == "jr" || last == "sr" || last == "ii" || last == "iii"):
@@ -987,7 +991,11 @@ func isCode(s string, t token) bool {
 	if lowerAfter && upper >= 2 {
 		return true
 	}
-	return upper >= 2 && digits >= 1 && len(w) >= 5 && !startsDigit(w) && w[len(w)-1] >= 'A' && w[len(w)-1] <= 'Z'
+	if upper >= 2 && digits >= 1 && len(w) >= 5 && !startsDigit(w) && w[len(w)-1] >= 'A' && w[len(w)-1] <= 'Z' {
+		return true
+	}
+	// "CMCU3": four or more capitals and a single final digit
+	return upper >= 4 && digits == 1 && w[len(w)-1] >= '0' && w[len(w)-1] <= '9'
 }
 
 // isPartyTag: "D-N.Y.", "R-Texas", "D-CA", "I-Vt." after a legislator's name.
@@ -1097,4 +1105,69 @@ func allCapTokens(run []capTok) bool {
 		}
 	}
 	return true
+}
+
+// gazJoin: the run, the connector at toks[i] and the capitalised words after
+// it form a known name ("U.S. Securities" + "and" + "Exchange Commission").
+func gazJoin(run []capTok, toks []token, i int) bool {
+	base := joinRun(run) + " " + toks[i].text
+	for j := i + 1; j < len(toks) && j <= i+5; j++ {
+		w := toks[j].text
+		if !isCap(w) && w != "of" && w != "and" && w != "the" && w != "on" {
+			return false
+		}
+		base += " " + w
+		if _, ok := lookupGaz(base); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// gazSpans: a known name starts at the run's head and reaches token k
+// ("San Francisco Chronicle" is not "San" + a person "Francisco Chronicle").
+func gazSpans(run []capTok, k int) bool {
+	for n := k + 1; n <= len(run) && n <= gazMaxTokens; n++ {
+		if _, ok := lookupRun(run[:n]); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// leaderNoun: the text goes on with a noun a leader's surname qualifies.
+func leaderNoun(rest string) bool {
+	t := words(prefix(rest, 30))
+	if len(t) == 0 || strings.TrimSpace(rest[:t[0].start]) != "" {
+		return false
+	}
+	switch lowerASCII(t[0].text) {
+	case "administration", "presidency", "campaign", "government", "cabinet", "era":
+		return true
+	}
+	return false
+}
+
+// aliasForm is a mention's surface text as an alias: possessive and
+// surrounding punctuation dropped, spaces collapsed; empty when it is not a usable form.
+func aliasForm(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s, _ = stripPossessive(s)
+	s = strings.Trim(s, " ,;:")
+	if s == "" || len(s) > 80 {
+		return ""
+	}
+	return s
+}
+
+// extraTitleWords are job and honorific words that precede a name and are no part of it.
+const extraTitleWords = `executive founder co-founder cofounder economist analyst strategist scientist researcher
+astronaut quarterback goalie goaltender defenseman winger striker midfielder goalkeeper pitcher linebacker
+actor actress singer rapper producer author novelist journalist columnist editor photographer designer architect
+engineer physician nurse surgeon epidemiologist hon honourable honorable rt dame sir lord lady`
+
+func init() {
+	for _, w := range strings.Fields(extraTitleWords) {
+		titleWords[w] = true
+	}
 }

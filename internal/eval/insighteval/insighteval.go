@@ -99,7 +99,7 @@ func Run(ctx context.Context, labelsPath, dataPath string, w io.Writer) (Report,
 		for _, e := range pred {
 			found := false
 			for gi, g := range la.Entities {
-				if matchName(e.Name, g) {
+				if matchEntity(e, g) {
 					found, hit[gi] = true, true
 				}
 			}
@@ -290,6 +290,19 @@ func matchName(pred, gold string) bool {
 	p := norm(pred)
 	for _, g := range strings.Split(gold, "|") {
 		if norm(g) == p {
+			return true
+		}
+	}
+	return false
+}
+
+// matchEntity: the entity's name or one of the forms the text used for it is a gold alternative.
+func matchEntity(e insight.Entity, gold string) bool {
+	if matchName(e.Name, gold) {
+		return true
+	}
+	for _, a := range e.Aliases {
+		if matchName(a, gold) {
 			return true
 		}
 	}
