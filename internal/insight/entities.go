@@ -11,7 +11,7 @@ import (
 // Entity is a person, organisation, place or named thing.
 type Entity struct {
 	Name    string   `json:"name"`
-	Kind    string   `json:"kind"` // person, org, place, thing
+	Kind    string   `json:"kind"`              // person, org, place, thing
 	Aliases []string `json:"aliases,omitempty"` // other forms the text used ("Biden" for Joe Biden, "NFL")
 	Count   int      `json:"-"`
 }
