@@ -415,7 +415,19 @@ func (d *doc) afterAttribution(from, to int) attrib {
 		if i >= len(toks) {
 			return attrib{}
 		}
-		return d.phrase(from+toks[i].start, from+phraseEnd(seg, toks, i, true))
+		a := d.phrase(from+toks[i].start, from+phraseEnd(seg, toks, i, true))
+		if a.name == "" {
+			// "said Indeed Hiring Lab director of research Nick Bunker": the
+			// description runs on to the name
+			if m := d.personInClause(from+toks[i].start, to); m != "" {
+				return attrib{name: m, found: true}
+			}
+		}
+		if !a.found {
+			// "announced in October, said X"
+			return d.subjectOfLaterVerb(from, seg, toks)
+		}
+		return a
 	}
 	// "X said": X may not cross a comma or run long, nor open a clause ("where violence has been reported")
 	if clauseWords[first] {
@@ -462,7 +474,7 @@ func (d *doc) subjectOfLaterVerb(from int, seg string, toks []token) attrib {
 			switch {
 			case e > 0 && m.start >= from && m.end == from+toks[e-1].end:
 				adjacent = m
-			case m.start == from+toks[0].start && m.end < vStart && strings.HasPrefix(strings.TrimSpace(d.text[m.end:vStart]), ","):
+			case m.start >= from && m.end < vStart && strings.HasPrefix(strings.TrimSpace(d.text[m.end:vStart]), ",") && titlesOnly(d.text[from:m.start]):
 				opening = m
 			case v+1 < len(toks) && m.start == from+toks[v+1].start:
 				following = m
@@ -537,7 +549,8 @@ func (d *doc) beforeAttribution(from, to int, all []qspan) attrib {
 	// last speech verb outside quotations
 	for v := len(toks) - 1; v >= 0; v-- {
 		lv := lowerASCII(toks[v].text)
-		isVerb := speechVerbs[lv] || (lv == "put" && v+1 < len(toks) && lowerASCII(toks[v+1].text) == "it")
+		isVerb := speechVerbs[lv] || (lv == "put" && v+1 < len(toks) && lowerASCII(toks[v+1].text) == "it") ||
+			lv == "called" || lv == "calls" || lv == "dubbed" || lv == "labeled" || lv == "labelled"
 		if !isVerb || insideQuote(from+toks[v].start, all) {
 			continue
 		}
@@ -809,9 +822,10 @@ func (d *doc) personBefore(pos int) string {
 				return m.name
 			}
 		}
-		if firstSpeechVerb(d.text[s.start:limit]) >= 0 {
+		if v := firstSpeechVerb(d.text[s.start:limit]); v >= 0 && !pronounSubject(d.text[s.start:s.start+v]) {
 			// "Another woman … told Lazar that …": the last sentence that reported
-			// speech named only its listener, so the speaker is unnamed
+			// speech named only its listener, so the speaker is unnamed; "She
+			// added, …" goes on with the same person
 			return ""
 		}
 	}
@@ -839,4 +853,49 @@ func firstSpeechVerb(s string) int {
 		}
 	}
 	return -1
+}
+
+// titlesOnly: the text before a name is empty or a few capitalised title
+// words ("Interior Minister" in "Interior Minister X, who …, said").
+func titlesOnly(s string) bool {
+	t := words(s)
+	if len(t) > 4 || strings.ContainsAny(s, ",;:()") {
+		return false
+	}
+	for _, w := range t {
+		if !isCap(w.text) && !has(titleWords, w.text) {
+			return false
+		}
+	}
+	return true
+}
+
+// personInClause returns the first person named in text[from:to] before any
+// comma or semicolon, or "".
+func (d *doc) personInClause(from, to int) string {
+	for _, m := range d.mentions {
+		if m.kind == KindPerson && m.start >= from && m.end <= to && !strings.ContainsAny(d.text[from:m.start], ",;()") {
+			return m.name
+		}
+	}
+	return ""
+}
+
+// pronounSubject: the clause before a speech verb is a he/she pronoun, maybe after a lead-in ("Later, she").
+func pronounSubject(before string) bool {
+	t := words(before)
+	if len(t) == 0 {
+		return false
+	}
+	switch lowerASCII(t[len(t)-1].text) {
+	case "he", "she":
+		return true
+	}
+	if len(t) >= 2 {
+		switch lowerASCII(t[len(t)-2].text) {
+		case "he", "she":
+			return has(auxWords, t[len(t)-1].text)
+		}
+	}
+	return false
 }
