@@ -731,7 +731,8 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 			continue
 		}
 		full[m.name] = true
-		byLast[f[len(f)-1]] = appendUniq(byLast[f[len(f)-1]], m.name)
+		last := surname(f)
+		byLast[last] = appendUniq(byLast[last], m.name)
 		byFirst[f[0]] = appendUniq(byFirst[f[0]], m.name)
 	}
 	speaksFull := map[string]bool{}
@@ -777,7 +778,7 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 		// a two-word "person" such as "Mr Smith" already went through titles;
 		// here a multi-word person whose last word names a longer person is that person.
 		if m.kind == KindPerson && len(f) >= 2 && !full[m.name] {
-			if c := byLast[f[len(f)-1]]; len(c) == 1 {
+			if c := byLast[surname(f)]; len(c) == 1 {
 				m.name = c[0]
 			}
 		}
@@ -819,7 +820,7 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 		}
 	}
 	for i, m := range out {
-		if f := strings.Fields(m.name); m.kind == KindThing && !m.sure && len(f) >= 2 && len(f) <= 3 && speaks[f[len(f)-1]] {
+		if f := strings.Fields(m.name); m.kind == KindThing && !m.sure && len(f) >= 2 && len(f) <= 3 && speaks[surname(f)] {
 			out[i].kind, out[i].sure = KindPerson, true
 		}
 	}
@@ -1170,4 +1171,17 @@ func init() {
 	for _, w := range strings.Fields(extraTitleWords) {
 		titleWords[w] = true
 	}
+}
+
+// surname is the last word of a full name, before a generational suffix
+// ("Kennedy" in "James P. Kennedy Jr.").
+func surname(f []string) string {
+	last := f[len(f)-1]
+	if len(f) > 2 {
+		switch strings.TrimSuffix(lowerASCII(last), ".") {
+		case "jr", "sr", "ii", "iii", "iv":
+			return strings.TrimSuffix(f[len(f)-2], ",")
+		}
+	}
+	return last
 }

@@ -648,7 +648,10 @@ func (d *doc) phrase(from, to int) attrib {
 		if m.start >= from && m.end <= to {
 			switch m.kind {
 			case KindPerson:
-				person = m.name
+				// "the authors of … X", "a lawyer for X": X is not who spoke
+				if !(startsWithDeterminer(text) && modifierBefore(d.text[from:m.start])) {
+					person = m.name
+				}
 			case KindOrg, KindPlace:
 				org, orgStart, orgEnd = m.name, m.start, m.end
 			}
@@ -691,6 +694,15 @@ func (d *doc) phrase(from, to int) attrib {
 	}
 	if len(toks) > 8 {
 		return attrib{}
+	}
+	// "the actor", "the singer and activist": the person the text was just about
+	if len(toks) >= 2 && strings.EqualFold(toks[0].text, "the") && roleOnly(toks[1:]) {
+		if ps := d.roles[lowerASCII(toks[1].text)]; len(ps) == 1 {
+			return attrib{name: ps[0], found: true}
+		}
+		if name := d.personBefore(from); name != "" {
+			return attrib{name: name, found: true}
+		}
 	}
 	// "the judge" is the one person the text titled Judge; "the Sentinel" is the Sun Sentinel
 	if len(toks) == 2 && strings.EqualFold(toks[0].text, "the") {
@@ -822,7 +834,7 @@ func (d *doc) personBefore(pos int) string {
 				return m.name
 			}
 		}
-		if v := firstSpeechVerb(d.text[s.start:limit]); v >= 0 && !pronounSubject(d.text[s.start:s.start+v]) {
+		if v := firstSpeechVerb(d.text[s.start:limit]); i < si && v >= 0 && !pronounSubject(d.text[s.start:s.start+v]) {
 			// "Another woman … told Lazar that …": the last sentence that reported
 			// speech named only its listener, so the speaker is unnamed; "She
 			// added, …" goes on with the same person
@@ -896,6 +908,55 @@ func pronounSubject(before string) bool {
 		case "he", "she":
 			return has(auxWords, t[len(t)-1].text)
 		}
+	}
+	return false
+}
+
+// roleNouns describe a public person by occupation; "the actor said" refers
+// back to the person just named, unlike "the woman" or "the officer".
+var roleNouns = setOf(`actor actress singer rapper musician artist author writer novelist director producer comedian
+host star player athlete quarterback coach activist filmmaker entrepreneur billionaire founder`)
+
+// roleOnly: the tokens are role nouns joined by "and", maybe after "former".
+func roleOnly(toks []token) bool {
+	n := 0
+	for _, t := range toks {
+		switch lw := lowerASCII(t.text); {
+		case lw == "and" || lw == "former":
+		case roleNouns[lw]:
+			n++
+		default:
+			return false
+		}
+	}
+	return n > 0
+}
+
+// modifierBefore: the phrase before a name holds a lower-case noun and a
+// preposition ("the authors of the study in X", "a lawyer for X"), so the
+// name modifies another head.
+func modifierBefore(s string) bool {
+	t := words(s)
+	for i := 1; i < len(t); i++ {
+		switch lowerASCII(t[i].text) {
+		case "of", "for", "to", "with", "by", "from", "at", "in", "on", "about":
+			if !isCap(t[i-1].text) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// startsWithDeterminer: the phrase is a noun phrase opening with an article ("the authors of …").
+func startsWithDeterminer(s string) bool {
+	t := words(s)
+	if len(t) == 0 {
+		return false
+	}
+	switch lowerASCII(t[0].text) {
+	case "the", "a", "an":
+		return true
 	}
 	return false
 }
