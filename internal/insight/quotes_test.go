@@ -36,3 +36,88 @@ func TestQuotesMultiParagraph(t *testing.T) {
 		})
 	}
 }
+
+// TestQuotesSpeakerRules covers attribution forms beyond "X said".
+func TestQuotesSpeakerRules(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []Quote // Text prefix, Speaker, SpeakerDesc
+	}{
+		{"a name inside the quote is never the speaker",
+			"Dana Ortiz, the defendant's lawyer, spoke after the hearing.\n\n“Carl Novak regrets what he did,” she said.",
+			[]Quote{{Text: "Carl Novak regrets", Speaker: "Dana Ortiz"}}},
+		{"appositive with a clause between name and verb",
+			"“We will open the border crossing on Monday,” Interior Minister Hanna Berg, who took office in May, said in a statement.",
+			[]Quote{{Text: "We will open the border", Speaker: "Hanna Berg"}}},
+		{"U.S. attorney appositive",
+			"“The defendant will face a federal jury in the spring,” Mark Ellison, the U.S. attorney for the Southern District, said.",
+			[]Quote{{Text: "The defendant will face", Speaker: "Mark Ellison"}}},
+		{"titles separated by commas before the name",
+			"“Sales were below our expectations this quarter,” chairman, CEO and president Alan Reeve said in the release.",
+			[]Quote{{Text: "Sales were below our", Speaker: "Alan Reeve"}}},
+		{"CEO of a company adds",
+			"“The small players bring agility to the market,” Nora Quist, CEO of Ceres Widgets, adds.",
+			[]Quote{{Text: "The small players bring", Speaker: "Nora Quist"}}},
+		{"attribution at the end of a longer sentence",
+			"The state's housing shortage is “growing at an alarming rate” and affects every town, Gov. Ellen Marsh said on Monday.",
+			[]Quote{{Text: "growing at an alarming rate", Speaker: "Ellen Marsh"}}},
+		{"time phrase after the verb, speaker later",
+			"“The president wants a bigger deal than the small one” announced in October, said Peter Lang, a trade scholar.",
+			[]Quote{{Text: "The president wants a bigger", Speaker: "Peter Lang"}}},
+		{"description running on to the name",
+			"“Demand for workers is surging this spring,” said research director of the institute Maya Lindqvist.",
+			[]Quote{{Text: "Demand for workers", Speaker: "Maya Lindqvist"}}},
+		{"short quote's speaker carries to the next quote",
+			"“That's perfect,” coach Bruno Salas said. “It's the mark of a true competitor on this team.”",
+			[]Quote{{Text: "It's the mark of a true", Speaker: "Bruno Salas"}}},
+		{"pronoun chain through she added",
+			"Senator Ruth Okafor wrote a letter on Tuesday. She added, “We must teach the defendant love.”\n\n“The answer to hate is not more hate,” she wrote in her letter.",
+			[]Quote{{Text: "We must teach", Speaker: "Ruth Okafor"}, {Text: "The answer to hate", Speaker: "Ruth Okafor"}}},
+		{"lead-in speech verb wins over the reporting office",
+			"Victor Hale was arrested in April.\n\nDuring the call, he said, “somebody ought to pay for this right now,” the prosecutor's office said.",
+			[]Quote{{Text: "somebody ought to pay", Speaker: "Victor Hale"}}},
+		{"organisation speaks in a statement",
+			"The Interior Ministry said in a statement that the plan was ready.\n\n“Architects will be invited to submit plans this month,” the statement said.",
+			[]Quote{{Text: "Architects will be invited", Speaker: "Interior Ministry"}}},
+		{"spokesperson of a named company",
+			"“We received an inquiry and are cooperating fully,” said a Netflix spokesperson.",
+			[]Quote{{Text: "We received an inquiry", Speaker: "Netflix"}}},
+		{"organisation goes on as they",
+			"Netflix denied the report on Friday.\n\n“At no point did we block the special from airing,” they said in a statement.",
+			[]Quote{{Text: "At no point did we block", Speaker: "Netflix"}}},
+		{"name modifying another head is not the speaker",
+			"The authors of the study published in the journal Nature Medicine argued that the rules bring “important social benefits for every city.”",
+			[]Quote{{Text: "important social benefits"}}},
+		{"the actor refers to the person just named",
+			"Actor Liam Porter lost the vote on Monday.\n\n“You never know why these things happen to us,” said the actor.",
+			[]Quote{{Text: "You never know why", Speaker: "Liam Porter"}}},
+		{"called it a quotation",
+			"Gov. Ellen Marsh launched the campaign.\n\nMarsh called the campaign a “bold, innovative effort like no other.”",
+			[]Quote{{Text: "bold, innovative effort", Speaker: "Ellen Marsh"}}},
+		{"unknown speaker says so rather than guessing",
+			"Mayor Jane Smith opened the fair.\n\n“It was the best day of the year,” one visitor said.",
+			[]Quote{{Text: "It was the best day", SpeakerDesc: "one visitor"}}},
+		{"mixed straight and curly marks",
+			"“We will rebuild the bridge next year,\" said Mayor Jane Smith.",
+			[]Quote{{Text: "We will rebuild the bridge", Speaker: "Jane Smith"}}},
+		{"quote cut off at the end of an excerpt",
+			"President Joe Biden spoke at the White House. Biden said, \"Crime historically rises during the summer and as we emerge...",
+			[]Quote{{Text: "Crime historically rises", Speaker: "Joe Biden"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Quotes(tt.text)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d quotes %+v, want %d", len(got), got, len(tt.want))
+			}
+			for i, w := range tt.want {
+				if !strings.HasPrefix(got[i].Text, w.Text) {
+					t.Errorf("quote %d text = %q, want prefix %q", i, got[i].Text, w.Text)
+				}
+				if got[i].Speaker != w.Speaker || got[i].SpeakerDesc != w.SpeakerDesc {
+					t.Errorf("quote %d speaker = %q (%q), want %q (%q)", i, got[i].Speaker, got[i].SpeakerDesc, w.Speaker, w.SpeakerDesc)
+				}
+			}
+		})
+	}
+}
