@@ -235,7 +235,7 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 		if !startsDigit(t.text) {
 			allNumericSoFar = false
 		}
-		capital := isCap(w) && !lowerHyphenSuffix(w) && !months[lw] && !weekdays[lw] && w != "I" && !isDomain(w) &&
+		capital := (isCap(w) || lowerCamelName(w)) && !lowerHyphenSuffix(w) && !months[lw] && !weekdays[lw] && w != "I" && !isDomain(w) &&
 			!furniture[lw] && !isContraction(w) && !isHandle(s.text, t.start) && !shouting(toks, i, s.text) &&
 			!(allCapsLong(w) && !knownAllCaps(w)) && !isCode(s.text, t) && !plainAcronyms[w] && !isPartyTag(t.text)
 		joinable := startsDigit(t.text) && len(run) > 0 || isOrdinal(t.text) && i+1 < len(toks) && isCap(toks[i+1].text)
@@ -275,7 +275,7 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 			continue
 		}
 		word := w
-		if poss && possessiveInName(toks, i) && !possessorIsName(run, t, w) {
+		if poss && possessiveInName(toks, i) && !possessorIsName(run, w, toks, i) {
 			word = t.text // "Sheriff's Department", "Children's Hospital" keep their possessive
 		}
 		run = append(run, newCapTok(t, word, initial))
@@ -498,7 +498,7 @@ func knownAllCaps(w string) bool { _, ok := lookupGaz(w); return ok }
 // and classifies what is left.
 func runMentions(run []capTok, s span, text string, lower map[string]bool) []mention {
 	// trailing connectors cannot end a name
-	for len(run) > 0 && !isCap(run[len(run)-1].text) && !startsDigit(run[len(run)-1].text) {
+	for len(run) > 0 && !isCap(run[len(run)-1].text) && !startsDigit(run[len(run)-1].text) && !lowerCamelName(run[len(run)-1].text) {
 		run = run[:len(run)-1]
 	}
 	// leading common words ("The", "In", "Still"), unless the whole run is a known name ("The Hague")
@@ -507,7 +507,7 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 			break // "New York Post", "The Hague"
 		}
 		lw := run[0].lw
-		if commonWords[lw] || (run[0].initial && (lower[lw] || plainWords[lw])) || !isCap(run[0].text) && !isOrdinal(run[0].text) {
+		if commonWords[lw] || (run[0].initial && (lower[lw] || plainWords[lw])) || !isCap(run[0].text) && !isOrdinal(run[0].text) && !lowerCamelName(run[0].text) {
 			run = run[1:]
 			continue
 		}
@@ -1016,12 +1016,20 @@ func isPartyTag(w string) bool {
 // ("Braun's Ithaca Holdings", "NASA's Goddard Space Flight Center", "Vox
 // Media's Code Media"), so the possessive splits two names; "Sheriff's
 // Department" and "Children's Hospital" keep it.
-func possessorIsName(run []capTok, t token, w string) bool {
+func possessorIsName(run []capTok, w string, toks []token, i int) bool {
 	lw := lowerASCII(w)
 	if titleWords[lw] || commonWords[lw] || plainWords[lw] {
 		return false
 	}
 	if len(run) > 0 {
+		return run[0].lw != "st" && run[0].lw != "saint" // "St. Mary's Hospital"
+	}
+	// a single unknown possessor before a name of two or more words
+	n := 0
+	for j := i + 1; j < len(toks) && isCap(toks[j].text); j++ {
+		n++
+	}
+	if n >= 2 {
 		return true
 	}
 	if _, ok := lookupGaz(w); ok {
@@ -1184,4 +1192,13 @@ func surname(f []string) string {
 		}
 	}
 	return last
+}
+
+// lowerCamelName: product names written "iPad", "iMac", "eBay".
+func lowerCamelName(w string) bool {
+	if len(w) < 3 || (w[0] != 'i' && w[0] != 'e') {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w[1:])
+	return unicode.IsUpper(r)
 }
