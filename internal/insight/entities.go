@@ -208,6 +208,11 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 	flush := func() {
 		// numbers may sit inside a name ("Channel 2 Action News") but not start or end one,
 		// except an ordinal street ("West 205th Street") or "Interstate 20"
+		if _, ok := lookupRun(run); ok && len(run) > 1 {
+			out = append(out, runMentions(run, s, text, lower)...)
+			run = run[:0]
+			return
+		}
 		for len(run) > 0 && startsDigit(run[0].word) && !(isOrdinal(run[0].word) && len(run) > 1) {
 			run = run[1:]
 		}
@@ -224,6 +229,7 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 		run = run[:0]
 	}
 	allNumericSoFar := true
+	skipNext := false // "the" of "of the" already in the run
 	for i, t := range toks {
 		abs := s.start + t.start
 		if abs >= skipFrom && abs < skipUntil {
@@ -239,6 +245,9 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 			!furniture[lw] && !isContraction(w) && !isHandle(s.text, t.start) && !shouting(toks, i, s.text) &&
 			!(allCapsLong(w) && !knownAllCaps(w)) && !isCode(s.text, t) && !plainAcronyms[w] && !isPartyTag(t.text)
 		joinable := startsDigit(t.text) && len(run) > 0 || isOrdinal(t.text) && i+1 < len(toks) && isCap(toks[i+1].text)
+		if len(run) > 0 && capital && (lw == "the" || lw == "this" || lw == "these") && !connectorWord(run[len(run)-1].lw) && !gazSpans(append(run, newCapTok(t, w, false)), len(run)) {
+			flush() // "… U.S. The Wrap": a capitalised "The" starts a new name
+		}
 		if len(run) > 0 && (capital || joinable) {
 			prev := run[len(run)-1]
 			gap := s.text[prev.end:t.start]
@@ -261,6 +270,17 @@ func sentenceMentions(text string, s span, toks []token, skipFrom, skipUntil int
 				(lw == "and" || lw == "&") && andInName(run, toks, i) || lw == "de" || lw == "van" || lw == "von" || lw == "del" || lw == "da" || lw == "bin" || lw == "al") &&
 				i+1 < len(toks) && isCap(toks[i+1].text) && s.text[run[len(run)-1].end:t.start] == " " && s.text[t.end:toks[i+1].start] == " " {
 				run = append(run, newCapTok(t, lw, false))
+				continue
+			}
+			// "Monthly Notices of the Royal Astronomical Society": "of the" after a name head
+			if len(run) > 0 && lw == "of" && nameHeads[run[len(run)-1].lw] && i+2 < len(toks) && toks[i+1].text == "the" && isCap(toks[i+2].text) &&
+				s.text[run[len(run)-1].end:t.start] == " " && s.text[t.end:toks[i+1].start] == " " && s.text[toks[i+1].end:toks[i+2].start] == " " {
+				run = append(run, newCapTok(t, lw, false), newCapTok(toks[i+1], "the", false))
+				skipNext = true
+				continue
+			}
+			if skipNext && lw == "the" {
+				skipNext = false
 				continue
 			}
 			// "U.S.-made": the name before a lower-case hyphen suffix
@@ -565,8 +585,12 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 		}
 	}
 	// a known name at the front: "NATO Kurt Volker" (from "ambassador to NATO Kurt Volker")
-	for n := min(gazMaxTokens, len(run)-2); n >= 1; n-- {
-		if e, ok := lookupGaz(joinRun(run[:n])); ok && !hasKeyword(run[n:]) && !has(thingKeywords, run[len(run)-1].word) && !has(numberedName, run[n].word) {
+	for n := min(gazMaxTokens, len(run)-1); n >= 1; n-- {
+		if n == len(run)-1 && n < 3 {
+			continue // "New York Post", "Los Angeles Lakers" stay whole
+		}
+		if e, ok := lookupGaz(joinRun(run[:n])); ok && !hasKeyword(run[n:]) && !has(thingKeywords, run[len(run)-1].word) && !has(numberedName, run[n].word) &&
+			!newspaperWords[run[len(run)-1].lw] {
 			m := mk(run[:n], e.name, e.kind, true)
 			m.gaz = true
 			out := []mention{m}
@@ -580,7 +604,15 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 		return nil
 	}
 	last := run[len(run)-1].lw
+	if (last == "century" || last == "centuries") && len(run) <= 2 {
+		return nil // "14th Century"
+	}
+	if isAcronym(name) && spellsWordsBefore(text[:s.start+run[0].start], name) {
+		return nil // "hypersensitivity pneumonitis, or HP"
+	}
 	switch {
+	case newspaperWords[last] && len(run) >= 2 && hasGazPrefix(run, 0):
+		return []mention{mk(run, name, KindOrg, true)} // "Sioux Falls Argus Leader"
 	case (last == "dr" || last == "st") && len(run) > 1:
 		return []mention{mk(run, name, KindPlace, true)}
 	case orgKeywords[last]:
@@ -965,7 +997,11 @@ func isCode(s string, t token) bool {
 	if t.start > 0 && s[t.start-1] == '.' && isAllCapsWord(w) {
 		return true
 	}
-	if t.end < len(s) && s[t.end] == '=' {
+	if t.end < len(s) && s[t.end] == '=' || t.start > 0 && s[t.start-1] == '=' {
+		return true
+	}
+	// "PFE.N": a ticker with its exchange letter
+	if t.end+2 <= len(s) && s[t.end] == '.' && s[t.end+1] >= 'A' && s[t.end+1] <= 'Z' && (t.end+2 == len(s) || !unicode.IsLetter(rune(s[t.end+2]))) && isAllCapsWord(w) && t.start > 0 && s[t.start-1] == '(' {
 		return true
 	}
 	if strings.HasSuffix(w, ".N") || strings.HasSuffix(w, ".O") || strings.HasSuffix(w, ".L") || strings.HasSuffix(w, ".T") {
@@ -1121,7 +1157,7 @@ func allCapTokens(run []capTok) bool {
 func gazJoin(run []capTok, toks []token, i int) bool {
 	base := joinRun(run) + " " + toks[i].text
 	for j := i + 1; j < len(toks) && j <= i+5; j++ {
-		w := toks[j].text
+		w, _ := stripPossessive(toks[j].text)
 		if !isCap(w) && w != "of" && w != "and" && w != "the" && w != "on" {
 			return false
 		}
@@ -1202,3 +1238,39 @@ func lowerCamelName(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w[1:])
 	return unicode.IsUpper(r)
 }
+
+// newspaperWords end newspaper titles after a place ("Sioux Falls Argus
+// Leader", "Baltimore Sun", "Houston Chronicle").
+var newspaperWords = setOf(`leader chronicle star sun examiner inquirer globe register courier dispatch observer bee record
+sentinel ledger daily review independent telegraph argus democrat republic plain dealer enquirer advocate`)
+
+// spellsWordsBefore: the lower-case words just before an acronym spell it
+// ("hypersensitivity pneumonitis, or HP"), so it abbreviates a common noun.
+func spellsWordsBefore(before, acr string) bool {
+	letters := strings.ToLower(strings.ReplaceAll(acr, ".", ""))
+	t := words(prefix(before[max(0, len(before)-120):], 120))
+	var ws []string
+	for i := len(t) - 1; i >= 0 && len(ws) < len(letters)+2; i-- {
+		lw := t[i].text
+		if lw == "or" || lw == "the" || lw == "a" || lw == "an" || lw == "of" || lw == "and" {
+			continue
+		}
+		if isCap(lw) {
+			return false
+		}
+		ws = append([]string{lw}, ws...)
+		if len(ws) == len(letters) {
+			var b strings.Builder
+			for _, w := range ws {
+				b.WriteByte(w[0])
+			}
+			if b.String() == letters {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// connectorWord: "of", "and", "for" join title-case names ("Album Of The Year").
+func connectorWord(lw string) bool { return lw == "of" || lw == "and" || lw == "for" || lw == "&" }
