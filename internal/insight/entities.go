@@ -548,6 +548,10 @@ func runMentions(run []capTok, s span, text string, lower map[string]bool) []men
 		m.gaz = true
 		return []mention{m}
 	}
+	// a newspaper named after its place, before "Leader" can be read as a title
+	if newspaperWords[run[len(run)-1].lw] && len(run) >= 3 && hasGazPrefix(run, 0) {
+		return []mention{mk(run, joinRun(run), KindOrg, true)}
+	}
 	// title: person is what follows the last title; what precedes is a separate name
 	if ti, tj := lastTitle(run); ti >= 0 {
 		var out []mention
