@@ -100,7 +100,7 @@ func extractRecover(text string) (msg string) {
 			msg = fmt.Sprint(r)
 		}
 	}()
-	Quotes(text)
-	Entities(text)
+	// one analysis serves both extractors (Entities and Quotes each run it)
+	analyze(text).quotes()
 	return ""
 }
