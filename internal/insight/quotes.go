@@ -720,9 +720,15 @@ func (d *doc) phrase(from, to int) attrib {
 	// a capitalised name right after "said" is a person even if the recogniser was unsure
 	if org == "" && len(toks) >= 2 && len(toks) <= 3 && isCap(toks[0].text) && isCap(toks[len(toks)-1].text) && speechVerbBefore(d.text[:from]) {
 		for _, m := range d.mentions {
-			if m.start >= from && m.end <= to {
+			if m.start >= from && m.end <= to && !(m.gaz && m.kind == KindThing) {
 				return attrib{name: m.name, found: true}
 			}
+		}
+	}
+	// a known product or work is never a speaker ("Stadia Pro says" names no one)
+	for _, m := range d.mentions {
+		if m.start >= from && m.end <= to && m.gaz && m.kind == KindThing {
+			return attrib{desc: text, found: true}
 		}
 	}
 	// a capitalised single word the recogniser did not keep is still a name ("Housley says")
