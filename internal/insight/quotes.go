@@ -1,6 +1,7 @@
 package insight
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -214,6 +215,7 @@ func quoteWordCount(s string) int { return len(words(s)) }
 // quotes finds the quotations of the document and attributes them.
 func (d *doc) quotes() []Quote {
 	spans := d.findQuotes()
+	sort.SliceStable(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
 	d.quoted = spans
 	var out []Quote
 	prevSpeaker := map[int]attrib{} // last attribution per paragraph
@@ -286,8 +288,8 @@ func (d *doc) introducer(pi int) attrib {
 	if a := d.beforeAttribution(p.start, p.end, nil); a.found {
 		return a
 	}
-	for _, m := range d.mentions {
-		if m.start >= p.start && m.end <= p.end && m.kind == KindPerson {
+	for _, m := range d.mentionsIn(p.start, p.end) {
+		if m.end <= p.end && m.kind == KindPerson {
 			return attrib{name: m.name, found: true}
 		}
 	}
@@ -320,11 +322,8 @@ func (d *doc) attribute(q qspan, all []qspan, qi int) attrib {
 	p := d.paras[q.para]
 	// before: from the start of the sentence holding the opening mark
 	bStart := p.start
-	for _, s := range d.sents {
-		if s.start <= q.openAt && q.openAt < s.end {
-			bStart = s.start
-			break
-		}
+	if si := d.sentenceAt(q.openAt); si >= 0 && q.openAt < d.sents[si].end {
+		bStart = d.sents[si].start
 	}
 	// "he said, “…,” the office said": a speech verb right before the opening
 	// mark names the speaker; the attribution after it names who reported it
@@ -466,8 +465,9 @@ func (d *doc) subjectOfLaterVerb(from int, seg string, toks []token) attrib {
 		}
 		vStart := from + toks[v].start
 		var opening, adjacent, following *mention
-		for i := range d.mentions {
-			m := &d.mentions[i]
+		near := d.mentionsIn(from, from+len(seg))
+		for i := range near {
+			m := &near[i]
 			if m.kind != KindPerson && m.kind != KindOrg {
 				continue
 			}
@@ -617,13 +617,11 @@ var auxWords = setOf(`has had have would will could also later then previously o
 recently publicly separately earlier`)
 var stopConj = setOf(`but and so as while when then though although because yet since after before if however also in`)
 
+// insideQuote: pos lies inside one of the quotations, which are in text
+// order and do not overlap, so only the last one starting at or before pos can hold it.
 func insideQuote(pos int, all []qspan) bool {
-	for _, q := range all {
-		if q.start <= pos && pos < q.end {
-			return true
-		}
-	}
-	return false
+	i := sort.Search(len(all), func(i int) bool { return all[i].start > pos }) - 1
+	return i >= 0 && pos < all[i].end
 }
 
 // phrase resolves a speaker phrase: a named person in it, else a named
@@ -644,8 +642,8 @@ func (d *doc) phrase(from, to int) attrib {
 	}
 	var person, org string
 	orgStart, orgEnd := -1, -1
-	for _, m := range d.mentions {
-		if m.start >= from && m.end <= to {
+	for _, m := range d.mentionsIn(from, to) {
+		if m.end <= to {
 			switch m.kind {
 			case KindPerson:
 				// "the authors of … X", "a lawyer for X": X is not who spoke
@@ -719,15 +717,15 @@ func (d *doc) phrase(from, to int) attrib {
 	}
 	// a capitalised name right after "said" is a person even if the recogniser was unsure
 	if org == "" && len(toks) >= 2 && len(toks) <= 3 && isCap(toks[0].text) && isCap(toks[len(toks)-1].text) && speechVerbBefore(d.text[:from]) {
-		for _, m := range d.mentions {
-			if m.start >= from && m.end <= to && !(m.gaz && m.kind == KindThing) {
+		for _, m := range d.mentionsIn(from, to) {
+			if m.end <= to && !(m.gaz && m.kind == KindThing) {
 				return attrib{name: m.name, found: true}
 			}
 		}
 	}
 	// a known product or work is never a speaker ("Stadia Pro says" names no one)
-	for _, m := range d.mentions {
-		if m.start >= from && m.end <= to && m.gaz && m.kind == KindThing {
+	for _, m := range d.mentionsIn(from, to) {
+		if m.end <= to && m.gaz && m.kind == KindThing {
 			return attrib{desc: text, found: true}
 		}
 	}
@@ -778,8 +776,8 @@ func (d *doc) issuerBefore(pos int) string {
 		if !strings.Contains(lt, "statement") && !strings.Contains(lt, "release") {
 			continue
 		}
-		for _, m := range d.mentions {
-			if m.start >= s.start && m.end <= s.end && m.start < pos && (m.kind == KindOrg || m.kind == KindPerson) && !insideQuote(m.start, d.quoted) {
+		for _, m := range d.mentionsIn(s.start, min(s.end, pos)) {
+			if m.end <= s.end && (m.kind == KindOrg || m.kind == KindPerson) && !insideQuote(m.start, d.quoted) {
 				return m.name
 			}
 		}
@@ -794,8 +792,8 @@ func (d *doc) orgBefore(pos int) string {
 	for i := si; i >= 0 && i >= si-3; i-- {
 		s := d.sents[i]
 		limit := min(s.end, pos)
-		for _, m := range d.mentions {
-			if m.start < s.start || m.end > limit || insideQuote(m.start, d.quoted) {
+		for _, m := range d.mentionsIn(s.start, limit) {
+			if m.end > limit || insideQuote(m.start, d.quoted) {
 				continue
 			}
 			if m.kind == KindOrg {
@@ -809,33 +807,34 @@ func (d *doc) orgBefore(pos int) string {
 
 // sentenceAt returns the index of the sentence holding pos (the last starting at or before it).
 func (d *doc) sentenceAt(pos int) int {
-	si := -1
-	for i, s := range d.sents {
-		if s.start <= pos {
-			si = i
-		}
+	// sentences are in text order: binary search keeps attribution linear overall
+	return sort.Search(len(d.sents), func(i int) bool { return d.sents[i].start > pos }) - 1
+}
+
+// mentionsIn returns the mentions starting in [from, to), in text order
+// (d.mentions is sorted by start); callers check where they end.
+func (d *doc) mentionsIn(from, to int) []mention {
+	i := sort.Search(len(d.mentions), func(i int) bool { return d.mentions[i].start >= from })
+	j := i
+	for j < len(d.mentions) && d.mentions[j].start < to {
+		j++
 	}
-	return si
+	return d.mentions[i:j]
 }
 
 // personBefore resolves he/she: the first person named in the nearest
 // sentence before pos that names one (the subject, usually), looking at most
 // three sentences back.
 func (d *doc) personBefore(pos int) string {
-	si := -1
-	for i, s := range d.sents {
-		if s.start <= pos {
-			si = i
-		}
-	}
+	si := d.sentenceAt(pos)
 	for i := si; i >= 0 && i >= si-3; i-- {
 		s := d.sents[i]
 		limit := s.end
 		if i == si {
 			limit = pos
 		}
-		for _, m := range d.mentions {
-			if m.kind == KindPerson && m.start >= s.start && m.end <= limit && !listener(d.text[s.start:m.start]) &&
+		for _, m := range d.mentionsIn(s.start, limit) {
+			if m.kind == KindPerson && m.end <= limit && !listener(d.text[s.start:m.start]) &&
 				!insideQuote(m.start, d.quoted) && !prepBefore(d.text[s.start:m.start]) {
 				return m.name
 			}
@@ -891,8 +890,8 @@ func titlesOnly(s string) bool {
 // personInClause returns the first person named in text[from:to] before any
 // comma or semicolon, or "".
 func (d *doc) personInClause(from, to int) string {
-	for _, m := range d.mentions {
-		if m.kind == KindPerson && m.start >= from && m.end <= to && !strings.ContainsAny(d.text[from:m.start], ",;()") {
+	for _, m := range d.mentionsIn(from, to) {
+		if m.kind == KindPerson && m.end <= to && !strings.ContainsAny(d.text[from:m.start], ",;()") {
 			return m.name
 		}
 	}

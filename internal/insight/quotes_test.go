@@ -1,6 +1,7 @@
 package insight
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -120,6 +121,25 @@ func TestQuotesSpeakerRules(t *testing.T) {
 				if got[i].Speaker != w.Speaker || got[i].SpeakerDesc != w.SpeakerDesc {
 					t.Errorf("quote %d speaker = %q (%q), want %q (%q)", i, got[i].Speaker, got[i].SpeakerDesc, w.Speaker, w.SpeakerDesc)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkQuotesScaling attributes quotations in texts of growing size; the
+// time per paragraph should stay flat (attribution looks mentions and
+// sentences up by binary search, not by scanning the whole text per quotation).
+func BenchmarkQuotesScaling(b *testing.B) {
+	for _, n := range []int{250, 1000, 4000} {
+		var sb strings.Builder
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&sb, "Mayor Jane Smith%d met Tom Reyes%d in Boston. “We will rebuild the bridge soon,” she said. “The money is there for it,” Reyes said in a statement.\n\n", i, i)
+		}
+		text := sb.String()
+		b.Run(fmt.Sprintf("paragraphs=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				Quotes(text)
 			}
 		})
 	}
