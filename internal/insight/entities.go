@@ -49,6 +49,9 @@ type doc struct {
 	kinds    map[string]string
 	roles    map[string][]string // title word -> persons given it ("judge" -> Ian English)
 	quoted   []qspan             // quotations, set while attributing them: names inside are never speakers
+	// lastSpeaker is the last named speaker of each kind, kept while attributing
+	// so "she said" / "they said" can go on with them
+	lastSpeaker map[string]spoke
 }
 
 // Entities returns the entities of an article body, most mentioned first.

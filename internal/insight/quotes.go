@@ -214,6 +214,7 @@ func quoteWordCount(s string) int { return len(words(s)) }
 
 // quotes finds the quotations of the document and attributes them.
 func (d *doc) quotes() []Quote {
+	d.lastSpeaker = map[string]spoke{}
 	spans := d.findQuotes()
 	sort.SliceStable(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
 	d.quoted = spans
@@ -245,6 +246,14 @@ func (d *doc) quotes() []Quote {
 		if a.found {
 			prevSpeaker[q.para] = a
 			lastPara, lastAttr = q.para, a
+			if a.name != "" {
+				// persons go on as he/she; any other named speaker as they/it
+				kind := KindOrg
+				if k := d.kinds[a.name]; k == KindPerson || k == "" && strings.Contains(a.name, " ") {
+					kind = KindPerson
+				}
+				d.lastSpeaker[kind] = spoke{a.name, q.para}
+			}
 		}
 		// fragments under four words are scare quotes, titles or snippets
 		// ("family gathering", "within days"), not quotations.
@@ -679,10 +688,18 @@ func (d *doc) phrase(from, to int) attrib {
 			if name := d.personBefore(from); name != "" {
 				return attrib{name: name, found: true}
 			}
+			// no person named nearby: the last person quoted goes on
+			if name := d.recentSpeaker(KindPerson, from); name != "" {
+				return attrib{name: name, found: true}
+			}
 			return attrib{found: true}
 		case "they", "it":
-			// an organisation goes on speaking as "they" or "it"
+			// an organisation goes on speaking as "they" or "it": the one named
+			// as a subject nearby, else the last organisation quoted
 			if name := d.orgBefore(from); name != "" {
+				return attrib{name: name, found: true}
+			}
+			if name := d.recentSpeaker(KindOrg, from); name != "" {
 				return attrib{name: name, found: true}
 			}
 			return attrib{found: true}
@@ -964,4 +981,27 @@ func startsWithDeterminer(s string) bool {
 		return true
 	}
 	return false
+}
+
+// spoke records the last named speaker of a kind and the paragraph of that quotation.
+type spoke struct {
+	name string
+	para int
+}
+
+// speakerReach is how many paragraphs back a pronoun may refer to the last speaker quoted.
+const speakerReach = 3
+
+// recentSpeaker returns the last named speaker of the kind if it was quoted
+// within speakerReach paragraphs before pos, or "".
+func (d *doc) recentSpeaker(kind string, pos int) string {
+	sp, ok := d.lastSpeaker[kind]
+	if !ok {
+		return ""
+	}
+	si := d.sentenceAt(pos)
+	if si < 0 || d.sentPara[si]-sp.para > speakerReach {
+		return ""
+	}
+	return sp.name
 }
