@@ -597,6 +597,10 @@ func (d *doc) beforeAttribution(from, to int, all []qspan) attrib {
 			}
 		}
 		if s == e {
+			// "but General X, chairman of …, told": the name an appositive follows
+			if name := d.appositiveSubject(from, from+toks[v].start, all); name != "" {
+				return attrib{name: name, found: true}
+			}
 			// "Graham of South Carolina, who has been …, said": take the sentence's opening phrase
 			e2 := phraseEnd(seg, toks, 0, false)
 			if e2 < toks[v].start {
@@ -1004,4 +1008,24 @@ func (d *doc) recentSpeaker(kind string, pos int) string {
 		return ""
 	}
 	return sp.name
+}
+
+// appositiveSubject finds "X, <description>, said" before a verb at verbAt:
+// the last person named in [from, verbAt) whom a comma follows directly, with
+// one comma-enclosed description and nothing else between it and the verb.
+func (d *doc) appositiveSubject(from, verbAt int, all []qspan) string {
+	ms := d.mentionsIn(from, verbAt)
+	for i := len(ms) - 1; i >= 0; i-- {
+		m := ms[i]
+		if m.kind != KindPerson || insideQuote(m.start, all) || m.end >= len(d.text) || d.text[m.end] != ',' {
+			continue
+		}
+		between := strings.TrimSpace(d.text[m.end+1 : verbAt])
+		if strings.Count(between, ",") == 1 && strings.HasSuffix(between, ",") && !strings.ContainsAny(between, ";:\"“”") &&
+			!listener(d.text[from:m.start]) && !prepBefore(d.text[from:m.start]) {
+			return m.name
+		}
+		return ""
+	}
+	return ""
 }
