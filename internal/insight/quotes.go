@@ -689,11 +689,13 @@ func (d *doc) phrase(from, to int) attrib {
 	if len(toks) == 1 {
 		switch lowerASCII(toks[0].text) {
 		case "he", "she":
-			if name := d.personBefore(from); name != "" {
+			name, blocked := d.personBeforeBlocked(from)
+			if name != "" {
 				return attrib{name: name, found: true}
 			}
-			// no person named nearby: the last person quoted goes on
-			if name := d.recentSpeaker(KindPerson, from); name != "" {
+			// no person named nearby: the last person quoted goes on, unless
+			// someone else's speech was reported in between (then it is unknown)
+			if name := d.recentSpeaker(KindPerson, from); name != "" && !blocked {
 				return attrib{name: name, found: true}
 			}
 			return attrib{found: true}
@@ -847,6 +849,13 @@ func (d *doc) mentionsIn(from, to int) []mention {
 // sentence before pos that names one (the subject, usually), looking at most
 // three sentences back.
 func (d *doc) personBefore(pos int) string {
+	name, _ := d.personBeforeBlocked(pos)
+	return name
+}
+
+// personBeforeBlocked is personBefore that also says whether the search
+// stopped at a sentence reporting someone else's speech, so no guess is made.
+func (d *doc) personBeforeBlocked(pos int) (string, bool) {
 	si := d.sentenceAt(pos)
 	for i := si; i >= 0 && i >= si-3; i-- {
 		s := d.sents[i]
@@ -857,17 +866,17 @@ func (d *doc) personBefore(pos int) string {
 		for _, m := range d.mentionsIn(s.start, limit) {
 			if m.kind == KindPerson && m.end <= limit && !listener(d.text[s.start:m.start]) &&
 				!insideQuote(m.start, d.quoted) && !prepBefore(d.text[s.start:m.start]) {
-				return m.name
+				return m.name, false
 			}
 		}
 		if v := firstSpeechVerb(d.text[s.start:limit]); i < si && v >= 0 && !pronounSubject(d.text[s.start:s.start+v]) {
 			// "Another woman … told Lazar that …": the last sentence that reported
 			// speech named only its listener, so the speaker is unnamed; "She
 			// added, …" goes on with the same person
-			return ""
+			return "", true
 		}
 	}
-	return ""
+	return "", false
 }
 
 // listener: the text before a name ends in "told" or "asked", so the name is who was spoken to.
