@@ -870,8 +870,8 @@ func resolve(text string, raw []mention, lower map[string]bool) []mention {
 	}
 	kept := out[:0]
 	for _, m := range out {
-		if m.kind == KindThing && !m.sure && !strings.Contains(m.name, " ") && n[m.name] < 2 {
-			continue
+		if m.kind == KindThing && !m.sure && !strings.Contains(m.name, " ") && n[m.name] < 2 && !innerCapital(m.name) {
+			continue // an inner capital ("BamTech", "SunExpress") marks a coined name even once
 		}
 		kept = append(kept, m)
 	}
@@ -1281,3 +1281,19 @@ func spellsWordsBefore(before, acr string) bool {
 
 // connectorWord: "of", "and", "for" join title-case names ("Album Of The Year").
 func connectorWord(lw string) bool { return lw == "of" || lw == "and" || lw == "for" || lw == "&" }
+
+// innerCapital: a word with a capital letter after lower-case ones ("SunExpress", "McDonald").
+func innerCapital(w string) bool {
+	seenLower := false
+	for _, r := range w {
+		switch {
+		case unicode.IsLower(r):
+			seenLower = true
+		case unicode.IsUpper(r) && seenLower:
+			return true
+		case !unicode.IsLetter(r):
+			return false
+		}
+	}
+	return false
+}
