@@ -241,8 +241,8 @@ func (d *doc) quotes() []Quote {
 				}
 			}
 		}
-		// remembered before short fragments are dropped: "“That's perfect,” X
-		// said. “It's the mark of …”" goes on with X
+		// remembered before short fragments are dropped: "“Great,” X said.
+		// “We are proud of the team …”" goes on with X
 		if a.found {
 			prevSpeaker[q.para] = a
 			lastPara, lastAttr = q.para, a
@@ -425,14 +425,14 @@ func (d *doc) afterAttribution(from, to int) attrib {
 		}
 		a := d.phrase(from+toks[i].start, from+phraseEnd(seg, toks, i, true))
 		if a.name == "" {
-			// "said Indeed Hiring Lab director of research Nick Bunker": the
+			// "said research director of the institute Maya Lind": the
 			// description runs on to the name
 			if m := d.personInClause(from+toks[i].start, to); m != "" {
 				return attrib{name: m, found: true}
 			}
 		}
 		if !a.found {
-			// "announced in October, said X"
+			// "added on Friday, said X"
 			return d.subjectOfLaterVerb(from, seg, toks)
 		}
 		return a
@@ -458,9 +458,9 @@ func (d *doc) afterAttribution(from, to int) attrib {
 }
 
 // subjectOfLaterVerb finds the speaker when the attribution after a quotation
-// is not a plain "X said": "X, the U.S. attorney for …, said", "chairman, CEO
-// and president X said", "… and affects every community, X said", "announced
-// in October, said X". Only a recognised name counts: a person or
+// is not a plain "X said": "X, the U.S. attorney for …, said", "founder, owner
+// and chief executive X said", "… and hurts every town, X said", "added on
+// Friday, said X". Only a recognised name counts: a person or
 // organisation mention that opens the segment and is followed by an
 // appositive, that stands right before the verb, or that follows it.
 func (d *doc) subjectOfLaterVerb(from int, seg string, toks []token) attrib {
@@ -494,7 +494,7 @@ func (d *doc) subjectOfLaterVerb(from int, seg string, toks []token) attrib {
 				return attrib{name: m.name, found: true}
 			}
 		}
-		// an unrecognised short capitalised name right before the verb ("Cheuk Hau-yip said")
+		// an unrecognised short capitalised name right before the verb ("Kim Jae-won said")
 		if e > 0 {
 			k := e - 1
 			for k > 0 && e-k < 3 && isCap(toks[k-1].text) && !strings.ContainsAny(seg[toks[k-1].end:toks[k].start], ",;:()—–") {
@@ -597,7 +597,7 @@ func (d *doc) beforeAttribution(from, to int, all []qspan) attrib {
 			}
 		}
 		if s == e {
-			// "but General X, chairman of …, told": the name an appositive follows
+			// "but Admiral X, head of …, told": the name an appositive follows
 			if name := d.appositiveSubject(from, from+toks[v].start, all); name != "" {
 				return attrib{name: name, found: true}
 			}
@@ -671,9 +671,9 @@ func (d *doc) phrase(from, to int) attrib {
 	if person != "" {
 		return attrib{name: person, found: true}
 	}
-	// the organisation is the speaker when it heads the phrase ("the Interior
-	// Ministry", "a WeWork spokesperson"), not when it qualifies another head
-	// ("the authors of the research published in the journal X")
+	// the organisation is the speaker when it heads the phrase ("the Foreign
+	// Ministry", "an Acme spokesperson"), not when it qualifies another head
+	// ("the authors of a paper in the journal X")
 	if org != "" && onlyDeterminers(d.text[from:orgStart]) {
 		rest := strings.Trim(d.text[orgEnd:to], " .,")
 		if rest == "" || has(orgVoices, rest) {
@@ -746,7 +746,7 @@ func (d *doc) phrase(from, to int) attrib {
 			}
 		}
 	}
-	// a known product or work is never a speaker ("Stadia Pro says" names no one)
+	// a known product or work is never a speaker ("the Acme Console says" names no one)
 	for _, m := range d.mentionsIn(from, to) {
 		if m.end <= to && m.gaz && m.kind == KindThing {
 			return attrib{desc: text, found: true}
@@ -758,7 +758,7 @@ func (d *doc) phrase(from, to int) attrib {
 			return attrib{name: toks[0].text, found: true}
 		}
 	}
-	// two or three capitalised name words the recogniser did not keep ("Cheuk Hau-yip")
+	// two or three capitalised name words the recogniser did not keep ("Kim Jae-won")
 	if len(toks) >= 2 && len(toks) <= 3 && allNameWords(toks) && strings.TrimSpace(text[toks[0].start:]) == text {
 		if _, ok := lookupGaz(text); !ok {
 			return attrib{name: text, found: true}
@@ -903,7 +903,7 @@ func firstSpeechVerb(s string) int {
 }
 
 // titlesOnly: the text before a name is empty or a few capitalised title
-// words ("Interior Minister" in "Interior Minister X, who …, said").
+// words ("Foreign Minister" in "Foreign Minister X, who …, said").
 func titlesOnly(s string) bool {
 	t := words(s)
 	if len(t) > 4 || strings.ContainsAny(s, ",;:()") {
