@@ -988,7 +988,7 @@ func stateAfter(s string) bool {
 var nameHeads = setOf(`house hall survey notices institute institutes chamber academy society museum league bureau
 commission committee council department court bank university college school center centre association federation
 union board office ministry agency administration secretary conference order church cathedral republic kingdom
-states islands bay gulf cape isle institute foundation fund program programme`)
+states islands bay gulf cape isle institute foundation fund program programme proceedings annals transactions`)
 
 // plainAcronyms are capitalised abbreviations of common nouns, positions and
 // periods that name no one: they also end a name ("Lions QB Sam Field").

@@ -10,19 +10,19 @@ func TestEntitiesNames(t *testing.T) {
 		not        []string // names that must not be found
 	}{
 		{"names with of and and are whole",
-			"The House of Representatives passed the bill. Customs and Border Protection agents were told. The U.S. Securities and Exchange Commission opened an inquiry.",
-			[]string{"House of Representatives", "Customs and Border Protection", "Securities and Exchange Commission"},
-			[]string{"Representatives", "Border Protection", "Exchange Commission", "U.S. Securities"}},
+			"The House of Representatives passed the bill. Customs and Border Protection agents were told. The Food and Drug Administration approved the drug.",
+			[]string{"House of Representatives", "Customs and Border Protection", "Food and Drug Administration"},
+			[]string{"Representatives", "Border Protection", "Drug Administration", "Food"}},
 		{"index with its number",
-			"Shares rose 3 percent while the S&P 500 gained 1 percent and the STOXX 600 fell.",
-			[]string{"S&P 500", "STOXX 600"}, []string{"S&P", "STOXX"}},
+			"Shares rose 3 percent while the S&P 500 gained 1 percent and the FTSE 100 fell.",
+			[]string{"S&P 500", "FTSE 100"}, []string{"S&P", "FTSE"}},
 		{"newspaper's full name",
-			"The San Francisco Chronicle reported the arrest on Tuesday.",
-			[]string{"San Francisco Chronicle"}, []string{"Francisco Chronicle", "San Francisco"}},
+			"The San Diego Union reported the arrest on Tuesday.",
+			[]string{"San Diego Union"}, []string{"Diego Union", "San Diego"}},
 		{"acronyms, codes and party tags are no names",
-			"Sen. Chuck Doe, D-N.Y., said the IPO was a VIP affair in Q3. Rep. Jane Roe (R-Texas) agreed. Oil CLc1 fell and the dollar index .DXY rose; copper CMCU3 was flat.",
+			"Sen. Chuck Doe, D-N.Y., said the IPO was a VIP affair in Q3. Rep. Jane Roe (R-Texas) agreed. Gas NGc1 fell and the index .FTSE rose; zinc CMZN3 was flat.",
 			[]string{"Chuck Doe", "Jane Roe"},
-			[]string{"D-N", "IPO", "VIP", "Q3", "R-Texas", "CLc1", "DXY", "CMCU3"}},
+			[]string{"D-N", "IPO", "VIP", "Q3", "R-Texas", "NGc1", "FTSE", "CMZN3"}},
 		{"capitalised common words",
 			"Country music fans packed the hall. Analysts expect more. Because Jane Roe spoke first, the vote was delayed.",
 			[]string{"Jane Roe"}, []string{"Country", "Analysts", "Because Jane Roe"}},
@@ -30,28 +30,28 @@ func TestEntitiesNames(t *testing.T) {
 			"The US and China agreed on tariffs. US officials said talks would go on.",
 			[]string{"United States", "China"}, nil},
 		{"glued names split",
-			"Speaker of the House Nancy Pelosi spoke. Browns DL Sheldon Richardson was fined. Braun's Ithaca Holdings bought the label.",
-			[]string{"Nancy Pelosi", "Sheldon Richardson", "Ithaca Holdings"},
-			[]string{"House Nancy Pelosi", "Browns DL Sheldon Richardson", "Braun's Ithaca Holdings", "Braun’s Ithaca Holdings"}},
+			"Speaker of the House Maria Cole spoke. Lions QB Sam Field was fined. Kerr's Orbit Holdings bought the label.",
+			[]string{"Maria Cole", "Sam Field", "Orbit Holdings"},
+			[]string{"House Maria Cole", "Lions QB Sam Field", "Kerr's Orbit Holdings"}},
 		{"demonyms of known places",
-			"Nigerian actress Ada Obi won. South Dakotans will see the ads. Brazilians voted.",
-			[]string{"Ada Obi"}, []string{"Nigerian", "South Dakotans", "Brazilians"}},
+			"Kenyan runner Ada Obi won. North Dakotans will vote in May. Brazilians voted.",
+			[]string{"Ada Obi"}, []string{"Kenyan", "North Dakotans", "Brazilians"}},
 		{"well-known organisations and products",
 			"Netflix, T-Mobile and SoftBank shares rose, while Pfizer fell. The new iPad and MacBook Pro ship in May.",
 			[]string{"Netflix", "T-Mobile", "SoftBank", "Pfizer", "iPad", "MacBook Pro"}, nil},
 		{"newspaper after a place, journal with of the",
-			"The Sioux Falls Argus Leader reported it first. The results appear in the Monthly Notices of the Royal Astronomical Society.",
-			[]string{"Sioux Falls Argus Leader", "Monthly Notices of the Royal Astronomical Society"},
-			[]string{"Sioux Falls", "Monthly Notices", "Royal Astronomical Society"}},
+			"The Tulsa World Leader reported it first. The results appear in the Proceedings of the Royal Society.",
+			[]string{"Tulsa World Leader", "Proceedings of the Royal Society"},
+			[]string{"Tulsa", "Proceedings", "Royal Society"}},
 		{"acronym of lower-case words, initials inside names",
-			"Doctors found hypersensitivity pneumonitis, or HP, in the patient. Sonya A. Zoghlin, his attorney, spoke. The 737 Max stays grounded.",
-			[]string{"Sonya A. Zoghlin", "Boeing 737 Max"}, []string{"HP", "Max", "Zoghlin"}},
+			"Tests found chronic wasting disease, or CWD, in the herd. Lena B. Ortiz, his attorney, spoke.",
+			[]string{"Lena B. Ortiz"}, []string{"CWD", "Ortiz"}},
 		{"a coined name with an inner capital counts once",
 			"The deal was arranged by the little-known firm ZenLedger in the spring.",
 			[]string{"ZenLedger"}, nil},
 		{"leader's surname before administration",
-			"The guidance comes as the Biden administration weighs new rules.",
-			[]string{"Biden"}, nil},
+			"The guidance comes as the Carter administration weighs new rules.",
+			[]string{"Carter"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,13 +72,13 @@ func TestEntitiesNames(t *testing.T) {
 
 // TestEntitiesMergePersons: a surname and the full name are one entity with aliases.
 func TestEntitiesMergePersons(t *testing.T) {
-	text := "President Joe Biden spoke on Monday. Biden said the plan would pass. James P. Kennedy Jr., the U.S. attorney, agreed. Kennedy said so twice."
+	text := "Governor Ana Ruiz spoke on Monday. Ruiz said the plan would pass. Martin L. Greer Jr., the U.S. attorney, agreed. Greer said so twice."
 	es := Entities(text)
 	found := map[string]Entity{}
 	for _, e := range es {
 		found[e.Name] = e
 	}
-	for _, c := range []struct{ name, alias string }{{"Joe Biden", "Biden"}, {"James P. Kennedy Jr", "Kennedy"}} {
+	for _, c := range []struct{ name, alias string }{{"Ana Ruiz", "Ruiz"}, {"Martin L. Greer Jr", "Greer"}} {
 		e, ok := found[c.name]
 		if !ok {
 			t.Errorf("missing %q in %+v", c.name, es)
