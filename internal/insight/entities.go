@@ -1249,7 +1249,7 @@ func lowerCamelName(w string) bool {
 // newspaperWords end newspaper titles after a place ("Baltimore Sun",
 // "Tulsa World Leader", "Boston Globe").
 var newspaperWords = setOf(`leader chronicle star sun examiner inquirer globe register courier dispatch observer bee record
-sentinel ledger daily review independent telegraph argus democrat republic plain dealer enquirer advocate`)
+sentinel ledger daily review independent telegraph democrat republic plain dealer enquirer advocate`)
 
 // spellsWordsBefore: the lower-case words just before an acronym spell it
 // ("chronic wasting disease, or CWD"), so it abbreviates a common noun.
