@@ -230,7 +230,7 @@ func evalCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	case "insight":
 		labels := fs.String("labels", "testdata/insight/gva-dev-labels.json", "hand labels (entities, quotes, speakers)")
-		data := fs.String("data", "", "JSONL corpus the labels refer to by id")
+		data := fs.String("data", "", "corpora the labels refer to by id: comma-separated JSONL, ground-truth.json or .txt files")
 		if err := parse(fs, args); err != nil {
 			return err
 		}

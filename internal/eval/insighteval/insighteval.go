@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"unicode"
 
@@ -59,8 +60,8 @@ type document struct {
 	Text  string `json:"text"`
 }
 
-// Run scores the labels in labelsPath against the articles in the JSONL file
-// dataPath, writes one line per disagreement to w, and the report as one JSON line last.
+// Run scores the labels in labelsPath against the articles in dataPath (one
+// corpus or a comma-separated list; see loadTexts), writes one line per disagreement to w, and the report as one JSON line last.
 func Run(ctx context.Context, labelsPath, dataPath string, w io.Writer) (Report, error) {
 	var rep Report
 	lb, err := os.ReadFile(labelsPath)
@@ -98,7 +99,7 @@ func Run(ctx context.Context, labelsPath, dataPath string, w io.Writer) (Report,
 		for _, e := range pred {
 			found := false
 			for gi, g := range la.Entities {
-				if matchName(e.Name, g) {
+				if matchEntity(e, g) {
 					found, hit[gi] = true, true
 				}
 			}
@@ -166,31 +167,96 @@ func Run(ctx context.Context, labelsPath, dataPath string, w io.Writer) (Report,
 	return rep, nil
 }
 
-func loadTexts(ctx context.Context, path string, want map[string]bool) (map[string]string, error) {
+// loadTexts reads the wanted article texts from dataPath, a comma-separated
+// list of corpora: JSONL files of documents (id, text), the extraction
+// benchmark's ground-truth.json (page id -> articleBody) and single text
+// files such as the seeds, whose id is the file name without ".txt".
+func loadTexts(ctx context.Context, dataPath string, want map[string]bool) (map[string]string, error) {
+	out := map[string]string{}
+	for _, path := range strings.Split(dataPath, ",") {
+		path = strings.TrimSpace(path)
+		if path == "" {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		var err error
+		switch {
+		case strings.HasSuffix(path, ".jsonl"):
+			err = loadJSONL(ctx, path, want, out)
+		case strings.HasSuffix(path, ".json"):
+			err = loadGroundTruth(path, want, out)
+		case strings.HasSuffix(path, ".txt"):
+			err = loadPlain(path, want, out)
+		default:
+			err = fmt.Errorf("data %s: want .jsonl, ground-truth .json or .txt", path)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func loadJSONL(ctx context.Context, path string, want map[string]bool, out map[string]string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open data: %w", err)
+		return fmt.Errorf("open data: %w", err)
 	}
 	defer f.Close()
-	out := map[string]string{}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		var d document
 		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			return nil, fmt.Errorf("parse %s: %w", path, err)
+			return fmt.Errorf("parse %s: %w", path, err)
 		}
 		if want[d.ID] {
 			out[d.ID] = d.Text
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return fmt.Errorf("read %s: %w", path, err)
 	}
-	return out, nil
+	return nil
+}
+
+// loadGroundTruth reads the article-extraction benchmark's ground truth: an
+// object from page id to the page's fields, of which articleBody is the text.
+func loadGroundTruth(path string, want map[string]bool, out map[string]string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read data: %w", err)
+	}
+	var pages map[string]struct {
+		ArticleBody string `json:"articleBody"`
+	}
+	if err := json.Unmarshal(b, &pages); err != nil {
+		return fmt.Errorf("parse %s: %w", path, err)
+	}
+	for id, p := range pages {
+		if want[id] {
+			out[id] = p.ArticleBody
+		}
+	}
+	return nil
+}
+
+func loadPlain(path string, want map[string]bool, out map[string]string) error {
+	id := strings.TrimSuffix(filepath.Base(path), ".txt")
+	if !want[id] {
+		return nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read data: %w", err)
+	}
+	out[id] = string(b)
+	return nil
 }
 
 func ratio(a, b int) float64 {
@@ -224,6 +290,19 @@ func matchName(pred, gold string) bool {
 	p := norm(pred)
 	for _, g := range strings.Split(gold, "|") {
 		if norm(g) == p {
+			return true
+		}
+	}
+	return false
+}
+
+// matchEntity: the entity's name or one of the forms the text used for it is a gold alternative.
+func matchEntity(e insight.Entity, gold string) bool {
+	if matchName(e.Name, gold) {
+		return true
+	}
+	for _, a := range e.Aliases {
+		if matchName(a, gold) {
 			return true
 		}
 	}
