@@ -47,7 +47,7 @@ func BenchmarkStory(b *testing.B) {
 	b.SetBytes(int64(size))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		in := Story(arts)
+		in := mustStory(b, arts)
 		if len(in.Summary) < 3 {
 			b.Fatalf("summary of %d sentences", len(in.Summary))
 		}

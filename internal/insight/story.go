@@ -23,6 +23,7 @@
 package insight
 
 import (
+	"context"
 	"sort"
 	"strings"
 	"time"
@@ -50,33 +51,75 @@ type Insight struct {
 	Terms    []string   `json:"-"` // salient terms for related-story matching
 }
 
-const (
-	maxEntities = 25
-	maxQuotes   = 20
-	maxFigures  = 20
-	maxTerms    = 20
-)
+// Story derives the insight of a story from its articles with
+// DefaultConfig. It returns ctx's error, and no insight, when ctx ends first.
+func Story(ctx context.Context, arts []Article) (Insight, error) {
+	return DefaultConfig().Story(ctx, arts)
+}
+
+// ArticleInsight derives one article's insight with DefaultConfig.
+func ArticleInsight(ctx context.Context, a Article) (Insight, []string, error) {
+	return DefaultConfig().ArticleInsight(ctx, a)
+}
 
 // Story derives the insight of a story from its articles. Syndicated copies
 // (CopyOf set to an article in arts) add their outlet to what the original
-// says but are not counted again.
-func Story(arts []Article) Insight {
+// says but are not counted again. At most MaxStoryArticles originals are
+// read, each clipped to its share of MaxStoryBytes.
+func (c Config) Story(ctx context.Context, arts []Article) (Insight, error) {
+	in, _, err := c.story(ctx, arts)
+	return in, err
+}
+
+// storyRun is what one Story call did, for tests of its bounds.
+type storyRun struct {
+	originals int // articles analysed
+	bytes     int // text analysed
+	sum       sumStats
+}
+
+func (c Config) story(ctx context.Context, arts []Article) (Insight, storyRun, error) {
+	var run storyRun
+	if err := ctx.Err(); err != nil {
+		return Insight{}, run, err
+	}
 	if len(arts) == 0 {
-		return Insight{}
+		return Insight{}, run, nil
 	}
 	ids := map[int64]int{}
 	for i, a := range arts {
-		ids[a.ID] = i
+		if _, dup := ids[a.ID]; !dup {
+			ids[a.ID] = i
+		}
 	}
-	docs := make([]*doc, len(arts))
+	// originals, in the caller's order, up to the cap
 	copyOf := make([]int, len(arts)) // index of the original, or -1
+	read := make([]bool, len(arts))
+	n := 0
 	for i, a := range arts {
 		copyOf[i] = -1
-		if j, ok := ids[a.CopyOf]; ok && a.CopyOf != 0 && j != i {
+		if j, ok := ids[a.CopyOf]; ok && a.CopyOf != 0 && j != i && arts[j].CopyOf == 0 {
 			copyOf[i] = j
 			continue
 		}
-		docs[i] = analyze(a.Text)
+		if n < c.MaxStoryArticles {
+			read[i] = true
+			n++
+		}
+	}
+	budget := c.articleBudget(n)
+	docs := make([]*doc, len(arts))
+	for i, a := range arts {
+		if !read[i] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return Insight{}, run, err
+		}
+		t := clip(a.Text, budget)
+		run.originals++
+		run.bytes += len(t)
+		docs[i] = analyze(t)
 	}
 	// outlets per original, including its copies
 	outlets := make([][]string, len(arts))
@@ -85,20 +128,20 @@ func Story(arts []Article) Insight {
 		if copyOf[i] >= 0 {
 			o = copyOf[i]
 		}
-		if a.Outlet != "" {
+		if a.Outlet != "" && docs[o] != nil {
 			outlets[o] = unionStrings(outlets[o], []string{a.Outlet})
 		}
 	}
 	canon := storyNames(docs)
 	var in Insight
-	in.Entities = storyEntities(arts, docs, canon)
+	in.Entities = storyEntities(docs, canon, c.MaxEntities)
 
 	var sa []sumArticle
 	for i, d := range docs {
 		if d == nil {
 			continue
 		}
-		sa = append(sa, docArticle(d, outlets[i]))
+		sa = append(sa, docArticle(d, outlets[i], arts[i].Published))
 	}
 	k := 3
 	if len(sa) == 2 {
@@ -106,22 +149,33 @@ func Story(arts []Article) Insight {
 	} else if len(sa) > 2 {
 		k = 5
 	}
-	in.Summary = summarize(sa, k)
+	var err error
+	in.Summary, run.sum, err = c.summarize(ctx, sa, k)
+	if err != nil {
+		return Insight{}, run, err
+	}
 
 	var qs []Quote
 	for i, d := range docs {
 		if d == nil {
 			continue
 		}
-		for _, q := range d.quotes() {
+		dq := d.quotes()
+		if len(dq) > c.MaxQuotesPerArticle {
+			dq = dq[:c.MaxQuotesPerArticle]
+		}
+		for _, q := range dq {
 			q.Speaker = canonName(canon, q.Speaker)
 			q.Outlets = outlets[i]
 			qs = append(qs, q)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return Insight{}, run, err
+	}
 	in.Quotes = mergeQuotes(qs)
-	if len(in.Quotes) > maxQuotes {
-		in.Quotes = in.Quotes[:maxQuotes]
+	if len(in.Quotes) > c.MaxQuotes {
+		in.Quotes = in.Quotes[:c.MaxQuotes]
 	}
 
 	seen := map[Figure]bool{}
@@ -129,7 +183,11 @@ func Story(arts []Article) Insight {
 		if d == nil {
 			continue
 		}
-		for _, f := range d.figures() {
+		fs := d.figures()
+		if len(fs) > c.MaxFiguresPerArticle {
+			fs = fs[:c.MaxFiguresPerArticle]
+		}
+		for _, f := range fs {
 			f.SaidBy = canonName(canon, f.SaidBy)
 			for _, o := range orEmpty(outlets[i]) {
 				f.Outlet = o
@@ -144,31 +202,39 @@ func Story(arts []Article) Insight {
 	sort.SliceStable(in.Figures, func(i, j int) bool {
 		return stem(lowerASCII(lastWord(in.Figures[i].What))) < stem(lowerASCII(lastWord(in.Figures[j].What)))
 	})
-	if len(in.Figures) > maxFigures {
-		in.Figures = in.Figures[:maxFigures]
+	if len(in.Figures) > c.MaxFigures {
+		in.Figures = in.Figures[:c.MaxFigures]
 	}
-
-	in.Terms = storyTerms(arts, docs, in.Entities)
-	in.Hashtags = hashtags(in.Entities, in.Terms, headlineWords(arts))
-	return in
+	if err := ctx.Err(); err != nil {
+		return Insight{}, run, err
+	}
+	in.Terms = storyTerms(arts, docs, c.MaxTerms)
+	in.Hashtags = hashtags(in.Entities, in.Terms, headlineWords(arts), c.MaxHashtags)
+	return in, run, nil
 }
 
 // ArticleInsight derives one article's entities, hashtags, quotes and
 // figures, and its key points (two or three central sentences).
-func ArticleInsight(a Article) (Insight, []string) {
+func (c Config) ArticleInsight(ctx context.Context, a Article) (Insight, []string, error) {
 	a.CopyOf = 0
-	in := Story([]Article{a})
-	d := analyze(a.Text)
+	in, run, err := c.story(ctx, []Article{a})
+	if err != nil {
+		return Insight{}, nil, err
+	}
 	k := 3
-	if len(d.sents) < 8 {
+	if run.sum.cands < 8 {
 		k = 2
 	}
+	// the one-article summary is the key points; Story picked three (or two)
 	var points []string
-	for _, s := range summarize([]sumArticle{docArticle(d, orEmpty([]string{a.Outlet}))}, k) {
+	for i, s := range in.Summary {
+		if i == k {
+			break
+		}
 		points = append(points, s.Text)
 	}
 	in.Summary = nil
-	return in, points
+	return in, points, nil
 }
 
 func orEmpty(s []string) []string {
@@ -219,7 +285,7 @@ func canonName(canon map[string]string, name string) string {
 
 // storyEntities merges the articles' entities, ranked by how many articles
 // name them and then by mentions.
-func storyEntities(arts []Article, docs []*doc, canon map[string]string) []Entity {
+func storyEntities(docs []*doc, canon map[string]string, max int) []Entity {
 	type agg struct {
 		e        Entity
 		articles int
@@ -266,7 +332,7 @@ func storyEntities(arts []Article, docs []*doc, canon map[string]string) []Entit
 	})
 	var out []Entity
 	for _, a := range list {
-		if len(out) == maxEntities {
+		if len(out) == max {
 			break
 		}
 		out = append(out, a.e)
@@ -324,7 +390,7 @@ func headlineWords(arts []Article) map[string]bool {
 // storyTerms ranks content words by the number of articles using them,
 // then frequency, with a bonus for headline words; entity words are included
 // lower-cased so related stories can match on them too.
-func storyTerms(arts []Article, docs []*doc, ents []Entity) []string {
+func storyTerms(arts []Article, docs []*doc, max int) []string {
 	tf := map[string]int{}
 	df := map[string]int{}
 	lastArt := map[string]int{}
@@ -373,7 +439,7 @@ func storyTerms(arts []Article, docs []*doc, ents []Entity) []string {
 	})
 	var out []string
 	for _, x := range list {
-		if len(out) == maxTerms {
+		if len(out) == max {
 			break
 		}
 		if x.s < 3 {
@@ -386,7 +452,7 @@ func storyTerms(arts []Article, docs []*doc, ents []Entity) []string {
 
 // hashtags: the most salient entities first (at most five), then keywords
 // not already covered, giving three to eight tags.
-func hashtags(ents []Entity, terms []string, title map[string]bool) []string {
+func hashtags(ents []Entity, terms []string, title map[string]bool, max int) []string {
 	var out []string
 	covered := map[string]bool{}
 	add := func(name string) {
@@ -422,8 +488,8 @@ func hashtags(ents []Entity, terms []string, title map[string]bool) []string {
 		}
 		add(t)
 	}
-	if len(out) > 8 {
-		out = out[:8]
+	if len(out) > max {
+		out = out[:max]
 	}
 	return out
 }

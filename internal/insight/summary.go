@@ -1,9 +1,11 @@
 package insight
 
 import (
+	"context"
 	"math"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -12,6 +14,9 @@ import (
 type Sentence struct {
 	Text    string   `json:"text"`
 	Outlets []string `json:"outlets"`
+	// Published is the earliest publication of the line, set only when the
+	// summary's lines span more than one day (then the lines are in time order).
+	Published time.Time `json:"published,omitzero"`
 }
 
 // cand is a candidate summary sentence: one node of the similarity graph,
@@ -20,9 +25,18 @@ type cand struct {
 	text     string
 	article  int // index of the first article carrying it
 	pos      int // sentence position in that article
-	outlets  []string
-	vec      svec
-	eligible bool
+	outlets   []string
+	published time.Time // earliest publication among the articles carrying it
+	vec       svec
+	eligible  bool
+}
+
+// merge credits o's outlets (and earlier date) to c: they tell one fact.
+func (c *cand) merge(o *cand) {
+	c.outlets = unionStrings(c.outlets, o.outlets)
+	if !o.published.IsZero() && (c.published.IsZero() || o.published.Before(c.published)) {
+		c.published = o.published
+	}
 }
 
 // svec is a sparse TF-IDF vector: term ids ascending, unit length.
@@ -48,37 +62,54 @@ func dot(a, b svec) float64 {
 	return s
 }
 
-// sameSentence is the cosine above which two sentences count as one (syndicated or lightly edited copy).
-const sameSentence = 0.8
-
-// redundant is the cosine above which a second summary sentence would repeat the first.
-const redundant = 0.45
-
 type sumArticle struct {
-	outlets []string // the article's outlet plus those of its syndicated copies
-	sents   []string
-	toks    [][]token  // words of each sentence, when already split
-	content [][]string // content words of each sentence, when known
+	outlets   []string // the article's outlet plus those of its syndicated copies
+	published time.Time
+	sents     []string
+	toks      [][]token  // words of each sentence, when already split
+	content   [][]string // content words of each sentence, when known
 }
 
-func docArticle(d *doc, outlets []string) sumArticle {
-	a := sumArticle{outlets: outlets, toks: d.sentToks, content: d.contentWords()}
+func docArticle(d *doc, outlets []string, published time.Time) sumArticle {
+	a := sumArticle{outlets: outlets, published: published, toks: d.sentToks, content: d.contentWords()}
 	for _, s := range d.sents {
 		a.sents = append(a.sents, s.text)
 	}
 	return a
 }
 
+// sumStats is what one summary computation looked at, for tests of its bounds.
+type sumStats struct {
+	cands int // sentences in the graph
+	pairs int // sentence pairs compared
+}
+
 // summarize picks k central sentences. Sentences from different outlets that
 // are near-identical become one node listing every outlet; edges between
 // sentences of different articles weigh more than edges within one, so a
-// sentence is central when several outlets report the same thing.
-func summarize(arts []sumArticle, k int) []Sentence {
+// sentence is central when several outlets report the same thing. Only the
+// leading sentences of each article enter (MaxSummarySentences, and a share
+// of MaxSummaryCandidates), which bounds the quadratic graph.
+func (c Config) summarize(ctx context.Context, arts []sumArticle, k int) ([]Sentence, sumStats, error) {
+	var st sumStats
+	tk := newTicker(ctx, c.CheckEvery)
+	if err := tk.now(); err != nil {
+		return nil, st, err
+	}
+	quota := c.MaxSummarySentences
+	if len(arts) > 0 {
+		if q := c.MaxSummaryCandidates / len(arts); q < quota {
+			quota = max(q, 1)
+		}
+	}
 	vocab := map[string]int{}
 	var cands []cand
 	var bags [][]int
 	for ai, a := range arts {
 		for si, s := range a.sents {
+			if si == quota || len(cands) == c.MaxSummaryCandidates {
+				break
+			}
 			var toks []token
 			if a.toks != nil {
 				toks = a.toks[si]
@@ -107,12 +138,14 @@ func summarize(arts []sumArticle, k int) []Sentence {
 				}
 				ids = append(ids, id)
 			}
-			cands = append(cands, cand{text: s, article: ai, pos: si, outlets: a.outlets, eligible: eligibleSentence(s, toks)})
+			cands = append(cands, cand{text: s, article: ai, pos: si, outlets: a.outlets,
+				published: a.published, eligible: eligibleSentence(s, toks)})
 			bags = append(bags, ids)
 		}
 	}
+	st.cands = len(cands)
 	if len(cands) == 0 {
-		return nil
+		return nil, st, nil
 	}
 	df := make([]int, len(vocab))
 	lastBag := make([]int, len(vocab))
@@ -164,9 +197,13 @@ func summarize(arts []sumArticle, k int) []Sentence {
 				}
 			}
 			for _, j := range byTerm[v.ids[best]] {
-				if cands[j].article != cands[i].article && dot(v, cands[j].vec) >= sameSentence {
+				st.pairs++
+				if err := tk.tick(); err != nil {
+					return nil, st, err
+				}
+				if cands[j].article != cands[i].article && dot(v, cands[j].vec) >= c.SameSentence {
 					alias[i] = j
-					cands[j].outlets = unionStrings(cands[j].outlets, cands[i].outlets)
+					cands[j].merge(&cands[i])
 					break
 				}
 			}
@@ -193,6 +230,10 @@ func summarize(arts []sumArticle, k int) []Sentence {
 	deg := make([]float64, m)
 	for a := 0; a < m; a++ {
 		for b := a + 1; b < m; b++ {
+			st.pairs++
+			if err := tk.tick(); err != nil {
+				return nil, st, err
+			}
 			ca, cb := &cands[nodes[a]], &cands[nodes[b]]
 			c := dot(ca.vec, cb.vec)
 			if c < 0.1 {
@@ -214,6 +255,9 @@ func summarize(arts []sumArticle, k int) []Sentence {
 	const damp = 0.85
 	next := make([]float64, m)
 	for it := 0; it < 30; it++ {
+		if err := tk.now(); err != nil {
+			return nil, st, err
+		}
 		for b := range next {
 			next[b] = (1 - damp) / float64(m)
 		}
@@ -243,27 +287,99 @@ func summarize(arts []sumArticle, k int) []Sentence {
 		rs = append(rs, ranked{ci, s})
 	}
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
+	// A candidate stating a fact already chosen is not shown again: its
+	// outlets are credited on the chosen line instead.
 	var chosen []int
 	for _, r := range rs {
-		if len(chosen) == k {
-			break
-		}
-		dup := false
-		for _, c := range chosen {
-			if dot(cands[c].vec, cands[r.node].vec) >= redundant {
-				dup = true
+		same := -1
+		for _, ch := range chosen {
+			st.pairs++
+			if dot(cands[ch].vec, cands[r.node].vec) >= c.Redundant || c.sameFact(bags[ch], bags[r.node]) {
+				same = ch
 				break
 			}
 		}
-		if !dup {
+		switch {
+		case same >= 0:
+			cands[same].merge(&cands[r.node])
+		case len(chosen) < k:
 			chosen = append(chosen, r.node)
 		}
 	}
 	out := make([]Sentence, 0, len(chosen))
-	for _, c := range chosen {
-		out = append(out, Sentence{Text: cands[c].text, Outlets: append([]string(nil), cands[c].outlets...)})
+	for _, ch := range chosen {
+		out = append(out, Sentence{Text: cands[ch].text, Outlets: append([]string(nil), cands[ch].outlets...),
+			Published: cands[ch].published})
 	}
-	return out
+	datedLines(out)
+	return out, st, nil
+}
+
+// sameFact: most content words of the shorter sentence are in the other,
+// as when outlets reword one lead. Both bags are sorted term ids.
+func (c Config) sameFact(a, b []int) bool {
+	ua, ub := uniqInts(a), uniqInts(b)
+	short := min(ua, ub)
+	if short < 4 {
+		return false
+	}
+	shared := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			shared++
+			x := a[i]
+			for i < len(a) && a[i] == x {
+				i++
+			}
+			for j < len(b) && b[j] == x {
+				j++
+			}
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(shared) >= c.SameFactShare*float64(short)
+}
+
+// uniqInts counts the distinct values of a sorted slice.
+func uniqInts(a []int) int {
+	n := 0
+	for i := range a {
+		if i == 0 || a[i] != a[i-1] {
+			n++
+		}
+	}
+	return n
+}
+
+// datedLines keeps each line's date only when the lines span more than one
+// day, and then lists them in time order so the story reads as it unfolded.
+func datedLines(out []Sentence) {
+	var lo, hi time.Time
+	for _, s := range out {
+		if s.Published.IsZero() {
+			continue
+		}
+		if lo.IsZero() || s.Published.Before(lo) {
+			lo = s.Published
+		}
+		if s.Published.After(hi) {
+			hi = s.Published
+		}
+	}
+	if lo.IsZero() || lo.UTC().Format(time.DateOnly) == hi.UTC().Format(time.DateOnly) {
+		for i := range out {
+			out[i].Published = time.Time{}
+		}
+		return
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Published, out[j].Published
+		return !a.IsZero() && (b.IsZero() || a.UTC().Format(time.DateOnly) < b.UTC().Format(time.DateOnly))
+	})
 }
 
 var boilerplate = []string{"copyright", "all rights reserved", "click here", "subscribe", "sign up", "newsletter",

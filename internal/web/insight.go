@@ -266,7 +266,10 @@ func (c *insightCache) computeNow(ctx context.Context, st model.Story, arts []mo
 		}
 		arts = all
 	}
-	ci := computeInsight(st, arts)
+	ci, err := computeInsight(ctx, st, arts)
+	if err != nil {
+		return cachedInsight{}, err
+	}
 	// Keep showing the last machine-written summary until the story's new
 	// version has its own.
 	c.mu.Lock()
@@ -456,14 +459,18 @@ func (c *insightCache) withEntity(ctx context.Context, name string, limit int) (
 
 // article returns an article's key points and hashtags. Stored articles do
 // not change, so results are kept in memory by ID (bounded).
-func (c *insightCache) article(a model.Article) (keyPoints, hashtags []string) {
+func (c *insightCache) article(ctx context.Context, a model.Article) (keyPoints, hashtags []string) {
 	c.mu.Lock()
 	e, ok := c.arts[a.ID]
 	c.mu.Unlock()
 	if ok {
 		return e[0], e[1]
 	}
-	keyPoints, hashtags = computeArticleInsight(a)
+	keyPoints, hashtags, err := computeArticleInsight(ctx, a)
+	if err != nil {
+		c.log.Warn("article insight", "article", a.ID, "err", err)
+		return nil, nil // not remembered: the next view tries again
+	}
 	c.mu.Lock()
 	if len(c.arts) >= memInsights {
 		clear(c.arts)

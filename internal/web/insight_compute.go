@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"slices"
 
 	"github.com/dateline-news/dateline/internal/insight"
@@ -64,16 +66,20 @@ func insightInput(arts []model.Article) []model.Article {
 	return out
 }
 
-// computeInsight enriches a story from its articles.
-func computeInsight(st model.Story, arts []model.Article) cachedInsight {
+// computeInsight enriches a story from its articles; it stops with ctx's
+// error when ctx ends first.
+func computeInsight(ctx context.Context, st model.Story, arts []model.Article) (cachedInsight, error) {
 	arts = insightInput(arts)
 	in := make([]insight.Article, len(arts))
 	for i, a := range arts {
 		in[i] = insightArticle(a)
 	}
-	res := insight.Story(in)
+	res, err := insight.Story(ctx, in)
+	if err != nil {
+		return cachedInsight{}, fmt.Errorf("compute insight of story %d: %w", st.ID, err)
+	}
 	sig := insight.NewSignature(st.ID, res, st.Updated)
-	return cachedInsight{View: toView(res), Sig: &sig}
+	return cachedInsight{View: toView(res), Sig: &sig}, nil
 }
 
 func toView(in insight.Insight) insightView {
@@ -99,9 +105,12 @@ func toView(in insight.Insight) insightView {
 }
 
 // computeArticleInsight gives one article's key points and hashtags.
-func computeArticleInsight(a model.Article) (keyPoints, hashtags []string) {
-	in, points := insight.ArticleInsight(insightArticle(a))
-	return points, in.Hashtags
+func computeArticleInsight(ctx context.Context, a model.Article) (keyPoints, hashtags []string, err error) {
+	in, points, err := insight.ArticleInsight(ctx, insightArticle(a))
+	if err != nil {
+		return nil, nil, fmt.Errorf("compute insight of article %d: %w", a.ID, err)
+	}
+	return points, in.Hashtags, nil
 }
 
 // relatedStories picks the indexed stories most related to self.
