@@ -22,9 +22,9 @@ type Sentence struct {
 // cand is a candidate summary sentence: one node of the similarity graph,
 // standing for all near-identical copies of the sentence across articles.
 type cand struct {
-	text     string
-	article  int // index of the first article carrying it
-	pos      int // sentence position in that article
+	text      string
+	article   int // index of the first article carrying it
+	pos       int // sentence position in that article
 	outlets   []string
 	published time.Time // earliest publication among the articles carrying it
 	vec       svec
