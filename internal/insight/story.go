@@ -119,7 +119,7 @@ func (c Config) story(ctx context.Context, arts []Article) (Insight, storyRun, e
 		t := clip(a.Text, budget)
 		run.originals++
 		run.bytes += len(t)
-		docs[i] = analyze(t)
+		docs[i] = safely(func() *doc { return analyze(t) })
 	}
 	// outlets per original, including its copies
 	outlets := make([][]string, len(arts))
@@ -160,7 +160,7 @@ func (c Config) story(ctx context.Context, arts []Article) (Insight, storyRun, e
 		if d == nil {
 			continue
 		}
-		dq := d.quotes()
+		dq := safely(d.quotes)
 		if len(dq) > c.MaxQuotesPerArticle {
 			dq = dq[:c.MaxQuotesPerArticle]
 		}
@@ -183,7 +183,7 @@ func (c Config) story(ctx context.Context, arts []Article) (Insight, storyRun, e
 		if d == nil {
 			continue
 		}
-		fs := d.figures()
+		fs := safely(d.figures)
 		if len(fs) > c.MaxFiguresPerArticle {
 			fs = fs[:c.MaxFiguresPerArticle]
 		}
@@ -235,6 +235,19 @@ func (c Config) ArticleInsight(ctx context.Context, a Article) (Insight, []strin
 	}
 	in.Summary = nil
 	return in, points, nil
+}
+
+// safely runs one extractor on one article; a panic there (a bug on some
+// unforeseen text) costs that article's contribution, not the whole story
+// page. The extractors have fuzz tests; this is the last line of defence.
+func safely[T any](f func() T) (v T) {
+	defer func() {
+		if recover() != nil {
+			var zero T
+			v = zero
+		}
+	}()
+	return f()
 }
 
 func orEmpty(s []string) []string {
