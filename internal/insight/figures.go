@@ -1,7 +1,10 @@
 package insight
 
 import (
+	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Figure is a number with what it counts, who gave it and the outlet that reported it.
@@ -21,26 +24,46 @@ var magnitudes = setOf(`hundred thousand million billion trillion`)
 var qualifiers = []string{"more than", "fewer than", "less than", "at least", "at most", "up to", "an additional",
 	"about", "nearly", "over", "almost", "roughly", "around", "some", "another", "only", "just"}
 
+// currencies written before an amount.
+var currencies = []string{"US$", "$", "€", "£", "¥", "₹"}
+
 // numberAt reports whether toks[i] starts a number and returns the byte range of
-// the value in s (qualifier, range and magnitude included) and the next token index.
-func numberAt(s string, toks []token, i int) (start, end, next int, ok bool) {
+// the value in s (qualifier, currency, range, magnitude and percent included),
+// the next token index and whether the value is an amount or a share (which
+// may say what they measure with "of", "in" or "for").
+func numberAt(s string, toks []token, i int) (start, end, next int, measure, ok bool) {
 	t := toks[i]
 	if !startsDigit(t.text) && !has(numberWords, t.text) {
-		return 0, 0, 0, false
+		return 0, 0, 0, false, false
 	}
 	start, end, next = t.start, t.end, i+1
-	if start > 0 && s[start-1] == '$' {
-		start--
+	for _, c := range currencies {
+		if strings.HasSuffix(s[:start], c) {
+			start -= len(c)
+			measure = true
+			break
+		}
 	}
-	if end < len(s) && s[end] == '%' {
-		end++
-	}
-	// "12–13", "12-13": words() keeps "12-13" whole; an en dash splits it
-	if next < len(toks) && startsDigit(toks[next].text) && strings.TrimSpace(s[end:toks[next].start]) == "–" {
+	// "12–13", "12-13": words() keeps "12-13" whole; an en dash or "to" joins a range
+	if next+1 < len(toks) && startsDigit(toks[next].text) && strings.TrimSpace(s[end:toks[next].start]) == "–" {
 		end, next = toks[next].end, next+1
 	}
 	if next < len(toks) && has(magnitudes, toks[next].text) && s[end:toks[next].start] == " " {
 		end, next = toks[next].end, next+1
+	}
+	switch {
+	case end < len(s) && s[end] == '%':
+		end++
+		measure = true
+	case next < len(toks) && s[end:toks[next].start] == " " && (lowerASCII(toks[next].text) == "percent" || lowerASCII(toks[next].text) == "percentage"):
+		end, next = toks[next].end, next+1
+		measure = true
+		if next < len(toks) && lowerASCII(toks[next-1].text) == "percentage" && lowerASCII(toks[next].text) == "points" {
+			end, next = toks[next].end, next+1
+		}
+	case next+1 < len(toks) && lowerASCII(toks[next].text) == "per" && lowerASCII(toks[next+1].text) == "cent":
+		end, next = toks[next+1].end, next+2
+		measure = true
 	}
 	before := lowerASCII(s[max(0, start-16):start])
 	for _, q := range qualifiers {
@@ -49,47 +72,71 @@ func numberAt(s string, toks []token, i int) (start, end, next int, ok bool) {
 			break
 		}
 	}
-	return start, end, next, true
+	return start, end, next, measure, true
 }
 
-var unitStop = setOf(`a.m am p.m pm block o'clock percent year-old years-old times time`)
+var unitStop = setOf(`a.m am p.m pm block o'clock year-old years-old times time of`)
 
-// figures finds attributed numbers: a figure is kept only when its sentence
-// says who gave it, since the point is to show where accounts differ.
+// furnitureRe matches photo-gallery and caption residue glued into text by
+// extraction ("Image 2 of 14", "Caption Close", "Photo: …", "Getty Images").
+var furnitureRe = regexp.MustCompile(`(?i)\b(?:image|photo|picture|slide|video)s?\s+\d+\s+(?:of|/)\s+\d+\b|\b(?:hide|toggle|show|expand)\s+caption\b|\bcaption\s+close\b|\bclose\s+caption\b|\bgetty\s+images\b|\b(?:ap|afp|reuters)\s+photo\b|\bphoto(?:graph)?\s*(?:by|:|credit)|\bpro\s+video\b|\benlarge\s+this\s+image\b|\bback\s+to\s+gallery\b`)
+
+// hasFurniture reports page furniture inside a sentence.
+func hasFurniture(s string) bool { return furnitureRe.MatchString(s) }
+
+// countedEnds are participles and adjectives that name what a count counts
+// when they close it ("10 injured", "three missing"); other -ed and -ing
+// words are verbs ("000 expected") and are not a counted thing.
+var countedEnds = setOf(`injured wounded killed dead arrested displaced missing hospitalized hospitalised evacuated
+detained charged infected vaccinated confirmed employed unemployed`)
+
+// figures finds attributed numbers: a figure is kept only when it is a
+// complete value, names what it counts, and its sentence names who gave it
+// (a pronoun resolved from elsewhere is not enough): the point is to show
+// where accounts differ, so an unsourced or garbled figure is worse than none.
 func (d *doc) figures() []Figure {
 	var out []Figure
 	for si, s := range d.sents {
+		if hasFurniture(s.text) {
+			continue
+		}
 		toks := d.sentToks[si]
 		var a attrib
 		resolved := false
 		for i := 0; i < len(toks); i++ {
-			vs, ve, next, ok := numberAt(s.text, toks, i)
+			vs, ve, next, measure, ok := numberAt(s.text, toks, i)
 			if !ok {
 				continue
 			}
+			first := i
 			i = next - 1
 			value := strings.TrimSpace(s.text[vs:ve])
 			rest := s.text[ve:]
-			if strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "/") || strings.HasPrefix(rest, ".") && len(rest) > 1 && rest[1] != ' ' {
-				continue // "20-year-old", "10:30", "3/4", "1.5"
+			if strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "/") ||
+				strings.HasPrefix(rest, ",") && len(rest) > 1 && rest[1] >= '0' && rest[1] <= '9' {
+				continue // "20-year-old", "10:30", "3/4", "1,2"
 			}
-			if strings.Contains(toks[i].text, ":") || lowerHyphenSuffix(toks[i].text) || isYear(value) || insideQuotation(s.text, vs) {
+			if strings.Contains(toks[first].text, ":") || lowerHyphenSuffix(toks[first].text) || isYear(value) ||
+				insideQuotation(s.text, vs) || partOfName(s.text, toks, first) {
 				continue
 			}
+			if measure {
+				rest = skipMeasurePrep(rest)
+			}
 			what := countedThing(rest)
-			if what == "" {
+			if !countable(what) {
 				continue
 			}
 			if !resolved {
 				a = d.beforeAttribution(s.start, s.end, nil)
 				resolved = true
 			}
-			if !a.found || (a.name == "" && a.desc == "") {
-				break
-			}
 			by := a.name
 			if by == "" {
 				by = a.desc
+			}
+			if !a.found || !cleanSource(by) || !namedIn(s.text, by) {
+				break
 			}
 			if strings.Contains(by, value) {
 				continue // the number is part of who spoke: "Ten officials confirmed"
@@ -98,6 +145,95 @@ func (d *doc) figures() []Figure {
 		}
 	}
 	return out
+}
+
+// partOfName: a number that labels rather than counts ("Route 66", "Jan. 6",
+// "Image 2 of 14", "No. 3").
+func partOfName(s string, toks []token, i int) bool {
+	if i > 0 {
+		prev := lowerASCII(strings.TrimSuffix(toks[i-1].text, "."))
+		gap := s[toks[i-1].end:toks[i].start]
+		if (gap == " " || gap == ". ") && (months[prev] || prev == "no" || prev == "number" || prev == "route" ||
+			prev == "highway" || prev == "interstate" || prev == "page" || prev == "image" || prev == "photo" ||
+			prev == "chapter" || prev == "section" || prev == "article" || prev == "room" || prev == "game" || prev == "week") {
+			return true
+		}
+	}
+	// "2 of 14": a position in a sequence (either number)
+	return i+2 < len(toks) && lowerASCII(toks[i+1].text) == "of" && startsDigit(toks[i+2].text) ||
+		i >= 2 && lowerASCII(toks[i-1].text) == "of" && startsDigit(toks[i-2].text)
+}
+
+// skipMeasurePrep drops "of", "in", "for" after an amount or share, which
+// then names what it measures ("$2 billion in aid", "40 percent of voters").
+func skipMeasurePrep(rest string) string {
+	for _, p := range []string{" of the ", " of ", " in ", " for "} {
+		if strings.HasPrefix(rest, p) {
+			return " " + rest[len(p):]
+		}
+	}
+	return rest
+}
+
+// countable: what a figure counts ends in a noun-like word, not a verb
+// ("expected") or a bare adverb.
+func countable(what string) bool {
+	if what == "" {
+		return false
+	}
+	last := lowerASCII(lastWord(what))
+	if countedEnds[last] || last == "people" || last == "years" || last == "days" || last == "weeks" {
+		return true
+	}
+	if len(last) < 3 || stopwords[last] {
+		return false
+	}
+	if strings.HasSuffix(last, "ed") || strings.HasSuffix(last, "ly") {
+		return false
+	}
+	if strings.HasSuffix(last, "ing") && !strings.HasSuffix(last, "ings") {
+		// "10 shootings" counts; "10 following" does not. A few -ing nouns are common counts.
+		switch last {
+		case "building", "wedding", "meeting", "hearing", "shooting", "bombing", "stabbing", "sibling", "offering", "filing":
+			return true
+		}
+		return false
+	}
+	return true
+}
+
+// cleanSource: who gave a figure is a short name or description, without
+// numbers or page furniture ("21 Pro Video Image 2 of 14 Police" is residue).
+func cleanSource(by string) bool {
+	if by == "" || strings.IndexFunc(by, unicode.IsDigit) >= 0 || hasFurniture(by) {
+		return false
+	}
+	n := 0
+	for _, w := range strings.Fields(by) {
+		n++
+		if furniture[lowerASCII(strings.Trim(w, ".,"))] {
+			return false
+		}
+	}
+	return n <= 8
+}
+
+// namedIn: the source is written in the sentence itself (its full name, its
+// last word, or its description), not resolved from a pronoun elsewhere.
+func namedIn(sentence, by string) bool {
+	if strings.Contains(sentence, by) {
+		return true
+	}
+	last := lastWord(by)
+	if utf8.RuneCountInString(last) < 3 {
+		return false
+	}
+	for _, t := range words(sentence) {
+		if w, _ := stripPossessive(t.text); w == last {
+			return true
+		}
+	}
+	return false
 }
 
 func isYear(v string) bool {
@@ -138,6 +274,9 @@ func countedThing(rest string) string {
 				continue
 			}
 			break
+		}
+		if len(parts) > 0 && strings.HasSuffix(lw, "ed") && !countedEnds[lw] {
+			break // a verb: "40% of voters backed"
 		}
 		if stopwords[lw] && !(lw == "people" || lw == "years" || lw == "days" || lw == "weeks") || isNumeric(lw) || len(parts) >= 4 {
 			break
