@@ -33,8 +33,8 @@ var currencies = []string{"US$", "$", "€", "£", "¥", "₹"}
 // may say what they measure with "of", "in" or "for").
 func numberAt(s string, toks []token, i int) (start, end, next int, measure, ok bool) {
 	t := toks[i]
-	if !startsDigit(t.text) && !has(numberWords, t.text) {
-		return 0, 0, 0, false, false
+	if !numberRe.MatchString(t.text) && !has(numberWords, t.text) {
+		return 0, 0, 0, false, false // "135th", "480-WITNESS", "713-308-3600", "9mm" label or contact, not count
 	}
 	start, end, next = t.start, t.end, i+1
 	for _, c := range currencies {
@@ -75,7 +75,13 @@ func numberAt(s string, toks []token, i int) (start, end, next int, measure, ok 
 	return start, end, next, measure, true
 }
 
-var unitStop = setOf(`a.m am p.m pm block o'clock year-old years-old times time of`)
+// numberRe is a number as written: digits with thousands separators and a
+// decimal part ("13,500", "2.4"), or a range of two ("12-13").
+var numberRe = regexp.MustCompile(`^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[-–]\d+(?:\.\d+)?)?$`)
+
+// unitStop words after a number make it a time, place, size or rate, not a count.
+var unitStop = setOf(`a.m am p.m pm block blocks o'clock year-old years-old times time of mm cm km m ft feet foot inch
+inches yards meters metres miles mph kph pounds lbs lb kg grams ounces degrees caliber calibre`)
 
 // furnitureRe matches photo-gallery and caption residue glued into text by
 // extraction ("Image 2 of 14", "Caption Close", "Photo: …", "Getty Images").
@@ -116,7 +122,7 @@ func (d *doc) figures() []Figure {
 				strings.HasPrefix(rest, ",") && len(rest) > 1 && rest[1] >= '0' && rest[1] <= '9' {
 				continue // "20-year-old", "10:30", "3/4", "1,2"
 			}
-			if strings.Contains(toks[first].text, ":") || lowerHyphenSuffix(toks[first].text) || isYear(value) ||
+			if value == "911" || strings.Contains(toks[first].text, ":") || lowerHyphenSuffix(toks[first].text) || isYear(value) ||
 				insideQuotation(s.text, vs) || partOfName(s.text, toks, first) {
 				continue
 			}
@@ -185,7 +191,7 @@ func countable(what string) bool {
 	if countedEnds[last] || last == "people" || last == "years" || last == "days" || last == "weeks" {
 		return true
 	}
-	if len(last) < 3 || stopwords[last] {
+	if len(last) < 3 || stopwords[last] || last == "old" || last == "tall" || last == "long" || last == "away" {
 		return false
 	}
 	if strings.HasSuffix(last, "ed") || strings.HasSuffix(last, "ly") {
@@ -202,20 +208,49 @@ func countable(what string) bool {
 	return true
 }
 
-// cleanSource: who gave a figure is a short name or description, without
-// numbers or page furniture ("21 Pro Video Image 2 of 14 Police" is residue).
+// sourceNouns are the descriptions that can give a figure without a name.
+var sourceNouns = setOf(`police officials official authorities investigators detectives prosecutors witnesses
+spokesman spokeswoman spokesperson agency department office ministry government statement report reports
+affidavit records documents data survey poll study census sheriff coroner company officers deputies
+organizers organisers researchers analysts economists experts firefighters doctors hospital court
+foundation council board union group committee commission institute bank firm campaign team league`)
+
+// sourceGlue are the lower-case words a source's name or description may hold.
+var sourceGlue = setOf(`the a an of for and at in on to de da del von van`)
+
+// cleanSource: who gave a figure is a name or a description ending in a
+// source noun ("the transit agency", "Dana Reyes"), short, without numbers,
+// page furniture or clause residue ("were hospitalized … that authorities",
+// "Anyone with information in this case is", "21 Pro Video Image 2 of 14 Police").
 func cleanSource(by string) bool {
 	if by == "" || strings.IndexFunc(by, unicode.IsDigit) >= 0 || hasFurniture(by) {
 		return false
 	}
-	n := 0
-	for _, w := range strings.Fields(by) {
-		n++
-		if furniture[lowerASCII(strings.Trim(w, ".,"))] {
+	f := strings.Fields(by)
+	if len(f) > 8 {
+		return false
+	}
+	for i, w := range f {
+		w = strings.Trim(w, ".,")
+		lw := lowerASCII(w)
+		if furniture[lw] {
+			return false
+		}
+		last := i == len(f)-1
+		switch {
+		case last && sourceNouns[lw]:
+		case last && stopwords[lw]:
+			return false // "An", "is", "or"
+		case isCap(w):
+		case sourceGlue[lw] && !last:
+		case !stopwords[lw] && !last && !strings.HasSuffix(lw, "ed"):
+			// a modifier: "election officials", "transit agency"
+		default:
 			return false
 		}
 	}
-	return n <= 8
+	lastW := lowerASCII(strings.Trim(f[len(f)-1], ".,"))
+	return isCap(f[len(f)-1]) || sourceNouns[lastW] || sourceNouns[strings.TrimSuffix(lastW, "s")]
 }
 
 // namedIn: the source is written in the sentence itself (its full name, its

@@ -28,6 +28,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/dateline-news/dateline/internal/text"
 )
 
 // Article is one outlet's article in a story.
@@ -209,7 +211,7 @@ func (c Config) story(ctx context.Context, arts []Article) (Insight, storyRun, e
 		return Insight{}, run, err
 	}
 	in.Terms = storyTerms(arts, docs, c.MaxTerms)
-	in.Hashtags = hashtags(in.Entities, in.Terms, headlineWords(arts), c.MaxHashtags)
+	in.Hashtags = hashtags(in.Entities, storyPhrases(docs), c.MaxHashtags)
 	return in, run, nil
 }
 
@@ -463,18 +465,25 @@ func storyTerms(arts []Article, docs []*doc, max int) []string {
 	return out
 }
 
-// hashtags: the most salient entities first (at most five), then keywords
-// not already covered, giving three to eight tags.
-func hashtags(ents []Entity, terms []string, title map[string]bool, max int) []string {
+// hashtags are names and phrases as the text writes them, never stems or
+// lone common words (a tag links to a topic page, and "#Show" or "#Injur"
+// gathers nothing useful): the most salient entities first (at most five),
+// then the story's recurring two-word phrases ("drone interception") not
+// already covered by an entity.
+func hashtags(ents []Entity, phrases []string, max int) []string {
 	var out []string
 	covered := map[string]bool{}
-	add := func(name string) {
+	add := func(name string) bool {
 		tag := hashtag(name)
-		if tag == "#" || covered[lowerASCII(tag)] {
-			return
+		if len(tag) < 3 || len(tag) > 32 || covered[lowerASCII(tag)] || isNumeric(tag[1:]) {
+			return false
 		}
 		covered[lowerASCII(tag)] = true
 		out = append(out, tag)
+		for _, w := range strings.Fields(lowerASCII(name)) {
+			covered[w] = true
+		}
+		return true
 	}
 	for _, e := range ents {
 		if len(out) == 5 {
@@ -482,28 +491,92 @@ func hashtags(ents []Entity, terms []string, title map[string]bool, max int) []s
 		}
 		if e.Count >= 2 || len(out) < 3 {
 			add(e.Name)
-			for _, w := range contentWords(e.Name) {
-				covered["#"+w] = true
-			}
 		}
 	}
-	for _, t := range terms {
-		if len(out) >= 6 || (len(out) >= 3 && !title[t]) {
+	np := 0
+	for _, p := range phrases {
+		if len(out) >= max || np == 3 {
 			break
 		}
-		if !covered["#"+t] {
-			add(t)
+		a, b, _ := strings.Cut(p, " ")
+		if covered[a] || covered[b] {
+			continue
 		}
-	}
-	for _, t := range terms {
-		if len(out) >= 3 {
-			break
+		if add(p) {
+			np++
 		}
-		add(t)
 	}
 	if len(out) > max {
 		out = out[:max]
 	}
+	return out
+}
+
+// storyPhrases returns the two-word phrases of content words that recur in
+// the story (at least twice), most frequent first, in their written (lower
+// case) form. Capitalised words are left to the entities.
+func storyPhrases(docs []*doc) []string {
+	type ph struct {
+		n, first int
+	}
+	m := map[string]*ph{}
+	order := 0
+	content := func(t token, initial bool) (string, bool) {
+		if !initial && isCap(t.text) {
+			return "", false
+		}
+		w, _ := stripPossessive(lowerASCII(t.text))
+		if len(w) < 3 || strings.ContainsAny(w, ".&") || stopwords[w] || text.IsNewsStop("en", w) || isNumeric(w) ||
+			furniture[w] || strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+			return "", false
+		}
+		return w, true
+	}
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		for si, toks := range d.sentToks {
+			if hasFurniture(d.sents[si].text) {
+				continue
+			}
+			s := d.sents[si].text
+			for i := 0; i+1 < len(toks); i++ {
+				if s[toks[i].end:toks[i+1].start] != " " {
+					continue
+				}
+				a, ok := content(toks[i], i == 0)
+				if !ok {
+					continue
+				}
+				b, ok := content(toks[i+1], false)
+				if !ok {
+					continue
+				}
+				k := a + " " + b
+				p := m[k]
+				if p == nil {
+					p = &ph{first: order}
+					order++
+					m[k] = p
+				}
+				p.n++
+			}
+		}
+	}
+	var out []string
+	for k, p := range m {
+		if p.n >= 2 {
+			out = append(out, k)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := m[out[i]], m[out[j]]
+		if a.n != b.n {
+			return a.n > b.n
+		}
+		return a.first < b.first
+	})
 	return out
 }
 
