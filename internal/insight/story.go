@@ -512,6 +512,44 @@ func hashtags(ents []Entity, phrases []string, max int) []string {
 	return out
 }
 
+// genericModifiers make a two-word phrase about any story ("early
+// morning", "second man", "known narcotics").
+var genericModifiers = setOf(`early late second third fourth fifth first other another last next known same several
+certain local young old new large small big little area nearby let long short high low good great best top main major minor recent
+former following previous public whole entire full real possible likely multiple various different additional
+further initial final current present general special particular common serious critical`)
+
+// ingNouns are -ing words that name things ("drive-by shooting"), unlike
+// the participles that follow a noun in a clause ("man wearing").
+var ingNouns = setOf(`shooting shootings stabbing bombing building wedding meeting hearing funding housing training
+spending warming trafficking bullying lending banking mining fishing farming gambling boxing racing sentencing
+screening testing rating ceiling offering filing ruling uprising landing crossing`)
+
+// phraseOpeners come before a noun phrase.
+var phraseOpeners = setOf(`a an the his her their its our this that with of for in on by from two three four five`)
+
+// notNouns end no topic phrase: prepositions and adverbs outside the stop
+// list, and common irregular past tenses ("shots rang", "man came").
+var notNouns = setOf(`near inside outside away dead alive hours minutes later ago nearby overnight came went rang ran took
+gave got left held saw fell drew hit put set stood found made began brought fought thought sent spent kept lost met paid
+sat heard knew led told wore shot`)
+
+// nounPhrase: a phrase that can name a topic: no verb in second place
+// ("shots rang" is rare, "man wearing", "fire killed" common) and no
+// modifier that fits any story.
+func nounPhrase(a, b string) bool {
+	if genericModifiers[a] || genericModifiers[b] || notNouns[b] || strings.ContainsAny(a+b, "'’") {
+		return false
+	}
+	if strings.HasSuffix(b, "ed") || strings.HasSuffix(b, "ly") || strings.HasSuffix(a, "ly") {
+		return false
+	}
+	if strings.HasSuffix(b, "ing") && !ingNouns[b] || strings.HasSuffix(a, "ing") && !ingNouns[a] && a != "acting" {
+		return false
+	}
+	return true
+}
+
 // storyPhrases returns the two-word phrases of content words that recur in
 // the story (at least twice), most frequent first, in their written (lower
 // case) form. Capitalised words are left to the entities.
@@ -550,7 +588,12 @@ func storyPhrases(docs []*doc) []string {
 					continue
 				}
 				b, ok := content(toks[i+1], false)
-				if !ok {
+				if !ok || !nounPhrase(a, b) {
+					continue
+				}
+				// "opened fire", "pleaded guilty": a participle starts a
+				// noun phrase only after a determiner or preposition ("a loaded gun")
+				if strings.HasSuffix(a, "ed") && (i == 0 || !phraseOpeners[lowerASCII(toks[i-1].text)]) {
 					continue
 				}
 				k := a + " " + b
