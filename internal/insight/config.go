@@ -45,6 +45,9 @@ type Config struct {
 	// found in the other above which two sentences state the same fact
 	// (outlets rewording one lead: "killed 3" / "three were killed").
 	SameFactShare float64
+	// SameLeadShare is SameFactShare for two articles' leads published
+	// within 36 hours: they report one event's core in their own words.
+	SameLeadShare float64
 
 	// MaxQuotesPerArticle and MaxFiguresPerArticle bound what one article
 	// contributes before quotes and figures are merged across outlets
@@ -85,6 +88,7 @@ func DefaultConfig() Config {
 		SameSentence:         0.8,
 		Redundant:            0.45,
 		SameFactShare:        0.6,
+		SameLeadShare:        0.4,
 		MaxQuotesPerArticle:  40,
 		MaxFiguresPerArticle: 20,
 		MaxEntities:          25,

@@ -3,6 +3,7 @@ package insight
 import (
 	"context"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -294,7 +295,7 @@ func (c Config) summarize(ctx context.Context, arts []sumArticle, k int) ([]Sent
 		same := -1
 		for _, ch := range chosen {
 			st.pairs++
-			if dot(cands[ch].vec, cands[r.node].vec) >= c.Redundant || c.sameFact(bags[ch], bags[r.node]) {
+			if dot(cands[ch].vec, cands[r.node].vec) >= c.Redundant || c.sameFact(bags[ch], bags[r.node], c.share(&cands[ch], &cands[r.node])) {
 				same = ch
 				break
 			}
@@ -317,7 +318,7 @@ func (c Config) summarize(ctx context.Context, arts []sumArticle, k int) ([]Sent
 
 // sameFact: most content words of the shorter sentence are in the other,
 // as when outlets reword one lead. Both bags are sorted term ids.
-func (c Config) sameFact(a, b []int) bool {
+func (c Config) sameFact(a, b []int, share float64) bool {
 	ua, ub := uniqInts(a), uniqInts(b)
 	short := min(ua, ub)
 	if short < 4 {
@@ -341,7 +342,24 @@ func (c Config) sameFact(a, b []int) bool {
 			j++
 		}
 	}
-	return float64(shared) >= c.SameFactShare*float64(short)
+	return float64(shared) >= share*float64(short)
+}
+
+// share is the overlap above which two candidates state one fact: leads of
+// different articles published within a day of each other report the same
+// event's core, so they need less (outlets word a lead each their own way);
+// other sentences need SameFactShare.
+func (c Config) share(a, b *cand) float64 {
+	if a.article != b.article && a.pos <= 1 && b.pos <= 1 {
+		d := a.published.Sub(b.published)
+		if d < 0 {
+			d = -d
+		}
+		if d <= 36*time.Hour {
+			return c.SameLeadShare
+		}
+	}
+	return c.SameFactShare
 }
 
 // uniqInts counts the distinct values of a sorted slice.
@@ -384,10 +402,18 @@ func datedLines(out []Sentence) {
 
 var boilerplate = []string{"copyright", "all rights reserved", "click here", "subscribe", "sign up", "newsletter",
 	"http://", "https://", "www.", "follow us", "read more", "related articles", "comments", "advertisement", "©",
-	"contributed to this report", "reporting by", "editing by", "stay with", "for more on this", "download our app"}
+	"contributed to this report", "reporting by", "editing by", "stay with", "for more on this", "download our app",
+	"please contact", "anyone with information", "crime stoppers", "is asked to call", "are asked to call",
+	"check back", "this story will be updated", "developing story", "refresh this page", "watch the video",
+	"image 1 of", "caption", "getty images", "photo credit", "enlarge this image", "share this"}
+
+// phoneRe matches telephone numbers: a line asking readers to call is furniture.
+var phoneRe = regexp.MustCompile(`\(?\b\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b`)
 
 // eligibleSentence: a complete declarative sentence of 8-60 words that
-// stands on its own (no leading quotation or pronoun) and is not page furniture.
+// stands on its own (no leading quotation, pronoun or first person, no
+// quotation left open, no trailing ellipsis) and is not page furniture or
+// caption residue.
 func eligibleSentence(s string, toks []token) bool {
 	n := len(toks)
 	if n < 8 || n > 60 {
@@ -401,15 +427,26 @@ func eligibleSentence(s string, toks []token) bool {
 	if last != '.' && !isCloseQuote(last) && last != '!' {
 		return false
 	}
+	if strings.HasSuffix(s, "..") || strings.HasSuffix(strings.TrimRight(s, "\"”'’"), "..") || strings.Contains(s, "…") {
+		return false // "When did I..." is a fragment
+	}
+	// a quotation opened and not closed (or closed and not opened) is cut
+	if strings.Count(s, "\"")%2 == 1 || strings.Count(s, "“") != strings.Count(s, "”") {
+		return false
+	}
 	ls := lowerASCII(s)
 	for _, b := range boilerplate {
 		if strings.Contains(ls, b) {
 			return false
 		}
 	}
+	if hasFurniture(s) || phoneRe.MatchString(s) {
+		return false
+	}
 	first := lowerASCII(toks[0].text)
 	switch first {
-	case "he", "she", "they", "it", "this", "that", "these", "those", "his", "her", "their", "but", "and", "so", "also":
+	case "he", "she", "they", "it", "this", "that", "these", "those", "his", "her", "their", "but", "and", "so", "also",
+		"i", "i'm", "i’m", "we", "we're", "my", "our", "you", "your", "me", "us", "or", "then", "still", "meanwhile":
 		return false
 	}
 	return true
