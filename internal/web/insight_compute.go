@@ -79,6 +79,8 @@ func computeInsight(ctx context.Context, st model.Story, arts []model.Article) (
 		return cachedInsight{}, fmt.Errorf("compute insight of story %d: %w", st.ID, err)
 	}
 	sig := insight.NewSignature(st.ID, res, st.Updated)
+	// Hook: once model.Story carries its storyline id, set
+	// sig.Storyline from it; stories of one storyline are then always related.
 	return cachedInsight{View: toView(res), Sig: &sig}, nil
 }
 
