@@ -137,3 +137,22 @@ func BenchmarkStoryHostile(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStoryWorst is the largest story the caps allow: 200 long
+// articles (seed text repeated to 100 KB each), of which MaxStoryArticles
+// are read, each clipped to its share of MaxStoryBytes.
+func BenchmarkStoryWorst(b *testing.B) {
+	_, nato := seed(b, "seed_nato_plan")
+	_, sell := seed(b, "seed_selling_weapons")
+	long := strings.Repeat(nato+"\n"+sell+"\n", 100<<10/(len(nato)+len(sell)))
+	arts := make([]Article, 200)
+	for i := range arts {
+		arts[i] = Article{ID: int64(i + 1), Text: long, Outlet: fmt.Sprintf("Outlet %d", i)}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Story(context.Background(), arts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
