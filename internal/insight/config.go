@@ -80,7 +80,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		MaxArticleBytes:      64 << 10,
-		MaxStoryBytes:        256 << 10,
+		MaxStoryBytes:        160 << 10,
 		MinArticleBytes:      4 << 10,
 		MaxStoryArticles:     40,
 		MaxSummarySentences:  40,

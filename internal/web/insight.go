@@ -27,6 +27,7 @@ type entityView struct {
 type summaryView struct {
 	Text    string   `json:"text"`
 	Outlets []string `json:"outlets"`
+	Date    string   `json:"date,omitempty"` // set when the story spans days
 }
 
 type quoteView struct {

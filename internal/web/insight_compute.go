@@ -9,25 +9,27 @@ import (
 	"github.com/dateline-news/dateline/internal/model"
 )
 
-// insightCodeVersion is part of every cache key: bump it when the insight
-// computation or cachedInsight changes shape.
-const insightCodeVersion = "w2"
+// insightCodeVersion is part of every cache key: bump its prefix when
+// cachedInsight changes shape; insight's thresholds and caps change it by
+// themselves (Config.Version).
+var insightCodeVersion = "w3-" + insight.DefaultConfig().Version()[:8]
 
 func insightArticle(a model.Article) insight.Article {
 	return insight.Article{ID: a.ID, Title: a.Title, Text: a.Text, Outlet: sourceName(a), URL: a.URL,
 		Published: a.Published, CopyOf: a.CopyOf}
 }
 
-// Bounds on what insight reads of a story: its cost grows faster than
-// linearly with the articles (about 6 ms for 10, 190 ms for 100, 14 s for
-// 1,000 when measured), so a big story is read as its first reports (the
-// facts) and its latest ones (the developments), plus their copies (cheap:
-// they only add outlets).
-const (
-	insightOriginals = 40
-	insightEarliest  = 10
-	insightCopies    = 200
+// Bounds on what insight reads of a story. insight.Story caps its own work
+// (insight.Config: bytes per article and per story, originals read); here a
+// big story is read as its first reports (the facts) and its latest ones
+// (the developments), plus their copies (cheap: they only add outlets),
+// rather than as whichever articles come first.
+var (
+	insightOriginals = insight.DefaultConfig().MaxStoryArticles
+	insightEarliest  = insightOriginals / 4
 )
+
+const insightCopies = 200
 
 // insightInput picks the articles of arts that insight reads.
 func insightInput(arts []model.Article) []model.Article {
@@ -90,8 +92,18 @@ func toView(in insight.Insight) insightView {
 		v.Entities = append(v.Entities, entityView{Name: e.Name, Kind: e.Kind})
 	}
 	v.Hashtags = in.Hashtags
+	layout := "Jan 2"
 	for _, s := range in.Summary {
-		v.Summary = append(v.Summary, summaryView{Text: s.Text, Outlets: s.Outlets})
+		if !s.Published.IsZero() && s.Published.Year() != in.Summary[0].Published.Year() {
+			layout = "Jan 2, 2006"
+		}
+	}
+	for _, s := range in.Summary {
+		var date string
+		if !s.Published.IsZero() {
+			date = s.Published.UTC().Format(layout)
+		}
+		v.Summary = append(v.Summary, summaryView{Text: s.Text, Outlets: s.Outlets, Date: date})
 	}
 	for _, q := range in.Quotes {
 		outlets := q.Outlets
