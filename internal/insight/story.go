@@ -40,7 +40,8 @@ type Article struct {
 	Outlet    string
 	URL       string
 	Published time.Time
-	CopyOf    int64 // nonzero: syndicated copy of article CopyOf
+	CopyOf    int64  // nonzero: syndicated copy of article CopyOf
+	Lang      string // ISO 639-1; "" is English. Sets the stop words and stems of summaries and terms.
 }
 
 // Insight is what Story and ArticleInsight derive.
@@ -143,7 +144,7 @@ func (c Config) story(ctx context.Context, arts []Article) (Insight, storyRun, e
 		if d == nil {
 			continue
 		}
-		sa = append(sa, docArticle(d, outlets[i], arts[i].Published))
+		sa = append(sa, docArticle(d, outlets[i], arts[i].Published, arts[i].Lang))
 	}
 	k := 3
 	if len(sa) == 2 {
@@ -395,7 +396,7 @@ func mergeQuotes(qs []Quote) []Quote {
 func headlineWords(arts []Article) map[string]bool {
 	m := map[string]bool{}
 	for _, a := range arts {
-		for _, w := range contentWords(a.Title) {
+		for _, w := range contentIn(a.Lang, words(a.Title)) {
 			m[w] = true
 		}
 	}
@@ -425,8 +426,8 @@ func storyTerms(arts []Article, docs []*doc, max int) []string {
 				}
 			}
 		}
-		count(contentWords(a.Title))
-		for _, cw := range docs[i].contentWords() {
+		count(contentIn(a.Lang, words(a.Title)))
+		for _, cw := range docContent(docs[i], a.Lang) {
 			count(cw)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dateline-news/dateline/internal/text"
 )
 
 // Sentence is a summary sentence with the outlets whose articles carry it.
@@ -71,12 +73,24 @@ type sumArticle struct {
 	content   [][]string // content words of each sentence, when known
 }
 
-func docArticle(d *doc, outlets []string, published time.Time) sumArticle {
-	a := sumArticle{outlets: outlets, published: published, toks: d.sentToks, content: d.contentWords()}
+func docArticle(d *doc, outlets []string, published time.Time, lang string) sumArticle {
+	a := sumArticle{outlets: outlets, published: published, toks: d.sentToks, content: docContent(d, lang)}
 	for _, s := range d.sents {
 		a.sents = append(a.sents, s.text)
 	}
 	return a
+}
+
+// docContent is the content words of each sentence of d in lang.
+func docContent(d *doc, lang string) [][]string {
+	if l := text.BaseLang(lang); l == "" || l == "en" {
+		return d.contentWords()
+	}
+	out := make([][]string, len(d.sentToks))
+	for i, t := range d.sentToks {
+		out[i] = contentIn(lang, t)
+	}
+	return out
 }
 
 // sumStats is what one summary computation looked at, for tests of its bounds.

@@ -83,6 +83,7 @@ func contentOf(toks []token) []string { return contentIn("en", toks) }
 // lower-cased, possessive dropped, no stop words, numbers or words under
 // three letters.
 func contentIn(lang string, toks []token) []string {
+	lang = text.BaseLang(lang)
 	out := make([]string, 0, len(toks)/2+1)
 	st := stemmers.Get().(*text.Stemmer)
 	defer stemmers.Put(st)

@@ -68,3 +68,11 @@ func TestIsNewsStop(t *testing.T) {
 		}
 	}
 }
+
+func TestBaseLang(t *testing.T) {
+	for in, want := range map[string]string{"en": "en", "en-US": "en", "EN_gb": "en", " fr ": "fr", "": ""} {
+		if got := BaseLang(in); got != want {
+			t.Errorf("BaseLang(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -16,7 +16,7 @@ var insightCodeVersion = "w3-" + insight.DefaultConfig().Version()[:8]
 
 func insightArticle(a model.Article) insight.Article {
 	return insight.Article{ID: a.ID, Title: a.Title, Text: a.Text, Outlet: sourceName(a), URL: a.URL,
-		Published: a.Published, CopyOf: a.CopyOf}
+		Published: a.Published, CopyOf: a.CopyOf, Lang: a.Language}
 }
 
 // Bounds on what insight reads of a story. insight.Story caps its own work
