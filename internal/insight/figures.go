@@ -93,10 +93,28 @@ var furnitureHints = []string{"image", "photo", "picture", "slide", "video", "ca
 
 // hasFurniture reports page furniture inside a sentence.
 func hasFurniture(s string) bool {
-	ls := lowerASCII(s)
 	for _, h := range furnitureHints {
-		if strings.Contains(ls, h) {
+		if containsFoldASCII(s, h) {
 			return furnitureRe.MatchString(s)
+		}
+	}
+	return false
+}
+
+// containsFoldASCII reports whether s contains the lower-case ASCII word
+// h in any case, without allocating.
+func containsFoldASCII(s, h string) bool {
+	first := h[0]
+	for i := 0; i+len(h) <= len(s); i++ {
+		if s[i]|0x20 != first {
+			continue
+		}
+		j := 1
+		for j < len(h) && s[i+j]|0x20 == h[j] {
+			j++
+		}
+		if j == len(h) {
+			return true
 		}
 	}
 	return false

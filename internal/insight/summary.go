@@ -31,7 +31,7 @@ type cand struct {
 	outlets   []string
 	published time.Time // earliest publication among the articles carrying it
 	vec       svec
-	eligible  bool
+	toks      []token // words, for eligibleSentence (asked only of lines about to be chosen)
 }
 
 // merge credits o's outlets (and earlier date) to c: they tell one fact.
@@ -154,7 +154,7 @@ func (c Config) summarize(ctx context.Context, arts []sumArticle, k int) ([]Sent
 				ids = append(ids, id)
 			}
 			cands = append(cands, cand{text: s, article: ai, pos: si, outlets: a.outlets,
-				published: a.published, eligible: eligibleSentence(s, toks)})
+				published: a.published, toks: toks})
 			bags = append(bags, ids)
 		}
 	}
@@ -295,9 +295,6 @@ func (c Config) summarize(ctx context.Context, arts []sumArticle, k int) ([]Sent
 	var rs []ranked
 	for a, ci := range nodes {
 		c := cands[ci]
-		if !c.eligible {
-			continue
-		}
 		s := score[a] * (1 + 0.3*float64(len(c.outlets)-1)) * (1 + 0.5/float64(1+c.pos))
 		rs = append(rs, ranked{ci, s})
 	}
@@ -314,10 +311,12 @@ func (c Config) summarize(ctx context.Context, arts []sumArticle, k int) ([]Sent
 				break
 			}
 		}
+		// an ineligible line (a fragment, furniture) is never shown but
+		// may still credit its outlets to the same fact told in full
 		switch {
 		case same >= 0:
 			cands[same].merge(&cands[r.node])
-		case len(chosen) < k:
+		case len(chosen) < k && eligibleSentence(cands[r.node].text, cands[r.node].toks):
 			chosen = append(chosen, r.node)
 		}
 	}
