@@ -518,7 +518,8 @@ func hashtags(ents []Entity, phrases []string, max int) []string {
 var genericModifiers = setOf(`early late second third fourth fifth first other another last next known same several
 certain local young old new large small big little area nearby let long short high low good great best top main major minor recent
 former following previous public whole entire full real possible likely multiple various different additional
-further initial final current present general special particular common serious critical`)
+further initial final current present general special particular common serious critical largest biggest smallest
+highest lowest greatest worst best latest newest oldest`)
 
 // ingNouns are -ing words that name things ("drive-by shooting"), unlike
 // the participles that follow a noun in a clause ("man wearing").
