@@ -70,6 +70,12 @@ type Config struct {
 	MinRelatedShared   int
 	RelatedHighOverlap float64
 	MinRelatedScore    float64
+	// An entity is distinctive when it names at most DistinctiveShare of
+	// the candidate stories (at least DistinctiveMinStories): on 252 dev
+	// roundups, 1/20 let "Senate" and "Republicans" link unrelated bills,
+	// 1/40 cut vaccine stories apart; 1/30 sits between.
+	DistinctiveShare      float64
+	DistinctiveMinStories int
 
 	// CheckEvery is how many units of work (sentences, pairs) pass between
 	// two looks at the context, so cancellation is prompt but cheap.
@@ -79,27 +85,29 @@ type Config struct {
 // DefaultConfig is the configuration Story and ArticleInsight use.
 func DefaultConfig() Config {
 	return Config{
-		MaxArticleBytes:      64 << 10,
-		MaxStoryBytes:        160 << 10,
-		MinArticleBytes:      4 << 10,
-		MaxStoryArticles:     40,
-		MaxSummarySentences:  40,
-		MaxSummaryCandidates: 400,
-		SameSentence:         0.8,
-		Redundant:            0.45,
-		SameFactShare:        0.6,
-		SameLeadShare:        0.4,
-		MaxQuotesPerArticle:  40,
-		MaxFiguresPerArticle: 20,
-		MaxEntities:          25,
-		MaxQuotes:            20,
-		MaxFigures:           20,
-		MaxTerms:             20,
-		MaxHashtags:          8,
-		MinRelatedShared:     2,
-		RelatedHighOverlap:   0.6,
-		MinRelatedScore:      0.2,
-		CheckEvery:           256,
+		MaxArticleBytes:       64 << 10,
+		MaxStoryBytes:         160 << 10,
+		MinArticleBytes:       4 << 10,
+		MaxStoryArticles:      40,
+		MaxSummarySentences:   40,
+		MaxSummaryCandidates:  400,
+		SameSentence:          0.8,
+		Redundant:             0.45,
+		SameFactShare:         0.6,
+		SameLeadShare:         0.4,
+		MaxQuotesPerArticle:   40,
+		MaxFiguresPerArticle:  20,
+		MaxEntities:           25,
+		MaxQuotes:             20,
+		MaxFigures:            20,
+		MaxTerms:              20,
+		MaxHashtags:           8,
+		MinRelatedShared:      2,
+		RelatedHighOverlap:    0.6,
+		MinRelatedScore:       0.2,
+		DistinctiveShare:      1.0 / 30,
+		DistinctiveMinStories: 3,
+		CheckEvery:            256,
 	}
 }
 

@@ -40,12 +40,14 @@ func Related(self Signature, candidates []Signature, limit int) []int64 {
 // in every other story ("Covid", "United States", the home city) says
 // little about which story this is; a name in two says a lot.
 type entityIDF struct {
-	df map[string]int
-	n  int
+	df    map[string]int
+	n     int
+	limit int // most stories a distinctive entity may name
 }
 
-func newEntityIDF(self Signature, cands []Signature) entityIDF {
+func (c Config) newEntityIDF(self Signature, cands []Signature) entityIDF {
 	x := entityIDF{df: map[string]int{}, n: len(cands) + 1}
+	x.limit = max(c.DistinctiveMinStories, int(c.DistinctiveShare*float64(x.n)))
 	add := func(s Signature) {
 		seen := map[string]bool{}
 		for _, e := range s.Entities {
@@ -69,10 +71,10 @@ func (x entityIDF) weight(k string) float64 {
 	return math.Log(1 + float64(x.n)/float64(max(1, x.df[k])))
 }
 
-// distinctive: the entity names few of the stories (at most 5% of them,
-// and never more than a handful in a small set).
+// distinctive: the entity names few of the stories (DistinctiveShare of
+// them, or DistinctiveMinStories in a small set).
 func (x entityIDF) distinctive(k string) bool {
-	return x.df[k] <= max(3, x.n/20)
+	return x.df[k] <= x.limit
 }
 
 // relatedScore compares two signatures under idf. It returns the weighted
@@ -141,7 +143,7 @@ func (c Config) relatedScore(x entityIDF, a, b Signature) (float64, bool) {
 // rarity between just the two (for tests and tools); zero when unrelated.
 func RelatedScore(a, b Signature) float64 {
 	c := DefaultConfig()
-	s, ok := c.relatedScore(newEntityIDF(a, []Signature{b}), a, b)
+	s, ok := c.relatedScore(c.newEntityIDF(a, []Signature{b}), a, b)
 	if !ok {
 		return 0
 	}
@@ -179,7 +181,7 @@ func (c Config) Related(self Signature, candidates []Signature, limit int) []int
 		s     Signature
 		score float64
 	}
-	x := newEntityIDF(self, candidates)
+	x := c.newEntityIDF(self, candidates)
 	var list []scored
 	for _, cand := range candidates {
 		if cand.StoryID == self.StoryID {
