@@ -3,6 +3,7 @@ package insight
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -56,6 +57,15 @@ func TestStoryBounded(t *testing.T) {
 	for i := range many {
 		many[i] = Article{ID: int64(i + 1), Text: hostileText(2000, uint64(i)), Outlet: "Outlet"}
 	}
+	// every sentence a quotation with a speaker: quotes are merged pairwise
+	var qb strings.Builder
+	for i := 0; qb.Len() < 100<<10; i++ {
+		fmt.Fprintf(&qb, "“The lamp and the river stone number %d stay,” Ann Bly said.\n", i)
+	}
+	quoted := make([]Article, 60)
+	for i := range quoted {
+		quoted[i] = Article{ID: int64(i + 1), Text: qb.String(), Outlet: fmt.Sprint("Outlet ", i)}
+	}
 	tests := []struct {
 		name      string
 		arts      []Article
@@ -66,6 +76,7 @@ func TestStoryBounded(t *testing.T) {
 		{"three huge articles", []Article{{ID: 1, Text: huge, Outlet: "A"}, {ID: 2, Text: huge, Outlet: "B"}, {ID: 3, Text: huge, Outlet: "C"}},
 			3, 3 * cfg.MaxArticleBytes},
 		{"100 long articles", many, cfg.MaxStoryArticles, max(cfg.MaxStoryBytes, cfg.MaxStoryArticles*cfg.MinArticleBytes)},
+		{"60 articles of quotations", quoted, cfg.MaxStoryArticles, max(cfg.MaxStoryBytes, cfg.MaxStoryArticles*cfg.MinArticleBytes)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,6 +92,9 @@ func TestStoryBounded(t *testing.T) {
 			}
 			if run.sum.cands > cfg.MaxSummaryCandidates {
 				t.Errorf("summary graph of %d sentences, cap %d", run.sum.cands, cfg.MaxSummaryCandidates)
+			}
+			if run.quotes > cfg.MaxStoryQuotes {
+				t.Errorf("merged %d quotes, cap %d", run.quotes, cfg.MaxStoryQuotes)
 			}
 			// merging, the graph and the selection each compare at most every pair once
 			if limit := cfg.MaxSummaryCandidates * cfg.MaxSummaryCandidates; run.sum.pairs > limit {

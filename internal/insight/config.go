@@ -54,6 +54,8 @@ type Config struct {
 	// (merging compares quotes pairwise).
 	MaxQuotesPerArticle  int
 	MaxFiguresPerArticle int
+	// MaxStoryQuotes bounds the quotes merged across outlets (pairwise).
+	MaxStoryQuotes int
 
 	// MaxEntities, MaxQuotes, MaxFigures, MaxTerms and MaxHashtags bound
 	// what a story shows.

@@ -78,6 +78,7 @@ func (c Config) Story(ctx context.Context, arts []Article) (Insight, error) {
 type storyRun struct {
 	originals int // articles analysed
 	bytes     int // text analysed
+	quotes    int // quotes merged
 	sum       sumStats
 }
 
@@ -167,6 +168,9 @@ func (c Config) story(ctx context.Context, arts []Article) (Insight, storyRun, e
 		if len(dq) > c.MaxQuotesPerArticle {
 			dq = dq[:c.MaxQuotesPerArticle]
 		}
+		if room := c.MaxStoryQuotes - len(qs); len(dq) > room {
+			dq = dq[:max(room, 0)]
+		}
 		for _, q := range dq {
 			q.Speaker = canonName(canon, q.Speaker)
 			q.Outlets = outlets[i]
@@ -176,6 +180,7 @@ func (c Config) story(ctx context.Context, arts []Article) (Insight, storyRun, e
 	if err := ctx.Err(); err != nil {
 		return Insight{}, run, err
 	}
+	run.quotes = len(qs)
 	in.Quotes = mergeQuotes(qs)
 	if len(in.Quotes) > c.MaxQuotes {
 		in.Quotes = in.Quotes[:c.MaxQuotes]
