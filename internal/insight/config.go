@@ -99,6 +99,7 @@ func DefaultConfig() Config {
 		SameLeadShare:         0.4,
 		MaxQuotesPerArticle:   40,
 		MaxFiguresPerArticle:  20,
+		MaxStoryQuotes:        240,
 		MaxEntities:           25,
 		MaxQuotes:             20,
 		MaxFigures:            20,
