@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -151,5 +152,24 @@ func TestClip(t *testing.T) {
 		if got := clip(tt.text, tt.max); got != tt.want {
 			t.Errorf("clip(%q, %d) = %q, want %q", tt.text, tt.max, got, tt.want)
 		}
+	}
+}
+
+// TestDefaultConfigComplete: every threshold and cap of DefaultConfig is
+// set (a zero cap silently turns a feature off), and Version tells two
+// configurations apart.
+func TestDefaultConfigComplete(t *testing.T) {
+	c := DefaultConfig()
+	v := reflect.ValueOf(c)
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		if (f.CanInt() && f.Int() <= 0) || (f.CanFloat() && f.Float() <= 0) {
+			t.Errorf("DefaultConfig().%s = %v, want > 0", v.Type().Field(i).Name, f)
+		}
+	}
+	d := c
+	d.MaxSummaryCandidates++
+	if c.Version() == d.Version() || c.Version() != DefaultConfig().Version() {
+		t.Error("Version does not follow the configuration")
 	}
 }
