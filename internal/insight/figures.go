@@ -301,6 +301,17 @@ func namedIn(sentence, by string) bool {
 	return false
 }
 
+// plural: a regular plural noun ("adults", "batteries") or a common
+// irregular one; "bus", "glass", "crisis" are not.
+func plural(w string) bool {
+	switch w {
+	case "people", "children", "men", "women", "police", "cattle", "feet", "teeth", "mice", "geese":
+		return true
+	}
+	return len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") &&
+		!strings.HasSuffix(w, "is") && !strings.HasSuffix(w, "'s")
+}
+
 func isYear(v string) bool {
 	if len(v) != 4 || !isNumeric(v) {
 		return false
@@ -347,6 +358,13 @@ func countedThing(rest string) string {
 			break
 		}
 		parts = append(parts, t.text)
+		// the counted noun is the head of the phrase: after a plural, what
+		// follows (other than "and"/"or") is the clause ("adults receive")
+		if plural(lw) && i+1 < len(toks) {
+			if nx := lowerASCII(toks[i+1].text); nx != "and" && nx != "or" {
+				break
+			}
+		}
 	}
 	for len(parts) > 0 && (parts[len(parts)-1] == "and" || parts[len(parts)-1] == "or") {
 		parts = parts[:len(parts)-1]

@@ -25,6 +25,10 @@ func TestFiguresValues(t *testing.T) {
 			[]Figure{{Value: "3.5 percent", What: "commuters", SaidBy: "the transit agency"}}},
 		{"counted participle", "At least 12 injured were taken to hospital, police said.",
 			[]Figure{{Value: "At least 12", What: "injured", SaidBy: "police"}}},
+		{"counted noun ends at its plural", "About 70% of American adults receive a first dose by July, the health agency said.",
+			[]Figure{{Value: "About 70%", What: "American adults", SaidBy: "the health agency"}}},
+		{"plural pair", "The city bought 12 buses and trams last year, transit chief Omar Sefu said.",
+			[]Figure{{Value: "12", What: "buses and trams", SaidBy: "Omar Sefu"}}},
 		// dropped: a verb is not what a number counts
 		{"verb after number", "Economists surveyed by the bank said 180,000 expected to file claims.", nil},
 		// dropped: the source is a pronoun standing for someone in another sentence
