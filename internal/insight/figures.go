@@ -163,6 +163,12 @@ func (d *doc) figures() []Figure {
 			if !countable(what) {
 				continue
 			}
+			if vs > 0 && s.text[vs-1] == '.' {
+				continue // ".38 special": a calibre
+			}
+			if after := strings.TrimPrefix(rest, " "+what); strings.HasPrefix(after, " old") || strings.HasPrefix(after, "-old") {
+				continue // "19 years old": an age
+			}
 			if !resolved {
 				a = d.beforeAttribution(s.start, s.end, nil)
 				resolved = true
@@ -279,6 +285,9 @@ func cleanSource(by string) bool {
 			return false
 		}
 	}
+	if w := lowerASCII(strings.Trim(f[0], ".,")); len(f) == 1 && commonWords[w] && !sourceNouns[w] {
+		return false // "Man", "Officials" capitalised at a sentence start
+	}
 	lastW := lowerASCII(strings.Trim(f[len(f)-1], ".,"))
 	return isCap(f[len(f)-1]) || sourceNouns[lastW] || sourceNouns[strings.TrimSuffix(lastW, "s")]
 }
@@ -365,6 +374,9 @@ func countedThing(rest string) string {
 				break
 			}
 		}
+	}
+	if len(parts) > 0 && (parts[0] == "and" || parts[0] == "or") {
+		return "" // "a mother of seven and grandmother"
 	}
 	for len(parts) > 0 && (parts[len(parts)-1] == "and" || parts[len(parts)-1] == "or") {
 		parts = parts[:len(parts)-1]

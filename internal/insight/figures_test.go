@@ -37,6 +37,11 @@ func TestFiguresValues(t *testing.T) {
 		{"caption residue", "Two young children 21 Pro Video Image 2 of 14 Police said the home was empty.", nil},
 		// dropped: no one gave it
 		{"unsourced", "The bridge carries 40,000 cars a day.", nil},
+		// dropped: ages, calibres, a number that counts nothing, a common noun as source
+		{"age", "The victim was 19 years old, the Daily Star reported.", nil},
+		{"calibre", "He carried a .38 special revolver, court records show.", nil},
+		{"and after number", "She was a mother of seven and grandmother of ten, relatives said.", nil},
+		{"common word source", "Man says five people ran from the car.", nil},
 		// dropped: numbers that label, not count
 		{"labels", "Route 66 reopened on Jan. 6 after 3 of 14 lanes were fixed, officials said.", nil},
 	}
