@@ -227,7 +227,7 @@ func countable(what string) bool {
 	if countedEnds[last] || last == "people" || last == "years" || last == "days" || last == "weeks" {
 		return true
 	}
-	if len(last) < 3 || stopwords[last] || last == "old" || last == "tall" || last == "long" || last == "away" {
+	if len(last) < 3 || stopwords[last] || notNouns[last] || last == "old" || last == "tall" || last == "long" || last == "away" {
 		return false
 	}
 	if strings.HasSuffix(last, "ed") || strings.HasSuffix(last, "ly") {

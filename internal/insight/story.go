@@ -545,7 +545,8 @@ sat heard knew led told wore shot`)
 // ("shots rang" is rare, "man wearing", "fire killed" common) and no
 // modifier that fits any story.
 func nounPhrase(a, b string) bool {
-	if genericModifiers[a] || genericModifiers[b] || notNouns[b] || strings.ContainsAny(a+b, "'’") {
+	if genericModifiers[a] || genericModifiers[b] || notNouns[b] || strings.ContainsAny(b, "'’") ||
+		strings.ContainsAny(a, "'’") && !strings.HasSuffix(a, "'s") && !strings.HasSuffix(a, "’s") {
 		return false
 	}
 	if strings.HasSuffix(b, "ed") || strings.HasSuffix(b, "ly") || strings.HasSuffix(a, "ly") {
@@ -570,8 +571,10 @@ func storyPhrases(docs []*doc) []string {
 		if !initial && isCap(t.text) {
 			return "", false
 		}
-		w, _ := stripPossessive(lowerASCII(t.text))
-		if len(w) < 3 || strings.ContainsAny(w, ".&") || stopwords[w] || text.IsNewsStop("en", w) || isNumeric(w) ||
+		// a possessive stays as written ("sheriff's office" is #SheriffsOffice)
+		w := lowerASCII(t.text)
+		base, _ := stripPossessive(w)
+		if len(base) < 3 || strings.ContainsAny(w, ".&") || stopwords[base] || text.IsNewsStop("en", base) || isNumeric(w) ||
 			furniture[w] || strings.IndexFunc(w, unicode.IsDigit) >= 0 {
 			return "", false
 		}
