@@ -386,8 +386,8 @@ func uniqInts(a []int) int {
 	return n
 }
 
-// datedLines keeps each line's date only when the lines span more than one
-// day, and then lists them in time order so the story reads as it unfolded.
+// datedLines keeps each line's date only when the lines span days, and
+// then lists them in time order so the story reads as it unfolded.
 func datedLines(out []Sentence) {
 	var lo, hi time.Time
 	for _, s := range out {
@@ -401,7 +401,9 @@ func datedLines(out []Sentence) {
 			hi = s.Published
 		}
 	}
-	if lo.IsZero() || lo.UTC().Format(time.DateOnly) == hi.UTC().Format(time.DateOnly) {
+	// a story spans days when its lines fall on different dates at least
+	// half a day apart (two reports either side of midnight do not)
+	if lo.IsZero() || lo.UTC().Format(time.DateOnly) == hi.UTC().Format(time.DateOnly) || hi.Sub(lo) < 12*time.Hour {
 		for i := range out {
 			out[i].Published = time.Time{}
 		}

@@ -2,6 +2,7 @@ package insight
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +133,32 @@ The owner of the Alder Street warehouse will face a hearing over the faulty wiri
 			}
 			tt.check(t, in.Summary)
 		})
+	}
+}
+
+func TestDatedLines(t *testing.T) {
+	at := func(d, h int) time.Time { return time.Date(2026, 3, d, h, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		name  string
+		times []time.Time
+		dated bool
+	}{
+		{"one day", []time.Time{at(2, 8), at(2, 20)}, false},
+		{"either side of midnight", []time.Time{at(2, 22), at(3, 1)}, false},
+		{"two days", []time.Time{at(2, 8), at(4, 9)}, true},
+		{"undated articles", []time.Time{{}, {}}, false},
+	}
+	for _, tt := range tests {
+		var out []Sentence
+		for i, p := range tt.times {
+			out = append(out, Sentence{Text: fmt.Sprint(i), Published: p})
+		}
+		datedLines(out)
+		for _, s := range out {
+			if !s.Published.IsZero() != tt.dated {
+				t.Errorf("%s: line %s dated %v, want dated=%v", tt.name, s.Text, s.Published, tt.dated)
+			}
+		}
 	}
 }
 
