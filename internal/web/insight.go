@@ -162,7 +162,9 @@ func newInsightCache(st store.Store, log *slog.Logger, scan int, sum Summarizer)
 func (c *insightCache) story(ctx context.Context, st model.Story, arts []model.Article) insightView {
 	ci, err := c.get(ctx, st, arts)
 	if err != nil {
-		c.log.Warn("story insight", "story", st.ID, "err", err)
+		if ctx.Err() == nil { // a reader who left is no fault worth logging
+			c.log.Warn("story insight", "story", st.ID, "err", err)
+		}
 		return insightView{}.normalize()
 	}
 	v := ci.View
@@ -469,7 +471,9 @@ func (c *insightCache) article(ctx context.Context, a model.Article) (keyPoints,
 	}
 	keyPoints, hashtags, err := computeArticleInsight(ctx, a)
 	if err != nil {
-		c.log.Warn("article insight", "article", a.ID, "err", err)
+		if ctx.Err() == nil {
+			c.log.Warn("article insight", "article", a.ID, "err", err)
+		}
 		return nil, nil // not remembered: the next view tries again
 	}
 	c.mu.Lock()
