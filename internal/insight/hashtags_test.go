@@ -32,6 +32,13 @@ The vaccination drive will continue through the winter, the Health Ministry said
 			wantNone: []string{"#Vaccinat", "#Vaccin", "#Villag"},
 		},
 		{
+			name: "a capitalised common word is no tag",
+			arts: []Article{{ID: 1, Title: "Brunch sold out", Outlet: "A", Text: `Mother's Day brunch sold out in Carver City. On Mother's Day the cafes were full, and every day this week too.
+Show organizers thanked every worker in Carver City.`}},
+			want:     []string{"#CarverCity"},
+			wantNone: []string{"#Day", "#Show", "#Worker"},
+		},
+		{
 			name: "verb phrases are not topics",
 			arts: []Article{{ID: 1, Title: "Gunman opened fire", Outlet: "A", Text: `A gunman opened fire outside Lumen Hall in Carver City on Friday.
 Witnesses said the gunman opened fire twice and then pleaded guilty later, police said.

@@ -28,6 +28,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/dateline-news/dateline/internal/text"
 )
@@ -217,7 +218,7 @@ func (c Config) story(ctx context.Context, arts []Article) (Insight, storyRun, e
 		return Insight{}, run, err
 	}
 	in.Terms = storyTerms(arts, docs, c.MaxTerms)
-	in.Hashtags = hashtags(in.Entities, storyPhrases(docs), c.MaxHashtags)
+	in.Hashtags = hashtags(in.Entities, storyPhrases(docs), lowerWords(docs), c.MaxHashtags)
 	return in, run, nil
 }
 
@@ -476,7 +477,7 @@ func storyTerms(arts []Article, docs []*doc, max int) []string {
 // gathers nothing useful): the most salient entities first (at most five),
 // then the story's recurring two-word phrases ("drone interception") not
 // already covered by an entity.
-func hashtags(ents []Entity, phrases []string, max int) []string {
+func hashtags(ents []Entity, phrases []string, lower map[string]bool, max int) []string {
 	var out []string
 	covered := map[string]bool{}
 	add := func(name string) bool {
@@ -494,6 +495,11 @@ func hashtags(ents []Entity, phrases []string, max int) []string {
 	for _, e := range ents {
 		if len(out) == 5 {
 			break
+		}
+		// a one-word name the text also writes in lower case is a common
+		// word capitalised ("Day" of a holiday, "Country"), not a topic
+		if !strings.Contains(e.Name, " ") && !isAcronym(e.Name) && lower[lowerASCII(e.Name)] {
+			continue
 		}
 		if e.Count >= 2 || len(out) < 3 {
 			add(e.Name)
@@ -556,6 +562,24 @@ func nounPhrase(a, b string) bool {
 		return false
 	}
 	return true
+}
+
+// lowerWords is the set of words the story writes in lower case.
+func lowerWords(docs []*doc) map[string]bool {
+	m := map[string]bool{}
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		for _, toks := range d.sentToks {
+			for _, t := range toks {
+				if r, _ := utf8.DecodeRuneInString(t.text); unicode.IsLower(r) {
+					m[t.text] = true
+				}
+			}
+		}
+	}
+	return m
 }
 
 // storyPhrases returns the two-word phrases of content words that recur in
