@@ -18,8 +18,14 @@
 //     titled Judge. He/she resolve to the person named first in the nearest
 //     earlier sentence that names one, unless that sentence reports speech
 //     by someone unnamed ("Another woman … told Lazar").
-//   - Figures are kept only when their sentence says who gave them.
-//   - Related lists the best-scoring candidates, then orders them most recent first.
+//   - Figures are kept only as a complete value with a counted noun and a
+//     source named in the same sentence.
+//   - Hashtags are entity names and recurring noun phrases as written.
+//   - Summaries credit every outlet telling a fact on one line, show only
+//     complete lines, and are dated when the story spans days.
+//   - Related needs a shared storyline or distinctive entities; it lists
+//     the best-scoring candidates, then orders them most recent first.
+//   - The work is bounded and cancellable: see Config.
 package insight
 
 import (
