@@ -96,7 +96,7 @@ func DefaultConfig() Config {
 		SameSentence:          0.8,
 		Redundant:             0.45,
 		SameFactShare:         0.6,
-		SameLeadShare:         0.4,
+		SameLeadShare:         0.5,
 		MaxQuotesPerArticle:   40,
 		MaxFiguresPerArticle:  20,
 		MaxStoryQuotes:        240,

@@ -118,6 +118,7 @@ func (c Config) summarize(ctx context.Context, arts []sumArticle, k int) ([]Sent
 		}
 	}
 	vocab := map[string]int{}
+	nameIDs := map[int]bool{} // term ids written as names
 	var cands []cand
 	var bags [][]int
 	for ai, a := range arts {
@@ -152,6 +153,17 @@ func (c Config) summarize(ctx context.Context, arts []sumArticle, k int) ([]Sent
 					vocab[w] = id
 				}
 				ids = append(ids, id)
+			}
+			// names (capitalised past a sentence's first word) are told
+			// apart from event words: sharing only names is no shared fact
+			for ti, t := range toks {
+				if ti > 0 && isCap(t.text) {
+					for _, w := range contentOf(toks[ti : ti+1]) {
+						if id, ok := vocab[w]; ok {
+							nameIDs[id] = true
+						}
+					}
+				}
 			}
 			cands = append(cands, cand{text: s, article: ai, pos: si, outlets: a.outlets,
 				published: a.published, toks: toks})
@@ -306,7 +318,7 @@ func (c Config) summarize(ctx context.Context, arts []sumArticle, k int) ([]Sent
 		same := -1
 		for _, ch := range chosen {
 			st.pairs++
-			if dot(cands[ch].vec, cands[r.node].vec) >= c.Redundant || c.sameFact(bags[ch], bags[r.node], c.share(&cands[ch], &cands[r.node])) {
+			if dot(cands[ch].vec, cands[r.node].vec) >= c.Redundant || c.sameFact(bags[ch], bags[r.node], nameIDs, c.share(&cands[ch], &cands[r.node])) {
 				same = ch
 				break
 			}
@@ -330,18 +342,23 @@ func (c Config) summarize(ctx context.Context, arts []sumArticle, k int) ([]Sent
 }
 
 // sameFact: most content words of the shorter sentence are in the other,
-// as when outlets reword one lead. Both bags are sorted term ids.
-func (c Config) sameFact(a, b []int, share float64) bool {
+// as when outlets reword one lead, and at least two of the shared words
+// are not names (two sentences naming the same club and city may tell an
+// attack and an arrest). Both bags are sorted term ids.
+func (c Config) sameFact(a, b []int, names map[int]bool, share float64) bool {
 	ua, ub := uniqInts(a), uniqInts(b)
 	short := min(ua, ub)
 	if short < 4 {
 		return false
 	}
-	shared := 0
+	shared, events := 0, 0
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		switch {
 		case a[i] == b[j]:
 			shared++
+			if !names[a[i]] {
+				events++
+			}
 			x := a[i]
 			for i < len(a) && a[i] == x {
 				i++
@@ -355,7 +372,7 @@ func (c Config) sameFact(a, b []int, share float64) bool {
 			j++
 		}
 	}
-	return float64(shared) >= share*float64(short)
+	return events >= 2 && float64(shared) >= share*float64(short)
 }
 
 // share is the overlap above which two candidates state one fact: leads of

@@ -68,6 +68,34 @@ The city will inspect the remaining walls of the warehouse on Wednesday morning.
 			},
 		},
 		{
+			name: "reworded leads of one event are one line; a new fact the same day is its own",
+			arts: []Article{
+				{ID: 1, Outlet: "North Post", Published: day, Text: `Five people were hurt after a gunman opened fire at the Lumen Hall club in Carver City early Saturday.
+Witnesses described a chaotic scene as patrons ran into the street outside the building.`},
+				{ID: 2, Outlet: "Wren Herald", Published: day.Add(time.Hour), Text: `Carver City police are hunting a gunman who opened fire at a downtown nightclub, sending five people to the hospital.
+Doctors said all of the wounded were expected to survive their injuries after surgery.`},
+				{ID: 3, Outlet: "Coast Radio", Published: day.Add(9 * time.Hour), Text: `Carver City police arrested a suspect on Saturday evening in the Lumen Hall club case after a search.
+The suspect will appear before a judge in the county court on Monday morning, officers said.`},
+			},
+			check: func(t *testing.T, sum []Sentence) {
+				var attack, arrest int
+				for _, s := range sum {
+					if strings.Contains(s.Text, "opened fire") {
+						attack++
+						if len(s.Outlets) != 2 {
+							t.Errorf("the attack credits %v, want North Post and Wren Herald", s.Outlets)
+						}
+					}
+					if strings.Contains(s.Text, "arrested a suspect") {
+						arrest++
+					}
+				}
+				if attack != 1 || arrest != 1 {
+					t.Errorf("attack told %d times, arrest %d times, want once each: %+v", attack, arrest, sum)
+				}
+			},
+		},
+		{
 			name: "fragments and caption residue are never shown",
 			arts: []Article{{ID: 1, Outlet: "A", Published: day, Text: `Image 1 of 44 Caption Close The mayor of Port Wren opened the new harbor ferry terminal on Monday.
 The mayor of Port Wren opened the new harbor ferry terminal on Monday after three years of building work.
