@@ -18,15 +18,25 @@
 //     titled Judge. He/she resolve to the person named first in the nearest
 //     earlier sentence that names one, unless that sentence reports speech
 //     by someone unnamed ("Another woman … told Lazar").
-//   - Figures are kept only when their sentence says who gave them.
-//   - Related lists the best-scoring candidates, then orders them most recent first.
+//   - Figures are kept only as a complete value with a counted noun and a
+//     source named in the same sentence.
+//   - Hashtags are entity names and recurring noun phrases as written.
+//   - Summaries credit every outlet telling a fact on one line, show only
+//     complete lines, and are dated when the story spans days.
+//   - Related needs a shared storyline or distinctive entities; it lists
+//     the best-scoring candidates, then orders them most recent first.
+//   - The work is bounded and cancellable: see Config.
 package insight
 
 import (
+	"context"
 	"sort"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/dateline-news/dateline/internal/text"
 )
 
 // Article is one outlet's article in a story.
@@ -37,7 +47,8 @@ type Article struct {
 	Outlet    string
 	URL       string
 	Published time.Time
-	CopyOf    int64 // nonzero: syndicated copy of article CopyOf
+	CopyOf    int64  // nonzero: syndicated copy of article CopyOf
+	Lang      string // ISO 639-1; "" is English. Sets the stop words and stems of summaries and terms.
 }
 
 // Insight is what Story and ArticleInsight derive.
@@ -50,33 +61,76 @@ type Insight struct {
 	Terms    []string   `json:"-"` // salient terms for related-story matching
 }
 
-const (
-	maxEntities = 25
-	maxQuotes   = 20
-	maxFigures  = 20
-	maxTerms    = 20
-)
+// Story derives the insight of a story from its articles with
+// DefaultConfig. It returns ctx's error, and no insight, when ctx ends first.
+func Story(ctx context.Context, arts []Article) (Insight, error) {
+	return DefaultConfig().Story(ctx, arts)
+}
+
+// ArticleInsight derives one article's insight with DefaultConfig.
+func ArticleInsight(ctx context.Context, a Article) (Insight, []string, error) {
+	return DefaultConfig().ArticleInsight(ctx, a)
+}
 
 // Story derives the insight of a story from its articles. Syndicated copies
 // (CopyOf set to an article in arts) add their outlet to what the original
-// says but are not counted again.
-func Story(arts []Article) Insight {
+// says but are not counted again. At most MaxStoryArticles originals are
+// read, each clipped to its share of MaxStoryBytes.
+func (c Config) Story(ctx context.Context, arts []Article) (Insight, error) {
+	in, _, err := c.story(ctx, arts)
+	return in, err
+}
+
+// storyRun is what one Story call did, for tests of its bounds.
+type storyRun struct {
+	originals int // articles analysed
+	bytes     int // text analysed
+	quotes    int // quotes merged
+	sum       sumStats
+}
+
+func (c Config) story(ctx context.Context, arts []Article) (Insight, storyRun, error) {
+	var run storyRun
+	if err := ctx.Err(); err != nil {
+		return Insight{}, run, err
+	}
 	if len(arts) == 0 {
-		return Insight{}
+		return Insight{}, run, nil
 	}
 	ids := map[int64]int{}
 	for i, a := range arts {
-		ids[a.ID] = i
+		if _, dup := ids[a.ID]; !dup {
+			ids[a.ID] = i
+		}
 	}
-	docs := make([]*doc, len(arts))
+	// originals, in the caller's order, up to the cap
 	copyOf := make([]int, len(arts)) // index of the original, or -1
+	read := make([]bool, len(arts))
+	n := 0
 	for i, a := range arts {
 		copyOf[i] = -1
-		if j, ok := ids[a.CopyOf]; ok && a.CopyOf != 0 && j != i {
+		if j, ok := ids[a.CopyOf]; ok && a.CopyOf != 0 && j != i && arts[j].CopyOf == 0 {
 			copyOf[i] = j
 			continue
 		}
-		docs[i] = analyze(a.Text)
+		if n < c.MaxStoryArticles {
+			read[i] = true
+			n++
+		}
+	}
+	budget := c.articleBudget(n)
+	docs := make([]*doc, len(arts))
+	for i, a := range arts {
+		if !read[i] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return Insight{}, run, err
+		}
+		t := clip(a.Text, budget)
+		run.originals++
+		run.bytes += len(t)
+		docs[i] = safely(func() *doc { return analyze(t) })
 	}
 	// outlets per original, including its copies
 	outlets := make([][]string, len(arts))
@@ -85,20 +139,20 @@ func Story(arts []Article) Insight {
 		if copyOf[i] >= 0 {
 			o = copyOf[i]
 		}
-		if a.Outlet != "" {
+		if a.Outlet != "" && docs[o] != nil {
 			outlets[o] = unionStrings(outlets[o], []string{a.Outlet})
 		}
 	}
 	canon := storyNames(docs)
 	var in Insight
-	in.Entities = storyEntities(arts, docs, canon)
+	in.Entities = storyEntities(docs, canon, c.MaxEntities)
 
 	var sa []sumArticle
 	for i, d := range docs {
 		if d == nil {
 			continue
 		}
-		sa = append(sa, docArticle(d, outlets[i]))
+		sa = append(sa, docArticle(d, outlets[i], arts[i].Published, arts[i].Lang))
 	}
 	k := 3
 	if len(sa) == 2 {
@@ -106,22 +160,37 @@ func Story(arts []Article) Insight {
 	} else if len(sa) > 2 {
 		k = 5
 	}
-	in.Summary = summarize(sa, k)
+	var err error
+	in.Summary, run.sum, err = c.summarize(ctx, sa, k)
+	if err != nil {
+		return Insight{}, run, err
+	}
 
 	var qs []Quote
 	for i, d := range docs {
 		if d == nil {
 			continue
 		}
-		for _, q := range d.quotes() {
+		dq := safely(d.quotes)
+		if len(dq) > c.MaxQuotesPerArticle {
+			dq = dq[:c.MaxQuotesPerArticle]
+		}
+		if room := c.MaxStoryQuotes - len(qs); len(dq) > room {
+			dq = dq[:max(room, 0)]
+		}
+		for _, q := range dq {
 			q.Speaker = canonName(canon, q.Speaker)
 			q.Outlets = outlets[i]
 			qs = append(qs, q)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return Insight{}, run, err
+	}
+	run.quotes = len(qs)
 	in.Quotes = mergeQuotes(qs)
-	if len(in.Quotes) > maxQuotes {
-		in.Quotes = in.Quotes[:maxQuotes]
+	if len(in.Quotes) > c.MaxQuotes {
+		in.Quotes = in.Quotes[:c.MaxQuotes]
 	}
 
 	seen := map[Figure]bool{}
@@ -129,7 +198,11 @@ func Story(arts []Article) Insight {
 		if d == nil {
 			continue
 		}
-		for _, f := range d.figures() {
+		fs := safely(d.figures)
+		if len(fs) > c.MaxFiguresPerArticle {
+			fs = fs[:c.MaxFiguresPerArticle]
+		}
+		for _, f := range fs {
 			f.SaidBy = canonName(canon, f.SaidBy)
 			for _, o := range orEmpty(outlets[i]) {
 				f.Outlet = o
@@ -144,31 +217,52 @@ func Story(arts []Article) Insight {
 	sort.SliceStable(in.Figures, func(i, j int) bool {
 		return stem(lowerASCII(lastWord(in.Figures[i].What))) < stem(lowerASCII(lastWord(in.Figures[j].What)))
 	})
-	if len(in.Figures) > maxFigures {
-		in.Figures = in.Figures[:maxFigures]
+	if len(in.Figures) > c.MaxFigures {
+		in.Figures = in.Figures[:c.MaxFigures]
 	}
-
-	in.Terms = storyTerms(arts, docs, in.Entities)
-	in.Hashtags = hashtags(in.Entities, in.Terms, headlineWords(arts))
-	return in
+	if err := ctx.Err(); err != nil {
+		return Insight{}, run, err
+	}
+	in.Terms = storyTerms(arts, docs, c.MaxTerms)
+	in.Hashtags = hashtags(in.Entities, storyPhrases(docs), lowerWords(docs), c.MaxHashtags)
+	return in, run, nil
 }
 
 // ArticleInsight derives one article's entities, hashtags, quotes and
 // figures, and its key points (two or three central sentences).
-func ArticleInsight(a Article) (Insight, []string) {
+func (c Config) ArticleInsight(ctx context.Context, a Article) (Insight, []string, error) {
 	a.CopyOf = 0
-	in := Story([]Article{a})
-	d := analyze(a.Text)
+	in, run, err := c.story(ctx, []Article{a})
+	if err != nil {
+		return Insight{}, nil, err
+	}
 	k := 3
-	if len(d.sents) < 8 {
+	if run.sum.cands < 8 {
 		k = 2
 	}
+	// the one-article summary is the key points; Story picked three (or two)
 	var points []string
-	for _, s := range summarize([]sumArticle{docArticle(d, orEmpty([]string{a.Outlet}))}, k) {
+	for i, s := range in.Summary {
+		if i == k {
+			break
+		}
 		points = append(points, s.Text)
 	}
 	in.Summary = nil
-	return in, points
+	return in, points, nil
+}
+
+// safely runs one extractor on one article; a panic there (a bug on some
+// unforeseen text) costs that article's contribution, not the whole story
+// page. The extractors have fuzz tests; this is the last line of defence.
+func safely[T any](f func() T) (v T) {
+	defer func() {
+		if recover() != nil {
+			var zero T
+			v = zero
+		}
+	}()
+	return f()
 }
 
 func orEmpty(s []string) []string {
@@ -219,7 +313,7 @@ func canonName(canon map[string]string, name string) string {
 
 // storyEntities merges the articles' entities, ranked by how many articles
 // name them and then by mentions.
-func storyEntities(arts []Article, docs []*doc, canon map[string]string) []Entity {
+func storyEntities(docs []*doc, canon map[string]string, max int) []Entity {
 	type agg struct {
 		e        Entity
 		articles int
@@ -266,7 +360,7 @@ func storyEntities(arts []Article, docs []*doc, canon map[string]string) []Entit
 	})
 	var out []Entity
 	for _, a := range list {
-		if len(out) == maxEntities {
+		if len(out) == max {
 			break
 		}
 		out = append(out, a.e)
@@ -314,7 +408,7 @@ func mergeQuotes(qs []Quote) []Quote {
 func headlineWords(arts []Article) map[string]bool {
 	m := map[string]bool{}
 	for _, a := range arts {
-		for _, w := range contentWords(a.Title) {
+		for _, w := range contentIn(a.Lang, words(a.Title)) {
 			m[w] = true
 		}
 	}
@@ -324,7 +418,7 @@ func headlineWords(arts []Article) map[string]bool {
 // storyTerms ranks content words by the number of articles using them,
 // then frequency, with a bonus for headline words; entity words are included
 // lower-cased so related stories can match on them too.
-func storyTerms(arts []Article, docs []*doc, ents []Entity) []string {
+func storyTerms(arts []Article, docs []*doc, max int) []string {
 	tf := map[string]int{}
 	df := map[string]int{}
 	lastArt := map[string]int{}
@@ -344,8 +438,8 @@ func storyTerms(arts []Article, docs []*doc, ents []Entity) []string {
 				}
 			}
 		}
-		count(contentWords(a.Title))
-		for _, cw := range docs[i].contentWords() {
+		count(contentIn(a.Lang, words(a.Title)))
+		for _, cw := range docContent(docs[i], a.Lang) {
 			count(cw)
 		}
 	}
@@ -373,7 +467,7 @@ func storyTerms(arts []Article, docs []*doc, ents []Entity) []string {
 	})
 	var out []string
 	for _, x := range list {
-		if len(out) == maxTerms {
+		if len(out) == max {
 			break
 		}
 		if x.s < 3 {
@@ -384,47 +478,188 @@ func storyTerms(arts []Article, docs []*doc, ents []Entity) []string {
 	return out
 }
 
-// hashtags: the most salient entities first (at most five), then keywords
-// not already covered, giving three to eight tags.
-func hashtags(ents []Entity, terms []string, title map[string]bool) []string {
+// hashtags are names and phrases as the text writes them, never stems or
+// lone common words (a tag links to a topic page, and "#Show" or "#Injur"
+// gathers nothing useful): the most salient entities first (at most five),
+// then the story's recurring two-word phrases ("drone interception") not
+// already covered by an entity.
+func hashtags(ents []Entity, phrases []string, lower map[string]bool, max int) []string {
 	var out []string
 	covered := map[string]bool{}
-	add := func(name string) {
+	add := func(name string) bool {
 		tag := hashtag(name)
-		if tag == "#" || covered[lowerASCII(tag)] {
-			return
+		if len(tag) < 3 || len(tag) > 32 || covered[lowerASCII(tag)] || isNumeric(tag[1:]) {
+			return false
 		}
 		covered[lowerASCII(tag)] = true
 		out = append(out, tag)
+		for _, w := range strings.Fields(lowerASCII(name)) {
+			covered[w] = true
+		}
+		return true
 	}
 	for _, e := range ents {
 		if len(out) == 5 {
 			break
 		}
+		// a one-word name the text also writes in lower case is a common
+		// word capitalised ("Day" of a holiday, "Country"), not a topic
+		if !strings.Contains(e.Name, " ") && !isAcronym(e.Name) && lower[lowerASCII(e.Name)] {
+			continue
+		}
 		if e.Count >= 2 || len(out) < 3 {
 			add(e.Name)
-			for _, w := range contentWords(e.Name) {
-				covered["#"+w] = true
+		}
+	}
+	np := 0
+	for _, p := range phrases {
+		if len(out) >= max || np == 3 {
+			break
+		}
+		a, b, _ := strings.Cut(p, " ")
+		if covered[a] || covered[b] {
+			continue
+		}
+		if add(p) {
+			np++
+		}
+	}
+	if len(out) > max {
+		out = out[:max]
+	}
+	return out
+}
+
+// genericModifiers make a two-word phrase about any story ("early
+// morning", "second man", "known narcotics").
+var genericModifiers = setOf(`early late second third fourth fifth first other another last next known same several
+certain local young old new large small big little area nearby let long short high low good great best top main major minor recent
+former following previous public whole entire full real possible likely multiple various different additional
+further initial final current present general special particular common serious critical largest biggest smallest
+highest lowest greatest worst best latest newest oldest`)
+
+// ingNouns are -ing words that name things ("drive-by shooting"), unlike
+// the participles that follow a noun in a clause ("man wearing").
+var ingNouns = setOf(`shooting shootings stabbing bombing building wedding meeting hearing funding housing training
+spending warming trafficking bullying lending banking mining fishing farming gambling boxing racing sentencing
+screening testing rating ceiling offering filing ruling uprising landing crossing`)
+
+// phraseOpeners come before a noun phrase.
+var phraseOpeners = setOf(`a an the his her their its our this that with of for in on by from two three four five`)
+
+// notNouns end no topic phrase: prepositions and adverbs outside the stop
+// list, and common irregular past tenses ("shots rang", "man came").
+var notNouns = setOf(`near inside outside away dead alive hours minutes later ago nearby overnight came went rang ran took
+gave got left held saw fell drew hit put set stood found made began brought fought thought sent spent kept lost met paid
+sat heard knew led told wore shot`)
+
+// nounPhrase: a phrase that can name a topic: no verb in second place
+// ("shots rang" is rare, "man wearing", "fire killed" common) and no
+// modifier that fits any story.
+func nounPhrase(a, b string) bool {
+	if genericModifiers[a] || genericModifiers[b] || notNouns[b] || strings.ContainsAny(b, "'’") ||
+		strings.ContainsAny(a, "'’") && !strings.HasSuffix(a, "'s") && !strings.HasSuffix(a, "’s") {
+		return false
+	}
+	if strings.HasSuffix(b, "ed") || strings.HasSuffix(b, "ly") || strings.HasSuffix(a, "ly") {
+		return false
+	}
+	if strings.HasSuffix(b, "ing") && !ingNouns[b] || strings.HasSuffix(a, "ing") && !ingNouns[a] && a != "acting" {
+		return false
+	}
+	return true
+}
+
+// lowerWords is the set of words the story writes in lower case.
+func lowerWords(docs []*doc) map[string]bool {
+	m := map[string]bool{}
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		for _, toks := range d.sentToks {
+			for _, t := range toks {
+				if r, _ := utf8.DecodeRuneInString(t.text); unicode.IsLower(r) {
+					m[t.text] = true
+				}
 			}
 		}
 	}
-	for _, t := range terms {
-		if len(out) >= 6 || (len(out) >= 3 && !title[t]) {
-			break
+	return m
+}
+
+// storyPhrases returns the two-word phrases of content words that recur in
+// the story (at least twice), most frequent first, in their written (lower
+// case) form. Capitalised words are left to the entities.
+func storyPhrases(docs []*doc) []string {
+	type ph struct {
+		n, first int
+	}
+	m := map[string]*ph{}
+	order := 0
+	content := func(t token, initial bool) (string, bool) {
+		if !initial && isCap(t.text) {
+			return "", false
 		}
-		if !covered["#"+t] {
-			add(t)
+		// a possessive stays as written ("sheriff's office" is #SheriffsOffice)
+		w := lowerASCII(t.text)
+		base, _ := stripPossessive(w)
+		if len(base) < 3 || strings.ContainsAny(w, ".&") || stopwords[base] || text.IsNewsStop("en", base) || isNumeric(w) ||
+			furniture[w] || strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+			return "", false
+		}
+		return w, true
+	}
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		for si, toks := range d.sentToks {
+			if hasFurniture(d.sents[si].text) {
+				continue
+			}
+			s := d.sents[si].text
+			for i := 0; i+1 < len(toks); i++ {
+				if s[toks[i].end:toks[i+1].start] != " " {
+					continue
+				}
+				a, ok := content(toks[i], i == 0)
+				if !ok {
+					continue
+				}
+				b, ok := content(toks[i+1], false)
+				if !ok || !nounPhrase(a, b) {
+					continue
+				}
+				// "opened fire", "pleaded guilty": a participle starts a
+				// noun phrase only after a determiner or preposition ("a loaded gun")
+				if strings.HasSuffix(a, "ed") && (i == 0 || !phraseOpeners[lowerASCII(toks[i-1].text)]) {
+					continue
+				}
+				k := a + " " + b
+				p := m[k]
+				if p == nil {
+					p = &ph{first: order}
+					order++
+					m[k] = p
+				}
+				p.n++
+			}
 		}
 	}
-	for _, t := range terms {
-		if len(out) >= 3 {
-			break
+	var out []string
+	for k, p := range m {
+		if p.n >= 2 {
+			out = append(out, k)
 		}
-		add(t)
 	}
-	if len(out) > 8 {
-		out = out[:8]
-	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := m[out[i]], m[out[j]]
+		if a.n != b.n {
+			return a.n > b.n
+		}
+		return a.first < b.first
+	})
 	return out
 }
 

@@ -1,28 +1,45 @@
 package insight
 
 import (
+	"context"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dateline-news/dateline/internal/text"
 )
 
 // Sentence is a summary sentence with the outlets whose articles carry it.
 type Sentence struct {
 	Text    string   `json:"text"`
 	Outlets []string `json:"outlets"`
+	// Published is the earliest publication of the line, set only when the
+	// summary's lines span more than one day (then the lines are in time order).
+	Published time.Time `json:"published,omitzero"`
 }
 
 // cand is a candidate summary sentence: one node of the similarity graph,
 // standing for all near-identical copies of the sentence across articles.
 type cand struct {
-	text     string
-	article  int // index of the first article carrying it
-	pos      int // sentence position in that article
-	outlets  []string
-	vec      svec
-	eligible bool
+	text      string
+	article   int // index of the first article carrying it
+	pos       int // sentence position in that article
+	outlets   []string
+	published time.Time // earliest publication among the articles carrying it
+	vec       svec
+	toks      []token // words, for eligibleSentence (asked only of lines about to be chosen)
+}
+
+// merge credits o's outlets (and earlier date) to c: they tell one fact.
+func (c *cand) merge(o *cand) {
+	c.outlets = unionStrings(c.outlets, o.outlets)
+	if !o.published.IsZero() && (c.published.IsZero() || o.published.Before(c.published)) {
+		c.published = o.published
+	}
 }
 
 // svec is a sparse TF-IDF vector: term ids ascending, unit length.
@@ -48,37 +65,67 @@ func dot(a, b svec) float64 {
 	return s
 }
 
-// sameSentence is the cosine above which two sentences count as one (syndicated or lightly edited copy).
-const sameSentence = 0.8
-
-// redundant is the cosine above which a second summary sentence would repeat the first.
-const redundant = 0.45
-
 type sumArticle struct {
-	outlets []string // the article's outlet plus those of its syndicated copies
-	sents   []string
-	toks    [][]token  // words of each sentence, when already split
-	content [][]string // content words of each sentence, when known
+	outlets   []string // the article's outlet plus those of its syndicated copies
+	published time.Time
+	sents     []string
+	toks      [][]token  // words of each sentence, when already split
+	content   [][]string // content words of each sentence, when known
 }
 
-func docArticle(d *doc, outlets []string) sumArticle {
-	a := sumArticle{outlets: outlets, toks: d.sentToks, content: d.contentWords()}
+func docArticle(d *doc, outlets []string, published time.Time, lang string) sumArticle {
+	a := sumArticle{outlets: outlets, published: published, toks: d.sentToks, content: docContent(d, lang)}
 	for _, s := range d.sents {
 		a.sents = append(a.sents, s.text)
 	}
 	return a
 }
 
+// docContent is the content words of each sentence of d in lang.
+func docContent(d *doc, lang string) [][]string {
+	if l := text.BaseLang(lang); l == "" || l == "en" {
+		return d.contentWords()
+	}
+	out := make([][]string, len(d.sentToks))
+	for i, t := range d.sentToks {
+		out[i] = contentIn(lang, t)
+	}
+	return out
+}
+
+// sumStats is what one summary computation looked at, for tests of its bounds.
+type sumStats struct {
+	cands int // sentences in the graph
+	pairs int // sentence pairs compared
+}
+
 // summarize picks k central sentences. Sentences from different outlets that
 // are near-identical become one node listing every outlet; edges between
 // sentences of different articles weigh more than edges within one, so a
-// sentence is central when several outlets report the same thing.
-func summarize(arts []sumArticle, k int) []Sentence {
+// sentence is central when several outlets report the same thing. Only the
+// leading sentences of each article enter (MaxSummarySentences, and a share
+// of MaxSummaryCandidates), which bounds the quadratic graph.
+func (c Config) summarize(ctx context.Context, arts []sumArticle, k int) ([]Sentence, sumStats, error) {
+	var st sumStats
+	tk := newTicker(ctx, c.CheckEvery)
+	if err := tk.now(); err != nil {
+		return nil, st, err
+	}
+	quota := c.MaxSummarySentences
+	if len(arts) > 0 {
+		if q := c.MaxSummaryCandidates / len(arts); q < quota {
+			quota = max(q, 1)
+		}
+	}
 	vocab := map[string]int{}
+	nameIDs := map[int]bool{} // term ids written as names
 	var cands []cand
 	var bags [][]int
 	for ai, a := range arts {
 		for si, s := range a.sents {
+			if si == quota || len(cands) == c.MaxSummaryCandidates {
+				break
+			}
 			var toks []token
 			if a.toks != nil {
 				toks = a.toks[si]
@@ -107,12 +154,25 @@ func summarize(arts []sumArticle, k int) []Sentence {
 				}
 				ids = append(ids, id)
 			}
-			cands = append(cands, cand{text: s, article: ai, pos: si, outlets: a.outlets, eligible: eligibleSentence(s, toks)})
+			// names (capitalised past a sentence's first word) are told
+			// apart from event words: sharing only names is no shared fact
+			for ti, t := range toks {
+				if ti > 0 && isCap(t.text) {
+					for _, w := range contentOf(toks[ti : ti+1]) {
+						if id, ok := vocab[w]; ok {
+							nameIDs[id] = true
+						}
+					}
+				}
+			}
+			cands = append(cands, cand{text: s, article: ai, pos: si, outlets: a.outlets,
+				published: a.published, toks: toks})
 			bags = append(bags, ids)
 		}
 	}
+	st.cands = len(cands)
 	if len(cands) == 0 {
-		return nil
+		return nil, st, nil
 	}
 	df := make([]int, len(vocab))
 	lastBag := make([]int, len(vocab))
@@ -164,9 +224,13 @@ func summarize(arts []sumArticle, k int) []Sentence {
 				}
 			}
 			for _, j := range byTerm[v.ids[best]] {
-				if cands[j].article != cands[i].article && dot(v, cands[j].vec) >= sameSentence {
+				st.pairs++
+				if err := tk.tick(); err != nil {
+					return nil, st, err
+				}
+				if cands[j].article != cands[i].article && dot(v, cands[j].vec) >= c.SameSentence {
 					alias[i] = j
-					cands[j].outlets = unionStrings(cands[j].outlets, cands[i].outlets)
+					cands[j].merge(&cands[i])
 					break
 				}
 			}
@@ -193,6 +257,10 @@ func summarize(arts []sumArticle, k int) []Sentence {
 	deg := make([]float64, m)
 	for a := 0; a < m; a++ {
 		for b := a + 1; b < m; b++ {
+			st.pairs++
+			if err := tk.tick(); err != nil {
+				return nil, st, err
+			}
 			ca, cb := &cands[nodes[a]], &cands[nodes[b]]
 			c := dot(ca.vec, cb.vec)
 			if c < 0.1 {
@@ -214,6 +282,9 @@ func summarize(arts []sumArticle, k int) []Sentence {
 	const damp = 0.85
 	next := make([]float64, m)
 	for it := 0; it < 30; it++ {
+		if err := tk.now(); err != nil {
+			return nil, st, err
+		}
 		for b := range next {
 			next[b] = (1 - damp) / float64(m)
 		}
@@ -236,42 +307,145 @@ func summarize(arts []sumArticle, k int) []Sentence {
 	var rs []ranked
 	for a, ci := range nodes {
 		c := cands[ci]
-		if !c.eligible {
-			continue
-		}
 		s := score[a] * (1 + 0.3*float64(len(c.outlets)-1)) * (1 + 0.5/float64(1+c.pos))
 		rs = append(rs, ranked{ci, s})
 	}
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].score > rs[j].score })
+	// A candidate stating a fact already chosen is not shown again: its
+	// outlets are credited on the chosen line instead.
 	var chosen []int
 	for _, r := range rs {
-		if len(chosen) == k {
-			break
-		}
-		dup := false
-		for _, c := range chosen {
-			if dot(cands[c].vec, cands[r.node].vec) >= redundant {
-				dup = true
+		same := -1
+		for _, ch := range chosen {
+			st.pairs++
+			if dot(cands[ch].vec, cands[r.node].vec) >= c.Redundant || c.sameFact(bags[ch], bags[r.node], nameIDs, c.share(&cands[ch], &cands[r.node])) {
+				same = ch
 				break
 			}
 		}
-		if !dup {
+		// an ineligible line (a fragment, furniture) is never shown but
+		// may still credit its outlets to the same fact told in full
+		switch {
+		case same >= 0:
+			cands[same].merge(&cands[r.node])
+		case len(chosen) < k && eligibleSentence(cands[r.node].text, cands[r.node].toks):
 			chosen = append(chosen, r.node)
 		}
 	}
 	out := make([]Sentence, 0, len(chosen))
-	for _, c := range chosen {
-		out = append(out, Sentence{Text: cands[c].text, Outlets: append([]string(nil), cands[c].outlets...)})
+	for _, ch := range chosen {
+		out = append(out, Sentence{Text: cands[ch].text, Outlets: append([]string(nil), cands[ch].outlets...),
+			Published: cands[ch].published})
 	}
-	return out
+	datedLines(out)
+	return out, st, nil
+}
+
+// sameFact: most content words of the shorter sentence are in the other,
+// as when outlets reword one lead, and at least two of the shared words
+// are not names (two sentences naming the same club and city may tell an
+// attack and an arrest). Both bags are sorted term ids.
+func (c Config) sameFact(a, b []int, names map[int]bool, share float64) bool {
+	ua, ub := uniqInts(a), uniqInts(b)
+	short := min(ua, ub)
+	if short < 4 {
+		return false
+	}
+	shared, events := 0, 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			shared++
+			if !names[a[i]] {
+				events++
+			}
+			x := a[i]
+			for i < len(a) && a[i] == x {
+				i++
+			}
+			for j < len(b) && b[j] == x {
+				j++
+			}
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return events >= 2 && float64(shared) >= share*float64(short)
+}
+
+// share is the overlap above which two candidates state one fact: leads of
+// different articles published within a day of each other report the same
+// event's core, so they need less (outlets word a lead each their own way);
+// other sentences need SameFactShare.
+func (c Config) share(a, b *cand) float64 {
+	if a.article != b.article && a.pos <= 1 && b.pos <= 1 {
+		d := a.published.Sub(b.published)
+		if d < 0 {
+			d = -d
+		}
+		if d <= 36*time.Hour {
+			return c.SameLeadShare
+		}
+	}
+	return c.SameFactShare
+}
+
+// uniqInts counts the distinct values of a sorted slice.
+func uniqInts(a []int) int {
+	n := 0
+	for i := range a {
+		if i == 0 || a[i] != a[i-1] {
+			n++
+		}
+	}
+	return n
+}
+
+// datedLines keeps each line's date only when the lines span days, and
+// then lists them in time order so the story reads as it unfolded.
+func datedLines(out []Sentence) {
+	var lo, hi time.Time
+	for _, s := range out {
+		if s.Published.IsZero() {
+			continue
+		}
+		if lo.IsZero() || s.Published.Before(lo) {
+			lo = s.Published
+		}
+		if s.Published.After(hi) {
+			hi = s.Published
+		}
+	}
+	// a story spans days when its lines fall on different dates at least
+	// half a day apart (two reports either side of midnight do not)
+	if lo.IsZero() || lo.UTC().Format(time.DateOnly) == hi.UTC().Format(time.DateOnly) || hi.Sub(lo) < 12*time.Hour {
+		for i := range out {
+			out[i].Published = time.Time{}
+		}
+		return
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Published, out[j].Published
+		return !a.IsZero() && (b.IsZero() || a.UTC().Format(time.DateOnly) < b.UTC().Format(time.DateOnly))
+	})
 }
 
 var boilerplate = []string{"copyright", "all rights reserved", "click here", "subscribe", "sign up", "newsletter",
 	"http://", "https://", "www.", "follow us", "read more", "related articles", "comments", "advertisement", "©",
-	"contributed to this report", "reporting by", "editing by", "stay with", "for more on this", "download our app"}
+	"contributed to this report", "reporting by", "editing by", "stay with", "for more on this", "download our app",
+	"please contact", "anyone with information", "crime stoppers", "is asked to call", "are asked to call",
+	"check back", "this story will be updated", "developing story", "refresh this page", "watch the video",
+	"image 1 of", "caption", "getty images", "photo credit", "enlarge this image", "share this"}
+
+// phoneRe matches telephone numbers: a line asking readers to call is furniture.
+var phoneRe = regexp.MustCompile(`\(?\b\d{3}\)?[-. ]\d{3}[-. ]\d{4}\b`)
 
 // eligibleSentence: a complete declarative sentence of 8-60 words that
-// stands on its own (no leading quotation or pronoun) and is not page furniture.
+// stands on its own (no leading quotation, pronoun or first person, no
+// quotation left open, no trailing ellipsis) and is not page furniture or
+// caption residue.
 func eligibleSentence(s string, toks []token) bool {
 	n := len(toks)
 	if n < 8 || n > 60 {
@@ -285,15 +459,26 @@ func eligibleSentence(s string, toks []token) bool {
 	if last != '.' && !isCloseQuote(last) && last != '!' {
 		return false
 	}
+	if strings.HasSuffix(s, "..") || strings.HasSuffix(strings.TrimRight(s, "\"”'’"), "..") || strings.Contains(s, "…") {
+		return false // "When did I..." is a fragment
+	}
+	// a quotation opened and not closed (or closed and not opened) is cut
+	if strings.Count(s, "\"")%2 == 1 || strings.Count(s, "“") != strings.Count(s, "”") {
+		return false
+	}
 	ls := lowerASCII(s)
 	for _, b := range boilerplate {
 		if strings.Contains(ls, b) {
 			return false
 		}
 	}
+	if hasFurniture(s) || phoneRe.MatchString(s) {
+		return false
+	}
 	first := lowerASCII(toks[0].text)
 	switch first {
-	case "he", "she", "they", "it", "this", "that", "these", "those", "his", "her", "their", "but", "and", "so", "also":
+	case "he", "she", "they", "it", "this", "that", "these", "those", "his", "her", "their", "but", "and", "so", "also",
+		"i", "i'm", "i’m", "we", "we're", "my", "our", "you", "your", "me", "us", "or", "then", "still", "meanwhile":
 		return false
 	}
 	return true

@@ -1,6 +1,8 @@
 package text
 
 import (
+	"strings"
+
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/french"
 	"github.com/kljensen/snowball/hungarian"
@@ -120,4 +122,13 @@ func (s *Stemmer) Stem(lang, w string) string {
 	}
 	s.cache[key] = v
 	return v
+}
+
+// BaseLang reduces a language tag to its ISO 639-1 part: "en-US" and
+// "EN_gb" are "en" (stop words and stems are per language, not region).
+func BaseLang(tag string) string {
+	if i := strings.IndexAny(tag, "-_"); i > 0 {
+		tag = tag[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(tag))
 }

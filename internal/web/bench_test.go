@@ -270,7 +270,9 @@ func BenchmarkStoryInsight(b *testing.B) {
 					Source: model.Source{Name: "Outlet " + strconv.Itoa(i%50)}, Published: t0.Add(time.Duration(i) * time.Second)}
 			}
 			for b.Loop() {
-				computeInsight(model.Story{ID: 1, Updated: t0}, arts)
+				if _, err := computeInsight(context.Background(), model.Story{ID: 1, Updated: t0}, arts); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

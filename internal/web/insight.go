@@ -27,6 +27,7 @@ type entityView struct {
 type summaryView struct {
 	Text    string   `json:"text"`
 	Outlets []string `json:"outlets"`
+	Date    string   `json:"date,omitempty"` // set when the story spans days
 }
 
 type quoteView struct {
@@ -164,7 +165,9 @@ func newInsightCache(st store.Store, log *slog.Logger, scan int, sum Summarizer)
 func (c *insightCache) story(ctx context.Context, st model.Story, arts []model.Article) insightView {
 	ci, err := c.get(ctx, st, arts)
 	if err != nil {
-		c.log.Warn("story insight", "story", st.ID, "err", err)
+		if ctx.Err() == nil { // a reader who left is no fault worth logging
+			c.log.Warn("story insight", "story", st.ID, "err", err)
+		}
 		return insightView{}.normalize()
 	}
 	v := ci.View
@@ -269,7 +272,10 @@ func (c *insightCache) computeNow(ctx context.Context, st model.Story, arts []mo
 		}
 		arts = all
 	}
-	ci := computeInsight(st, arts)
+	ci, err := computeInsight(ctx, st, arts)
+	if err != nil {
+		return cachedInsight{}, err
+	}
 	// Keep showing the last machine-written summary until the story's new
 	// version has its own.
 	c.mu.Lock()
@@ -464,14 +470,20 @@ func (c *insightCache) withEntity(ctx context.Context, name string, limit int) (
 
 // article returns an article's key points and hashtags. Stored articles do
 // not change, so results are kept in memory by ID (bounded).
-func (c *insightCache) article(a model.Article) (keyPoints, hashtags []string) {
+func (c *insightCache) article(ctx context.Context, a model.Article) (keyPoints, hashtags []string) {
 	c.mu.Lock()
 	e, ok := c.arts[a.ID]
 	c.mu.Unlock()
 	if ok {
 		return e[0], e[1]
 	}
-	keyPoints, hashtags = computeArticleInsight(a)
+	keyPoints, hashtags, err := computeArticleInsight(ctx, a)
+	if err != nil {
+		if ctx.Err() == nil {
+			c.log.Warn("article insight", "article", a.ID, "err", err)
+		}
+		return nil, nil // not remembered: the next view tries again
+	}
 	c.mu.Lock()
 	if len(c.arts) >= memInsights {
 		clear(c.arts)

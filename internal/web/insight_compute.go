@@ -1,31 +1,35 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"slices"
 
 	"github.com/dateline-news/dateline/internal/insight"
 	"github.com/dateline-news/dateline/internal/model"
 )
 
-// insightCodeVersion is part of every cache key: bump it when the insight
-// computation or cachedInsight changes shape.
-const insightCodeVersion = "w2"
+// insightCodeVersion is part of every cache key: bump its prefix when
+// cachedInsight changes shape; insight's thresholds and caps change it by
+// themselves (Config.Version).
+var insightCodeVersion = "w3-" + insight.DefaultConfig().Version()[:8]
 
 func insightArticle(a model.Article) insight.Article {
 	return insight.Article{ID: a.ID, Title: a.Title, Text: a.Text, Outlet: sourceName(a), URL: a.URL,
-		Published: a.Published, CopyOf: a.CopyOf}
+		Published: a.Published, CopyOf: a.CopyOf, Lang: a.Language}
 }
 
-// Bounds on what insight reads of a story: its cost grows faster than
-// linearly with the articles (about 6 ms for 10, 190 ms for 100, 14 s for
-// 1,000 when measured), so a big story is read as its first reports (the
-// facts) and its latest ones (the developments), plus their copies (cheap:
-// they only add outlets).
-const (
-	insightOriginals = 40
-	insightEarliest  = 10
-	insightCopies    = 200
+// Bounds on what insight reads of a story. insight.Story caps its own work
+// (insight.Config: bytes per article and per story, originals read); here a
+// big story is read as its first reports (the facts) and its latest ones
+// (the developments), plus their copies (cheap: they only add outlets),
+// rather than as whichever articles come first.
+var (
+	insightOriginals = insight.DefaultConfig().MaxStoryArticles
+	insightEarliest  = insightOriginals / 4
 )
+
+const insightCopies = 200
 
 // insightInput picks the articles of arts that insight reads.
 func insightInput(arts []model.Article) []model.Article {
@@ -64,16 +68,22 @@ func insightInput(arts []model.Article) []model.Article {
 	return out
 }
 
-// computeInsight enriches a story from its articles.
-func computeInsight(st model.Story, arts []model.Article) cachedInsight {
+// computeInsight enriches a story from its articles; it stops with ctx's
+// error when ctx ends first.
+func computeInsight(ctx context.Context, st model.Story, arts []model.Article) (cachedInsight, error) {
 	arts = insightInput(arts)
 	in := make([]insight.Article, len(arts))
 	for i, a := range arts {
 		in[i] = insightArticle(a)
 	}
-	res := insight.Story(in)
+	res, err := insight.Story(ctx, in)
+	if err != nil {
+		return cachedInsight{}, fmt.Errorf("compute insight of story %d: %w", st.ID, err)
+	}
 	sig := insight.NewSignature(st.ID, res, st.Updated)
-	return cachedInsight{View: toView(res), Sig: &sig}
+	// Hook: once model.Story carries its storyline id, set
+	// sig.Storyline from it; stories of one storyline are then always related.
+	return cachedInsight{View: toView(res), Sig: &sig}, nil
 }
 
 func toView(in insight.Insight) insightView {
@@ -82,8 +92,18 @@ func toView(in insight.Insight) insightView {
 		v.Entities = append(v.Entities, entityView{Name: e.Name, Kind: e.Kind})
 	}
 	v.Hashtags = in.Hashtags
+	layout := "Jan 2"
 	for _, s := range in.Summary {
-		v.Summary = append(v.Summary, summaryView{Text: s.Text, Outlets: s.Outlets})
+		if !s.Published.IsZero() && s.Published.Year() != in.Summary[0].Published.Year() {
+			layout = "Jan 2, 2006"
+		}
+	}
+	for _, s := range in.Summary {
+		var date string
+		if !s.Published.IsZero() {
+			date = s.Published.UTC().Format(layout)
+		}
+		v.Summary = append(v.Summary, summaryView{Text: s.Text, Outlets: s.Outlets, Date: date})
 	}
 	for _, q := range in.Quotes {
 		outlets := q.Outlets
@@ -99,9 +119,12 @@ func toView(in insight.Insight) insightView {
 }
 
 // computeArticleInsight gives one article's key points and hashtags.
-func computeArticleInsight(a model.Article) (keyPoints, hashtags []string) {
-	in, points := insight.ArticleInsight(insightArticle(a))
-	return points, in.Hashtags
+func computeArticleInsight(ctx context.Context, a model.Article) (keyPoints, hashtags []string, err error) {
+	in, points, err := insight.ArticleInsight(ctx, insightArticle(a))
+	if err != nil {
+		return nil, nil, fmt.Errorf("compute insight of article %d: %w", a.ID, err)
+	}
+	return points, in.Hashtags, nil
 }
 
 // relatedStories picks the indexed stories most related to self.

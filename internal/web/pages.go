@@ -335,7 +335,7 @@ func (s *server) articlePage(w http.ResponseWriter, r *http.Request) {
 			s.log.Warn("story of article", "article", id, "err", err)
 		}
 	}
-	d.KeyPoints, d.Hashtags = s.insight.article(a)
+	d.KeyPoints, d.Hashtags = s.insight.article(r.Context(), a)
 	if d.Story != nil {
 		d.Related = s.insight.related(r.Context(), d.Story.ID, 5)
 	}
