@@ -929,7 +929,9 @@ func (c *Clusterer) advance(t time.Time) {
 	cut := c.now.Add(-c.cfg.Window)
 	for id, s := range c.stories {
 		if s.last.Before(cut) {
-			c.ident.archive(s.id, s.sum, c.cfg.IdentTerms)
+			if c.cfg.IdentNames > 0 {
+				c.ident.archive(s.id, s.sum, c.cfg.IdentTerms)
+			}
 			c.unindex(s)
 			s.alive = false
 			delete(c.stories, id)

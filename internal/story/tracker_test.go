@@ -1,6 +1,7 @@
 package story
 
 import (
+	"runtime"
 	"testing"
 	"time"
 )
@@ -111,5 +112,45 @@ func TestTrackerEventSpan(t *testing.T) {
 	}
 	if late.Storyline != a.Storyline {
 		t.Errorf("but it belongs to the same storyline: %d, want %d", late.Storyline, a.Storyline)
+	}
+}
+
+// TestTrackerMemoryFlat: both levels evict with their windows and the
+// event-to-storyline map follows, so memory does not grow with the stream.
+func TestTrackerMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long stream")
+	}
+	cfg := DefaultTrackerConfig()
+	cfg.Event.DFHalfLife, cfg.Storyline.DFHalfLife = 1000, 1000
+	const perDay = 50
+	docs := synthDocs(12000, 7)
+	for i := range docs {
+		docs[i].Published = t0.Add(time.Duration(i) * 24 * time.Hour / perDay)
+	}
+	heap := func() float64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return float64(ms.HeapAlloc)
+	}
+	base := heap()
+	tr := NewTracker(cfg, 1, 1)
+	var used []float64
+	maxMapped := 0
+	for i, d := range docs {
+		tr.Add(d)
+		maxMapped = max(maxMapped, len(tr.lineOf))
+		if (i+1)%6000 == 0 {
+			t.Logf("%d docs: %.1f MB, %d mapped", i+1, (heap()-base)/1e6, len(tr.lineOf))
+			used = append(used, heap()-base)
+		}
+	}
+	perWindow := int(cfg.Event.Window.Hours()/24) * perDay
+	if maxMapped > perWindow+1024+256 {
+		t.Errorf("event-to-storyline map peaked at %d entries, want at most %d", maxMapped, perWindow+1024+256)
+	}
+	if used[1] > 1.4*used[0] {
+		t.Errorf("tracker memory grew from %.0f to %.0f bytes while the stream doubled", used[0], used[1])
 	}
 }
