@@ -144,7 +144,14 @@ func (s *server) routes(mux *http.ServeMux) {
 	if s.readers() != nil {
 		mux.HandleFunc("GET /for-you", slow(s.forYouPage))
 	}
-	mux.HandleFunc("GET /search", search(s.searchPage))
+	searchPage := search(s.searchPage)
+	mux.HandleFunc("GET /search", func(w http.ResponseWriter, r *http.Request) {
+		if strings.TrimSpace(r.URL.Query().Get("q")) == "" {
+			s.searchPage(w, r) // the empty form reads nothing: never shed it
+			return
+		}
+		searchPage(w, r)
+	})
 	mux.HandleFunc("GET /offline", s.offlinePage)
 	mux.HandleFunc("GET /feed.xml", s.cache.wrap(g(s.frontFeed)))
 	mux.HandleFunc("GET /healthz", g(s.healthz))
