@@ -121,6 +121,9 @@ func newServer(st store.Store, opts Options) *server {
 	s.gate, s.slowGate = newGate(runtime.GOMAXPROCS(0)), newGate(2*runtime.GOMAXPROCS(0))
 	s.searchGate = newSheddingGate(searchSlots(), searchQueue, s.searchBusy)
 	s.insight = newInsightCache(st, s.log, opts.InsightScan, opts.Summarizer)
+	if s.insight.ai != nil {
+		s.insight.ai.now = s.now // retries after a failure follow the injected clock
+	}
 	return s
 }
 
