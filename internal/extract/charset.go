@@ -76,4 +76,3 @@ func declared(page []byte) (string, bool) {
 		}
 	}
 }
-

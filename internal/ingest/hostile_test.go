@@ -678,3 +678,46 @@ func TestCutText(t *testing.T) {
 		}
 	}
 }
+
+// TestHangingPages: a feed whose article pages never answer costs at most
+// MaxPageTimeouts page timeouts (plus those already queued for the host)
+// per poll; every item is stored from the feed's text and the feed stays
+// healthy, since its feed answered.
+func TestHangingPages(t *testing.T) {
+	const items = 20
+	var pageRequests atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/feed.xml":
+			var its []string
+			for i := range items {
+				its = append(its, rssItem(fmt.Sprintf("Item %d", i), fmt.Sprintf("%s/p/%d", srv.URL, i), fmt.Sprint(i), "Fri, 20 Nov 2026 09:00:00 +0000", "Feed text."))
+			}
+			fmt.Fprint(w, rss(its...))
+		case strings.HasPrefix(r.URL.Path, "/p/"):
+			pageRequests.Add(1)
+			<-r.Context().Done() // only the client's timeout ends it
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	st := newStore(t)
+	f := addFeed(t, st, srv.URL+"/feed.xml")
+	p := testPoller(st, 500*time.Millisecond)
+	if n, err := p.PollFeed(context.Background(), f); err != nil || n != items {
+		t.Fatalf("poll: %d, %v", n, err)
+	}
+	if got, most := pageRequests.Load(), int32(MaxPageTimeouts+p.opts.PageWorkers-1); got < MaxPageTimeouts || got > most {
+		t.Errorf("%d page requests, want %d to %d", got, MaxPageTimeouts, most)
+	}
+	for _, a := range allArticles(t, st) {
+		if a.Text != "Feed text." {
+			t.Errorf("%s: text %q", a.GUID, a.Text)
+		}
+	}
+	if got := feedState(t, st, f.URL); got.LastError != "" {
+		t.Errorf("feed marked failing: %q", got.LastError)
+	}
+}

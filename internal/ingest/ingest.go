@@ -205,6 +205,11 @@ const (
 	// feed of 10,000 items cannot hold a worker (and its lease) for hours.
 	// The rest are taken on the next polls, MinInterval apart.
 	MaxNewPerPoll = 500
+	// MaxPageTimeouts is how many of a poll's article pages may time out
+	// before the rest of that poll's items are stored from the feed's text
+	// without fetching their pages: a site whose pages hang would otherwise
+	// hold page workers for ReadTimeout per item.
+	MaxPageTimeouts = 3
 )
 
 // PollFeed fetches one feed, stores its new articles and records the outcome
@@ -335,6 +340,7 @@ func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item
 		defer mu.Unlock()
 		renewed = p.renewLease(ctx, f, renewed)
 	}
+	var timeouts atomic.Int32 // page fetches of this poll that timed out
 	g, pagesCtx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		for _, it := range items {
@@ -366,7 +372,7 @@ func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item
 			}
 			g.Go(func() error {
 				defer func() { <-p.pages; p.inflight.Delete(url) }()
-				a := p.build(pagesCtx, f, it, url)
+				a := p.build(pagesCtx, f, it, url, &timeouts)
 				renew()
 				// ctx, not pagesCtx: an item whose page was cancelled is
 				// still stored, from the feed's text.
@@ -408,7 +414,9 @@ func (p *Poller) renewLease(ctx context.Context, f model.Feed, last time.Time) t
 
 // build makes the article for a feed item: the page's extracted text when the
 // page can be fetched (and robots.txt allows it), else the feed's own content.
-func (p *Poller) build(ctx context.Context, f model.Feed, it feed.Item, url string) model.Article {
+// timeouts counts the poll's page timeouts; from MaxPageTimeouts on, pages
+// are not fetched.
+func (p *Poller) build(ctx context.Context, f model.Feed, it feed.Item, url string, timeouts *atomic.Int32) model.Article {
 	a := model.Article{
 		SourceID:  f.SourceID,
 		FeedID:    f.ID,
@@ -423,8 +431,13 @@ func (p *Poller) build(ctx context.Context, f model.Feed, it feed.Item, url stri
 	}
 	var ex extract.Result
 	var exErr error
-	if p.opts.FetchPages {
+	if p.opts.FetchPages && timeouts.Load() >= MaxPageTimeouts {
+		exErr = fmt.Errorf("page not fetched: %d pages of this feed timed out", timeouts.Load())
+	} else if p.opts.FetchPages {
 		ex, exErr = p.page(ctx, it.URL)
+		if errors.Is(exErr, fetch.ErrTimeout) {
+			timeouts.Add(1)
+		}
 		switch {
 		case errors.Is(exErr, fetch.ErrDisallowed):
 			p.opts.Logger.Debug("robots.txt disallows the article page; storing the feed's content", "url", it.URL, "reason", exErr)

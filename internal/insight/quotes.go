@@ -365,8 +365,8 @@ func (d *doc) attribute(q qspan, all []qspan, qi int) attrib {
 // and at most a comma or colon ("he said, “", "Smith added: “").
 func speechVerbLeadIn(before string) bool {
 	t := strings.TrimRight(before, " ,:")
-	if len(t) == len(before) && before != "" && !strings.HasSuffix(before, " ") {
-		return false
+	if len(t) == len(before) {
+		return false // no space or punctuation between the verb and the mark
 	}
 	i := strings.LastIndexAny(t, " \n\"”“,")
 	return has(speechVerbs, t[i+1:])

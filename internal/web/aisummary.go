@@ -42,7 +42,8 @@ type aiState struct {
 	pending map[int64]bool
 	failed  map[int64]aiFailure
 
-	started atomic.Int64 // jobs started, counted before wantSummary returns
+	now     func() time.Time // the server's clock (Options.Now), for retries
+	started atomic.Int64     // jobs started, counted before wantSummary returns
 	// onDone, when set (tests), is called as each job ends, after its
 	// bookkeeping: a test waits for it instead of sleeping.
 	onDone func(storyID int64, err error)
@@ -57,7 +58,7 @@ func newAIState(sum Summarizer) *aiState {
 	if sum == nil || !sum.Enabled() {
 		return nil
 	}
-	return &aiState{sum: sum, sem: make(chan struct{}, aiJobs),
+	return &aiState{sum: sum, sem: make(chan struct{}, aiJobs), now: time.Now,
 		pending: make(map[int64]bool), failed: make(map[int64]aiFailure)}
 }
 
@@ -74,7 +75,7 @@ func (c *insightCache) wantSummary(st model.Story, ci cachedInsight) {
 	}
 	c.mu.Lock()
 	f, failed := ai.failed[st.ID]
-	if ai.pending[st.ID] || (failed && f.version == ver && time.Since(f.at) < aiRetry) {
+	if ai.pending[st.ID] || (failed && f.version == ver && ai.now().Sub(f.at) < aiRetry) {
 		c.mu.Unlock()
 		return
 	}
@@ -110,7 +111,7 @@ func (c *insightCache) wantSummary(st model.Story, ci cachedInsight) {
 			if len(ai.failed) >= memInsights {
 				clear(ai.failed) // bounded; at worst a story is retried early
 			}
-			ai.failed[st.ID] = aiFailure{version: ver, at: time.Now()}
+			ai.failed[st.ID] = aiFailure{version: ver, at: ai.now()}
 			c.mu.Unlock()
 		}
 	}()

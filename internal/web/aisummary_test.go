@@ -228,6 +228,47 @@ func TestAISummaryCachedPerStoryVersion(t *testing.T) {
 	}
 }
 
+// A failed summary is not asked for again until aiRetry has passed on the
+// server's clock; then the next view asks once more.
+func TestAISummaryRetriesAfterFailure(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	st, story := housingWorld(now)
+	chat := &fakeChat{status: http.StatusServiceUnavailable}
+	endpoint := httptest.NewServer(chat)
+	defer endpoint.Close()
+	sum := llm.New(llm.Config{BaseURL: endpoint.URL + "/v1", Model: "tiny"}, endpoint.Client())
+	h, ai, done := aiHandler(st, Options{Now: clock, Summarizer: sum})
+	path := "/story/" + itoa(story.ID)
+	do(t, h, "GET", path, nil)
+	if err := <-done; err == nil {
+		t.Fatal("the job against a failing endpoint succeeded")
+	}
+	for _, tc := range []struct {
+		advance time.Duration
+		jobs    int64
+	}{
+		{0, 1},
+		{aiRetry - time.Second, 1},
+		{time.Second, 2}, // aiRetry after the failure
+	} {
+		mu.Lock()
+		now = now.Add(tc.advance)
+		mu.Unlock()
+		do(t, h, "GET", path, nil)
+		if n := ai.started.Load(); n != tc.jobs {
+			t.Fatalf("after %v more: %d jobs started, want %d", tc.advance, n, tc.jobs)
+		}
+	}
+	if err := <-done; err == nil {
+		t.Fatal("the retry against a failing endpoint succeeded")
+	}
+	if n := chat.calls.Load(); n != 2 {
+		t.Errorf("endpoint called %d times, want 2", n)
+	}
+}
+
 // aiHandler is the site over st with its background summary jobs
 // observable: done receives each job's result as it ends.
 func aiHandler(st store.Store, opts Options) (http.Handler, *aiState, chan error) {

@@ -225,7 +225,7 @@ func TestSearchFloodDoesNotHoldStoryPages(t *testing.T) {
 				path, rec.Code, rec.Header().Get("Retry-After"), searchRetryAfter)
 		}
 	}
-	for _, path := range []string{"/story/" + itoa(f.big.ID), "/api/v1/stories/" + itoa(f.big.ID), "/", "/article/" + itoa(f.orig.ID)} {
+	for _, path := range []string{"/search", "/search?q=+", "/story/" + itoa(f.big.ID), "/api/v1/stories/" + itoa(f.big.ID), "/", "/article/" + itoa(f.orig.ID)} {
 		// Served while every search slot and queue place is taken: these
 		// requests use other gates (through the search gate they would be
 		// shed with 503).

@@ -121,6 +121,9 @@ func newServer(st store.Store, opts Options) *server {
 	s.gate, s.slowGate = newGate(runtime.GOMAXPROCS(0)), newGate(2*runtime.GOMAXPROCS(0))
 	s.searchGate = newSheddingGate(searchSlots(), searchQueue, s.searchBusy)
 	s.insight = newInsightCache(st, s.log, opts.InsightScan, opts.Summarizer)
+	if s.insight.ai != nil {
+		s.insight.ai.now = s.now // retries after a failure follow the injected clock
+	}
 	return s
 }
 
@@ -144,7 +147,14 @@ func (s *server) routes(mux *http.ServeMux) {
 	if s.readers() != nil {
 		mux.HandleFunc("GET /for-you", slow(s.forYouPage))
 	}
-	mux.HandleFunc("GET /search", search(s.searchPage))
+	searchPage := search(s.searchPage)
+	mux.HandleFunc("GET /search", func(w http.ResponseWriter, r *http.Request) {
+		if strings.TrimSpace(r.URL.Query().Get("q")) == "" {
+			s.searchPage(w, r) // the empty form reads nothing: never shed it
+			return
+		}
+		searchPage(w, r)
+	})
 	mux.HandleFunc("GET /offline", s.offlinePage)
 	mux.HandleFunc("GET /feed.xml", s.cache.wrap(g(s.frontFeed)))
 	mux.HandleFunc("GET /healthz", g(s.healthz))
