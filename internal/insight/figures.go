@@ -279,7 +279,7 @@ func cleanSource(by string) bool {
 			return false // "An", "is", "or"
 		case isCap(w):
 		case sourceGlue[lw] && !last:
-		case !stopwords[lw] && !last && !strings.HasSuffix(lw, "ed"):
+		case !stopwords[lw] && !last && !strings.HasSuffix(lw, "ed") && (!commonWords[lw] || sourceNouns[lw]):
 			// a modifier: "election officials", "transit agency"
 		default:
 			return false

@@ -42,6 +42,8 @@ func TestFiguresValues(t *testing.T) {
 		{"calibre", "He carried a .38 special revolver, court records show.", nil},
 		{"and after number", "She was a mother of seven and grandmother of ten, relatives said.", nil},
 		{"common word source", "Man says five people ran from the car.", nil},
+		{"court records", "The couple owed $40,000 in unpaid taxes, according to court records.",
+			[]Figure{{Value: "$40,000", What: "unpaid taxes", SaidBy: "court records"}}},
 		// dropped: numbers that label, not count
 		{"labels", "Route 66 reopened on Jan. 6 after 3 of 14 lanes were fixed, officials said.", nil},
 	}
@@ -52,5 +54,25 @@ func TestFiguresValues(t *testing.T) {
 				t.Errorf("figures(%q) = %+v, want %+v", tt.text, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestCleanSource(t *testing.T) {
+	tests := []struct {
+		by   string
+		want bool
+	}{
+		{"Dana Reyes", true}, {"police", true}, {"election officials", true}, {"court records", true},
+		{"the transit agency", true}, {"Kyiv Military Administration", true},
+		{"The man police", false}, {"An", false}, {"Man", false},
+		{"were hospitalized with gunshot wounds that authorities", false},
+		{"Anyone with information in this case is", false},
+		{"21 Pro Video Image 2 of 14 Police", false},
+		{"what witnesses told detectives", false},
+	}
+	for _, tt := range tests {
+		if got := cleanSource(tt.by); got != tt.want {
+			t.Errorf("cleanSource(%q) = %v, want %v", tt.by, got, tt.want)
+		}
 	}
 }

@@ -478,7 +478,8 @@ func eligibleSentence(s string, toks []token) bool {
 	first := lowerASCII(toks[0].text)
 	switch first {
 	case "he", "she", "they", "it", "this", "that", "these", "those", "his", "her", "their", "but", "and", "so", "also",
-		"i", "i'm", "i’m", "we", "we're", "my", "our", "you", "your", "me", "us", "or", "then", "still", "meanwhile":
+		"i", "i'm", "i’m", "we", "we're", "my", "our", "you", "your", "me", "us", "or", "then", "still", "meanwhile",
+		"it's", "it’s", "that's", "that’s":
 		return false
 	}
 	return true

@@ -20,6 +20,7 @@ func TestEligibleSentence(t *testing.T) {
 		{"\"We will keep the old river bridge open as long as we can, said the mayor.", false},
 		{"Anyone with information is asked to call police at 555-201-3344 right away.", false},
 		{"He said the council voted on Tuesday to close the old river bridge.", false},
+		{"It's been four months since the council voted to close the river bridge.", false},
 		{"I voted on Tuesday to close the old river bridge for repairs myself.", false},
 		{"Why did the council vote on Tuesday to close the old river bridge?", false},
 		{"Bridge closed.", false},

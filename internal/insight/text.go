@@ -46,6 +46,7 @@ func words(s string) []token {
 func isAbbrevBefore(before string) bool       { return text.AbbrevBefore(before) }
 func isOpenQuote(r rune) bool                 { return text.IsOpenQuote(r) }
 func isCloseQuote(r rune) bool                { return text.IsCloseQuote(r) }
+func isWordRune(r rune) bool                  { return text.IsWordRune(r) }
 func isCap(w string) bool                     { return text.IsCap(w) }
 func stripPossessive(w string) (string, bool) { return text.StripPossessive(w) }
 func normKey(s string) string                 { return text.NormKey(s) }
@@ -71,6 +72,9 @@ func stem(w string) string {
 	stemmers.Put(s)
 	return v
 }
+
+// contentWords returns the stems of the words of s that carry content (English).
+func contentWords(s string) []string { return contentOf(words(s)) }
 
 // contentOf is contentWords on tokens already split (English).
 func contentOf(toks []token) []string { return contentIn("en", toks) }

@@ -258,6 +258,9 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// IsWordRune reports letters and digits, the runes words are made of.
+func IsWordRune(r rune) bool { return isWordRune(r) }
+
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
