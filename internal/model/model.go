@@ -11,6 +11,7 @@ type Source struct {
 	HomeURL  string
 	Country  string // ISO 3166-1 alpha-2, upper case
 	Language string // ISO 639-1
+	Category string // the operator's label ("science", "local"); may be empty
 }
 
 // Feed is one subscription URL of a source and its polling state.
@@ -26,12 +27,17 @@ type Feed struct {
 	LastStatus   int       // HTTP status of the last poll, 0 when the request failed
 	LastError    string    // readable reason of the last failure, "" when healthy
 	Failures     int       // consecutive failed polls, drives backoff
+	FailingSince time.Time // first failed poll of the current failures, zero when healthy
+	PausedAt     time.Time // when the operator paused polling, zero when active
 	Articles     int       // articles stored from this feed (filled on reads)
 	Source       Source    // filled on reads
 }
 
 // Healthy reports whether the last poll succeeded.
 func (f Feed) Healthy() bool { return f.LastError == "" }
+
+// Paused reports whether the operator stopped polling the feed.
+func (f Feed) Paused() bool { return !f.PausedAt.IsZero() }
 
 // Article is one item of coverage, keyed by its canonical URL and, second,
 // by its feed GUID.

@@ -70,11 +70,18 @@ type Store interface {
 	// UpsertSource returns the source with this Name, creating or updating it.
 	UpsertSource(ctx context.Context, s model.Source) (model.Source, error)
 	Sources(ctx context.Context) ([]model.Source, error)
+	// UpdateSource sets every field of the source with s.ID (rename,
+	// country, language, category); ErrNotFound when there is none.
+	UpdateSource(ctx context.Context, s model.Source) (model.Source, error)
 
 	// AddFeed subscribes to f.URL (idempotent: an existing feed is returned, created=false).
 	AddFeed(ctx context.Context, f model.Feed) (feed model.Feed, created bool, err error)
 	// RemoveFeed unsubscribes; stored articles stay.
 	RemoveFeed(ctx context.Context, url string) error
+	// SetFeedPaused pauses polling of the feed at url from at, or resumes it
+	// (due at once) when at is zero; ErrNotFound when there is no such feed.
+	// LeaseDueFeeds never returns a paused feed.
+	SetFeedPaused(ctx context.Context, url string, at time.Time) error
 	// Feeds lists all feeds with Source and Articles filled, by source name.
 	Feeds(ctx context.Context) ([]model.Feed, error)
 	// LeaseDueFeeds returns up to limit feeds whose NextPoll <= now and that no
@@ -88,6 +95,8 @@ type Store interface {
 	ReleaseLeases(ctx context.Context, owner string) error
 	// SaveFeedState stores the poll outcome (ETag, LastModified, NextPoll,
 	// LastPoll, LastStatus, LastError, Failures, Title) and releases the lease.
+	// FailingSince becomes LastPoll on the first failure of a run and zero
+	// on success.
 	SaveFeedState(ctx context.Context, f model.Feed) error
 
 	// HasArticle reports whether an article with this canonical URL, or with

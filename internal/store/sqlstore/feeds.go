@@ -17,15 +17,16 @@ func (db *Store) UpsertSource(ctx context.Context, s model.Source) (model.Source
 	if s.Name == "" {
 		return model.Source{}, errors.New("upsert source: empty name")
 	}
-	const q = `INSERT INTO sources (name, home_url, country, language) VALUES (?, ?, ?, ?)
+	const q = `INSERT INTO sources (name, home_url, country, language, category) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET
   home_url = CASE WHEN excluded.home_url <> '' THEN excluded.home_url ELSE sources.home_url END,
   country = CASE WHEN excluded.country <> '' THEN excluded.country ELSE sources.country END,
-  language = CASE WHEN excluded.language <> '' THEN excluded.language ELSE sources.language END
-RETURNING id, name, home_url, country, language`
+  language = CASE WHEN excluded.language <> '' THEN excluded.language ELSE sources.language END,
+  category = CASE WHEN excluded.category <> '' THEN excluded.category ELSE sources.category END
+RETURNING id, name, home_url, country, language, category`
 	var out model.Source
-	err := db.queryRow(ctx, db.W, q, s.Name, s.HomeURL, s.Country, s.Language).
-		Scan(&out.ID, &out.Name, &out.HomeURL, &out.Country, &out.Language)
+	err := db.queryRow(ctx, db.W, q, s.Name, s.HomeURL, s.Country, s.Language, s.Category).
+		Scan(&out.ID, &out.Name, &out.HomeURL, &out.Country, &out.Language, &out.Category)
 	if err != nil {
 		return model.Source{}, fmt.Errorf("upsert source %q: %w", s.Name, err)
 	}
@@ -34,7 +35,7 @@ RETURNING id, name, home_url, country, language`
 
 // Sources lists all sources by name.
 func (db *Store) Sources(ctx context.Context) ([]model.Source, error) {
-	rows, err := db.query(ctx, db.R, `SELECT id, name, home_url, country, language FROM sources ORDER BY name, id`)
+	rows, err := db.query(ctx, db.R, `SELECT id, name, home_url, country, language, category FROM sources ORDER BY name, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
@@ -42,7 +43,7 @@ func (db *Store) Sources(ctx context.Context) ([]model.Source, error) {
 	var out []model.Source
 	for rows.Next() {
 		var s model.Source
-		if err := rows.Scan(&s.ID, &s.Name, &s.HomeURL, &s.Country, &s.Language); err != nil {
+		if err := rows.Scan(&s.ID, &s.Name, &s.HomeURL, &s.Country, &s.Language, &s.Category); err != nil {
 			return nil, fmt.Errorf("list sources: %w", err)
 		}
 		out = append(out, s)
@@ -54,18 +55,20 @@ func (db *Store) Sources(ctx context.Context) ([]model.Source, error) {
 }
 
 const feedCols = `f.id, f.source_id, f.url, f.title, f.etag, f.last_modified, f.next_poll, f.last_poll,
- f.last_status, f.last_error, f.failures, s.id, s.name, s.home_url, s.country, s.language`
+ f.last_status, f.last_error, f.failures, f.failing_since, f.paused_at,
+ s.id, s.name, s.home_url, s.country, s.language, s.category`
 
 func scanFeed(sc interface{ Scan(...any) error }, extra ...any) (model.Feed, error) {
 	var f model.Feed
-	var next, last int64
+	var next, last, failing, paused int64
 	dest := []any{&f.ID, &f.SourceID, &f.URL, &f.Title, &f.ETag, &f.LastModified, &next, &last,
-		&f.LastStatus, &f.LastError, &f.Failures,
-		&f.Source.ID, &f.Source.Name, &f.Source.HomeURL, &f.Source.Country, &f.Source.Language}
+		&f.LastStatus, &f.LastError, &f.Failures, &failing, &paused,
+		&f.Source.ID, &f.Source.Name, &f.Source.HomeURL, &f.Source.Country, &f.Source.Language, &f.Source.Category}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return model.Feed{}, err
 	}
 	f.NextPoll, f.LastPoll = Time(next), Time(last)
+	f.FailingSince, f.PausedAt = Time(failing), Time(paused)
 	return f, nil
 }
 
@@ -179,7 +182,7 @@ func (db *Store) LeaseDueFeeds(ctx context.Context, owner string, now time.Time,
 	var out []model.Feed
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := db.query(ctx, tx, `UPDATE feeds SET lease_owner = ?, lease_until = ?
-WHERE id IN (SELECT id FROM feeds WHERE next_poll <= ? AND lease_until <= ?
+WHERE id IN (SELECT id FROM feeds WHERE next_poll <= ? AND lease_until <= ? AND paused_at = 0
   ORDER BY next_poll, id LIMIT ?`+db.D.LockSkip+`)
 RETURNING id`, owner, Micros(now.Add(lease)), nowUS, nowUS, limit)
 		if err != nil {
@@ -224,10 +227,12 @@ WHERE f.id IN (`+placeholders(len(ids))+`) ORDER BY f.next_poll, f.id`, ids...)
 
 // SaveFeedState stores a poll's outcome and releases the feed's lease.
 func (db *Store) SaveFeedState(ctx context.Context, f model.Feed) error {
+	// failing_since keeps the first failure of a run of failures.
 	res, err := db.exec(ctx, db.W, `UPDATE feeds SET etag = ?, last_modified = ?, next_poll = ?, last_poll = ?,
- last_status = ?, last_error = ?, failures = ?, title = ?, lease_owner = '', lease_until = 0 WHERE id = ?`,
+ last_status = ?, last_error = ?, failures = ?, title = ?, lease_owner = '', lease_until = 0,
+ failing_since = CASE WHEN ? = '' THEN 0 WHEN failing_since = 0 THEN ? ELSE failing_since END WHERE id = ?`,
 		f.ETag, f.LastModified, Micros(f.NextPoll), Micros(f.LastPoll), f.LastStatus, f.LastError,
-		f.Failures, f.Title, f.ID)
+		f.Failures, f.Title, f.LastError, Micros(f.LastPoll), f.ID)
 	if err == nil {
 		err = mustAffect(res)
 	}
@@ -258,6 +263,40 @@ func (db *Store) ReleaseLeases(ctx context.Context, owner string) error {
 		return fmt.Errorf("release leases of %s: %w", owner, err)
 	}
 	return nil
+}
+
+// SetFeedPaused pauses (at, nonzero) or resumes (zero at) polling of the feed
+// at url. A resumed feed is due at once.
+func (db *Store) SetFeedPaused(ctx context.Context, url string, at time.Time) error {
+	q := `UPDATE feeds SET paused_at = ? WHERE url = ?`
+	if at.IsZero() {
+		q = `UPDATE feeds SET paused_at = ?, next_poll = CASE WHEN paused_at <> 0 THEN 0 ELSE next_poll END WHERE url = ?`
+	}
+	res, err := db.exec(ctx, db.W, q, Micros(at), url)
+	if err == nil {
+		err = mustAffect(res)
+	}
+	if err != nil {
+		return fmt.Errorf("set feed %s paused: %w", url, err)
+	}
+	return nil
+}
+
+// UpdateSource sets every field of the source with s.ID (a rename included);
+// ErrNotFound when there is none.
+func (db *Store) UpdateSource(ctx context.Context, s model.Source) (model.Source, error) {
+	if s.Name == "" {
+		return model.Source{}, errors.New("update source: empty name")
+	}
+	var out model.Source
+	err := db.queryRow(ctx, db.W, `UPDATE sources SET name = ?, home_url = ?, country = ?, language = ?, category = ?
+WHERE id = ? RETURNING id, name, home_url, country, language, category`,
+		s.Name, s.HomeURL, s.Country, s.Language, s.Category, s.ID).
+		Scan(&out.ID, &out.Name, &out.HomeURL, &out.Country, &out.Language, &out.Category)
+	if err != nil {
+		return model.Source{}, fmt.Errorf("update source %d: %w", s.ID, notFound(err))
+	}
+	return out, nil
 }
 
 // mustAffect turns "no row matched" into store.ErrNotFound.

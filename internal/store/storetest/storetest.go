@@ -25,6 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	}{
 		{"Sources", testSources},
 		{"Feeds", testFeeds},
+		{"FeedAdmin", testFeedAdmin},
 		{"Leases", testLeases},
 		{"LeasesConcurrent", testLeasesConcurrent},
 		{"InsertArticle", testInsertArticle},
@@ -163,6 +164,86 @@ func testFeeds(t *testing.T, s store.Store) {
 	kept := val(s.Article(ctx, a.ID)).must(t)
 	if kept.URL != a.URL {
 		t.Fatalf("article lost with its feed: %+v", kept)
+	}
+}
+
+// testFeedAdmin covers what an operator changes by hand: pausing, resuming,
+// renaming and recategorising an outlet, and when a feed started failing.
+func testFeedAdmin(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	src := source(t, s, "Gamma", "FR")
+	f, _, err := s.AddFeed(ctx, model.Feed{SourceID: src.ID, URL: "https://gamma.example/rss", NextPoll: t0.Add(-time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Paused: never leased, and listed as paused since then.
+	if err := s.SetFeedPaused(ctx, f.URL, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got := val(s.LeaseDueFeeds(ctx, "A", t0, 10, time.Minute)).must(t); len(got) != 0 {
+		t.Fatalf("paused feed leased: %+v", got)
+	}
+	list := val(s.Feeds(ctx)).must(t)
+	if len(list) != 1 || !list[0].PausedAt.Equal(t0) || !list[0].Paused() {
+		t.Fatalf("paused feed listed as %+v", list)
+	}
+	// Resumed: due at once even if its next poll was far off.
+	state := list[0]
+	state.NextPoll = t0.Add(time.Hour)
+	if err := s.SaveFeedState(ctx, state); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetFeedPaused(ctx, f.URL, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	leased := val(s.LeaseDueFeeds(ctx, "A", t0, 10, time.Minute)).must(t)
+	if len(leased) != 1 || leased[0].Paused() {
+		t.Fatalf("resumed feed leased as %+v", leased)
+	}
+	if err := s.SetFeedPaused(ctx, "https://none.example/rss", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("pause a missing feed: %v", err)
+	}
+
+	// FailingSince is the first failure of a run, cleared by a success.
+	fail := leased[0]
+	for i, at := range []time.Time{t0, t0.Add(time.Hour)} {
+		fail.LastPoll, fail.LastError, fail.Failures = at, "connection refused", i+1
+		if err := s.SaveFeedState(ctx, fail); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := val(s.Feeds(ctx)).must(t)[0]; !got.FailingSince.Equal(t0) {
+		t.Fatalf("failing since %v, want %v", got.FailingSince, t0)
+	}
+	fail.LastError, fail.Failures = "", 0
+	if err := s.SaveFeedState(ctx, fail); err != nil {
+		t.Fatal(err)
+	}
+	if got := val(s.Feeds(ctx)).must(t)[0]; !got.FailingSince.IsZero() {
+		t.Fatalf("healthy feed failing since %v", got.FailingSince)
+	}
+
+	// Rename and recategorise; a name taken by another outlet is refused.
+	up := src
+	up.Name, up.Country, up.Language, up.Category = "Gamma Daily", "BE", "fr", "local"
+	got := val(s.UpdateSource(ctx, up)).must(t)
+	if got != up {
+		t.Fatalf("updated %+v, want %+v", got, up)
+	}
+	if f := val(s.Feeds(ctx)).must(t)[0]; f.Source != up {
+		t.Fatalf("feed's source %+v, want %+v", f.Source, up)
+	}
+	other := source(t, s, "Delta", "DE")
+	other.Name = "Gamma Daily"
+	if _, err := s.UpdateSource(ctx, other); err == nil {
+		t.Fatal("rename onto an existing outlet's name accepted")
+	}
+	if _, err := s.UpdateSource(ctx, model.Source{ID: 987654, Name: "X"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("update a missing source: %v", err)
+	}
+	// Upserting by name without a category keeps it.
+	if kept := val(s.UpsertSource(ctx, model.Source{Name: "Gamma Daily"})).must(t); kept.Category != "local" {
+		t.Fatalf("upsert lost the category: %+v", kept)
 	}
 }
 
