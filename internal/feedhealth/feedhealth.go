@@ -163,6 +163,23 @@ func Summarize(feeds []model.Feed) Summary {
 	return s
 }
 
+// OfRound summarises one polling round: ok feeds polled fine, causes holds
+// the Cause of each failed one.
+func OfRound(ok int, causes []string) Summary {
+	s := Summary{Feeds: ok + len(causes), OK: ok, Failing: len(causes)}
+	n := map[string]int{}
+	for _, c := range causes {
+		n[c]++
+	}
+	for c, k := range n {
+		s.Causes = append(s.Causes, CauseCount{c, k})
+	}
+	slices.SortFunc(s.Causes, func(a, b CauseCount) int {
+		return cmp.Or(cmp.Compare(b.Feeds, a.Feeds), cmp.Compare(a.Cause, b.Cause))
+	})
+	return s
+}
+
 // Polled is how many active feeds have been polled at least once.
 func (s Summary) Polled() int { return s.OK + s.Failing }
 
