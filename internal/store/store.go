@@ -70,6 +70,9 @@ type Store interface {
 	// UpsertSource returns the source with this Name, creating or updating it.
 	UpsertSource(ctx context.Context, s model.Source) (model.Source, error)
 	Sources(ctx context.Context) ([]model.Source, error)
+	// SourceArticles counts the stored articles of every source that has
+	// any, by source ID (outlets loaded by an import have no feed).
+	SourceArticles(ctx context.Context) (map[int64]int, error)
 	// UpdateSource sets every field of the source with s.ID (rename,
 	// country, language, category); ErrNotFound when there is none.
 	UpdateSource(ctx context.Context, s model.Source) (model.Source, error)

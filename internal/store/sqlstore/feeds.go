@@ -282,6 +282,28 @@ func (db *Store) SetFeedPaused(ctx context.Context, url string, at time.Time) er
 	return nil
 }
 
+// SourceArticles counts stored articles per source.
+func (db *Store) SourceArticles(ctx context.Context) (map[int64]int, error) {
+	rows, err := db.query(ctx, db.R, `SELECT source_id, COUNT(*) FROM articles GROUP BY source_id`)
+	if err != nil {
+		return nil, fmt.Errorf("count articles per source: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("count articles per source: %w", err)
+		}
+		out[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count articles per source: %w", err)
+	}
+	return out, nil
+}
+
 // UpdateSource sets every field of the source with s.ID (a rename included);
 // ErrNotFound when there is none.
 func (db *Store) UpdateSource(ctx context.Context, s model.Source) (model.Source, error) {

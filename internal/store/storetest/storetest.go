@@ -126,6 +126,15 @@ func testFeeds(t *testing.T, s store.Store) {
 	}
 	a := model.Article{SourceID: src.ID, FeedID: f.ID, URL: "https://beta.example/1", Title: "one"}
 	val(s.InsertArticle(ctx, &a)).must(t)
+	// An imported article has a source but no feed.
+	imp := source(t, s, "Imported", "NZ")
+	for i := range 2 {
+		ia := model.Article{SourceID: imp.ID, URL: fmt.Sprintf("https://imported.example/%d", i), Title: "imported"}
+		val(s.InsertArticle(ctx, &ia)).must(t)
+	}
+	if counts := val(s.SourceArticles(ctx)).must(t); len(counts) != 2 || counts[src.ID] != 1 || counts[imp.ID] != 2 {
+		t.Fatalf("articles per source %v", counts)
+	}
 
 	list := val(s.Feeds(ctx)).must(t)
 	if len(list) != 2 || list[0].URL != g.URL || list[1].URL != f.URL {
