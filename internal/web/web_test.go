@@ -80,7 +80,7 @@ func TestRoutes(t *testing.T) {
 			notWant: []string{"<script>alert(1)"}},
 		{name: "missing article", path: "/article/42", status: 404, ctype: "text/html"},
 		{name: "sources", path: "/sources", status: 200, ctype: "text/html",
-			want: []string{"AP Top", `class="failing"`, "server said 503 Service Unavailable", "4 times", "1 failing", "5 minutes ago"}},
+			want: []string{"AP Top", `class="failing"`, "server said 503 Service Unavailable", "4 polls in a row", "1 failing", "5 minutes ago"}},
 		{name: "search page", path: "/search?q=storm", status: 200, ctype: "text/html",
 			want: []string{"Storm floods the coast", `value="storm"`}},
 		{name: "empty search", path: "/search", status: 200, ctype: "text/html"},
