@@ -202,6 +202,7 @@ func changeFrom(fs *flag.FlagSet, name, country, lang, category string) feedadmi
 // needs a word, and fails when any entry failed.
 func reportAdded(stdout, stderr io.Writer, verb string, results []feedadmin.Result, of int) error {
 	n, failed := 0, 0
+	var warned []string // causes of the warnings, when there are too many to list
 	for _, r := range results {
 		switch {
 		case r.Err != nil:
@@ -211,11 +212,18 @@ func reportAdded(stdout, stderr io.Writer, verb string, results []feedadmin.Resu
 			fmt.Fprintf(stdout, "%s: subscribed to the feed it advertises, %s\n", r.Added.FoundOn, r.Added.Feed.URL)
 		}
 		if r.Err == nil && r.Added.Warning != "" {
-			fmt.Fprintf(stdout, "%s: %s\n", r.Added.Feed.URL, r.Added.Warning)
+			if len(results) <= 5 {
+				fmt.Fprintf(stdout, "%s: %s\n", r.Added.Feed.URL, r.Added.Warning)
+			}
+			warned = append(warned, feedhealth.Cause(r.Added.Warning, 0))
 		}
 		if r.Err == nil && r.Added.Created {
 			n++
 		}
+	}
+	if len(warned) > 0 && len(results) > 5 {
+		fmt.Fprintf(stdout, "%d feed(s) could not be checked now (%s) and were subscribed as given; dateline feeds list and /sources show how their polls go\n",
+			len(warned), feedhealth.OfRound(0, warned).CausesText())
 	}
 	if verb == "imported" {
 		fmt.Fprintf(stdout, "imported %d new feed(s) of %d\n", n, of)
