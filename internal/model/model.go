@@ -27,7 +27,6 @@ type Feed struct {
 	LastStatus   int       // HTTP status of the last poll, 0 when the request failed
 	LastError    string    // readable reason of the last failure, "" when healthy
 	Failures     int       // consecutive failed polls, drives backoff
-	FailingSince time.Time // first failed poll of the current failures, zero when healthy
 	PausedAt     time.Time // when the operator paused polling, zero when active
 	Articles     int       // articles stored from this feed (filled on reads)
 	Source       Source    // filled on reads

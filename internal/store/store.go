@@ -98,8 +98,6 @@ type Store interface {
 	ReleaseLeases(ctx context.Context, owner string) error
 	// SaveFeedState stores the poll outcome (ETag, LastModified, NextPoll,
 	// LastPoll, LastStatus, LastError, Failures, Title) and releases the lease.
-	// FailingSince becomes LastPoll on the first failure of a run and zero
-	// on success.
 	SaveFeedState(ctx context.Context, f model.Feed) error
 
 	// HasArticle reports whether an article with this canonical URL, or with

@@ -55,20 +55,20 @@ func (db *Store) Sources(ctx context.Context) ([]model.Source, error) {
 }
 
 const feedCols = `f.id, f.source_id, f.url, f.title, f.etag, f.last_modified, f.next_poll, f.last_poll,
- f.last_status, f.last_error, f.failures, f.failing_since, f.paused_at,
+ f.last_status, f.last_error, f.failures, f.paused_at,
  s.id, s.name, s.home_url, s.country, s.language, s.category`
 
 func scanFeed(sc interface{ Scan(...any) error }, extra ...any) (model.Feed, error) {
 	var f model.Feed
-	var next, last, failing, paused int64
+	var next, last, paused int64
 	dest := []any{&f.ID, &f.SourceID, &f.URL, &f.Title, &f.ETag, &f.LastModified, &next, &last,
-		&f.LastStatus, &f.LastError, &f.Failures, &failing, &paused,
+		&f.LastStatus, &f.LastError, &f.Failures, &paused,
 		&f.Source.ID, &f.Source.Name, &f.Source.HomeURL, &f.Source.Country, &f.Source.Language, &f.Source.Category}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return model.Feed{}, err
 	}
 	f.NextPoll, f.LastPoll = Time(next), Time(last)
-	f.FailingSince, f.PausedAt = Time(failing), Time(paused)
+	f.PausedAt = Time(paused)
 	return f, nil
 }
 
@@ -227,12 +227,10 @@ WHERE f.id IN (`+placeholders(len(ids))+`) ORDER BY f.next_poll, f.id`, ids...)
 
 // SaveFeedState stores a poll's outcome and releases the feed's lease.
 func (db *Store) SaveFeedState(ctx context.Context, f model.Feed) error {
-	// failing_since keeps the first failure of a run of failures.
 	res, err := db.exec(ctx, db.W, `UPDATE feeds SET etag = ?, last_modified = ?, next_poll = ?, last_poll = ?,
- last_status = ?, last_error = ?, failures = ?, title = ?, lease_owner = '', lease_until = 0,
- failing_since = CASE WHEN ? = '' THEN 0 WHEN failing_since = 0 THEN ? ELSE failing_since END WHERE id = ?`,
+ last_status = ?, last_error = ?, failures = ?, title = ?, lease_owner = '', lease_until = 0 WHERE id = ?`,
 		f.ETag, f.LastModified, Micros(f.NextPoll), Micros(f.LastPoll), f.LastStatus, f.LastError,
-		f.Failures, f.Title, f.LastError, Micros(f.LastPoll), f.ID)
+		f.Failures, f.Title, f.ID)
 	if err == nil {
 		err = mustAffect(res)
 	}

@@ -177,7 +177,7 @@ func testFeeds(t *testing.T, s store.Store) {
 }
 
 // testFeedAdmin covers what an operator changes by hand: pausing, resuming,
-// renaming and recategorising an outlet, and when a feed started failing.
+// renaming and recategorising an outlet.
 func testFeedAdmin(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	src := source(t, s, "Gamma", "FR")
@@ -211,25 +211,6 @@ func testFeedAdmin(t *testing.T, s store.Store) {
 	}
 	if err := s.SetFeedPaused(ctx, "https://none.example/rss", t0); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("pause a missing feed: %v", err)
-	}
-
-	// FailingSince is the first failure of a run, cleared by a success.
-	fail := leased[0]
-	for i, at := range []time.Time{t0, t0.Add(time.Hour)} {
-		fail.LastPoll, fail.LastError, fail.Failures = at, "connection refused", i+1
-		if err := s.SaveFeedState(ctx, fail); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got := val(s.Feeds(ctx)).must(t)[0]; !got.FailingSince.Equal(t0) {
-		t.Fatalf("failing since %v, want %v", got.FailingSince, t0)
-	}
-	fail.LastError, fail.Failures = "", 0
-	if err := s.SaveFeedState(ctx, fail); err != nil {
-		t.Fatal(err)
-	}
-	if got := val(s.Feeds(ctx)).must(t)[0]; !got.FailingSince.IsZero() {
-		t.Fatalf("healthy feed failing since %v", got.FailingSince)
 	}
 
 	// Rename and recategorise; a name taken by another outlet is refused.
