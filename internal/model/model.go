@@ -27,9 +27,13 @@ type Feed struct {
 	LastStatus   int       // HTTP status of the last poll, 0 when the request failed
 	LastError    string    // readable reason of the last failure, "" when healthy
 	Failures     int       // consecutive failed polls, drives backoff
-	PausedAt     time.Time // when the operator paused polling, zero when active
-	Articles     int       // articles stored from this feed (filled on reads)
-	Source       Source    // filled on reads
+	// Retired is when the poller stopped polling the feed because the
+	// publisher said it is gone (410, or 404 for a day); zero while active.
+	// A retired feed keeps its articles; remove and re-add it to poll again.
+	Retired  time.Time
+	PausedAt time.Time // when the operator paused polling, zero when active
+	Articles int       // articles stored from this feed (filled on reads)
+	Source   Source    // filled on reads
 }
 
 // Healthy reports whether the last poll succeeded.

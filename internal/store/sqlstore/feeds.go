@@ -55,19 +55,19 @@ func (db *Store) Sources(ctx context.Context) ([]model.Source, error) {
 }
 
 const feedCols = `f.id, f.source_id, f.url, f.title, f.etag, f.last_modified, f.next_poll, f.last_poll,
- f.last_status, f.last_error, f.failures, f.paused_at,
+ f.last_status, f.last_error, f.failures, f.retired, f.paused_at,
  s.id, s.name, s.home_url, s.country, s.language, s.category`
 
 func scanFeed(sc interface{ Scan(...any) error }, extra ...any) (model.Feed, error) {
 	var f model.Feed
-	var next, last, paused int64
+	var next, last, retired, paused int64
 	dest := []any{&f.ID, &f.SourceID, &f.URL, &f.Title, &f.ETag, &f.LastModified, &next, &last,
-		&f.LastStatus, &f.LastError, &f.Failures, &paused,
+		&f.LastStatus, &f.LastError, &f.Failures, &retired, &paused,
 		&f.Source.ID, &f.Source.Name, &f.Source.HomeURL, &f.Source.Country, &f.Source.Language, &f.Source.Category}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return model.Feed{}, err
 	}
-	f.NextPoll, f.LastPoll = Time(next), Time(last)
+	f.NextPoll, f.LastPoll, f.Retired = Time(next), Time(last), Time(retired)
 	f.PausedAt = Time(paused)
 	return f, nil
 }
@@ -165,7 +165,7 @@ ORDER BY s.name, f.url`)
 }
 
 // LeaseDueFeeds leases up to limit due feeds (NextPoll <= now, no live
-// lease) to owner until now+lease, soonest due first; an
+// lease, not retired) to owner until now+lease, soonest due first; an
 // owner's own live leases are renewed and returned again. The pick and the
 // lease happen in one statement inside a write transaction; on PostgreSQL
 // the pick skips rows another leaser has locked, on SQLite writers are
@@ -182,7 +182,7 @@ func (db *Store) LeaseDueFeeds(ctx context.Context, owner string, now time.Time,
 	var out []model.Feed
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := db.query(ctx, tx, `UPDATE feeds SET lease_owner = ?, lease_until = ?
-WHERE id IN (SELECT id FROM feeds WHERE next_poll <= ? AND lease_until <= ? AND paused_at = 0
+WHERE id IN (SELECT id FROM feeds WHERE next_poll <= ? AND lease_until <= ? AND retired = 0 AND paused_at = 0
   ORDER BY next_poll, id LIMIT ?`+db.D.LockSkip+`)
 RETURNING id`, owner, Micros(now.Add(lease)), nowUS, nowUS, limit)
 		if err != nil {
@@ -225,12 +225,13 @@ WHERE f.id IN (`+placeholders(len(ids))+`) ORDER BY f.next_poll, f.id`, ids...)
 	return out, nil
 }
 
-// SaveFeedState stores a poll's outcome and releases the feed's lease.
+// SaveFeedState stores a poll's outcome (including retirement) and releases
+// the feed's lease.
 func (db *Store) SaveFeedState(ctx context.Context, f model.Feed) error {
 	res, err := db.exec(ctx, db.W, `UPDATE feeds SET etag = ?, last_modified = ?, next_poll = ?, last_poll = ?,
- last_status = ?, last_error = ?, failures = ?, title = ?, lease_owner = '', lease_until = 0 WHERE id = ?`,
+ last_status = ?, last_error = ?, failures = ?, title = ?, retired = ?, lease_owner = '', lease_until = 0 WHERE id = ?`,
 		f.ETag, f.LastModified, Micros(f.NextPoll), Micros(f.LastPoll), f.LastStatus, f.LastError,
-		f.Failures, f.Title, f.ID)
+		f.Failures, f.Title, Micros(f.Retired), f.ID)
 	if err == nil {
 		err = mustAffect(res)
 	}

@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Feeds", testFeeds},
 		{"FeedAdmin", testFeedAdmin},
 		{"Leases", testLeases},
+		{"RetiredFeed", testRetiredFeed},
 		{"LeasesConcurrent", testLeasesConcurrent},
 		{"InsertArticle", testInsertArticle},
 		{"InsertConcurrent", testInsertConcurrent},
@@ -326,6 +327,49 @@ func testLeases(t *testing.T, s store.Store) {
 	e := val(s.LeaseDueFeeds(ctx, "E", t0.Add(4*time.Hour), 10, lease)).must(t)
 	if got := ids(e, feedID); slices.Contains(got, d[0].ID) || len(got) != len(wantD)-1 {
 		t.Fatalf("after D renewed feed %d, E leased %v", d[0].ID, got)
+	}
+}
+
+// testRetiredFeed: a retired feed keeps its row and its state, is listed with the time it was retired, and is never leased.
+func testRetiredFeed(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	feeds := addFeeds(t, s, 2, t0.Add(-time.Minute))
+	gone := val(s.LeaseDueFeeds(ctx, "A", t0, 1, time.Minute)).must(t)
+	if len(gone) != 1 || gone[0].ID != feeds[0].ID {
+		t.Fatalf("leased %v, want feed %d", ids(gone, feedID), feeds[0].ID)
+	}
+	f := gone[0]
+	f.LastPoll, f.LastStatus, f.LastError, f.Failures = t0, 410, "http status 410 Gone", 1
+	f.NextPoll, f.Retired = t0, t0
+	if err := s.SaveFeedState(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	var listed model.Feed
+	for _, lf := range val(s.Feeds(ctx)).must(t) {
+		if lf.ID == f.ID {
+			listed = lf
+		}
+	}
+	if !listed.Retired.Equal(t0) || listed.LastStatus != 410 || listed.LastError == "" {
+		t.Fatalf("retired feed listed as %+v", listed)
+	}
+	// Due, unleased, yet retired: only the other feed is handed out, now and later.
+	for _, at := range []time.Time{t0.Add(time.Hour), t0.Add(30 * 24 * time.Hour)} {
+		got := ids(val(s.LeaseDueFeeds(ctx, "B", at, 10, time.Minute)).must(t), feedID)
+		if slices.Contains(got, f.ID) {
+			t.Fatalf("retired feed %d leased at %v: %v", f.ID, at, got)
+		}
+		if err := s.ReleaseLeases(ctx, "B"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Saving it active again (Retired zero) puts it back in the rotation.
+	f.Retired = time.Time{}
+	if err := s.SaveFeedState(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(val(s.LeaseDueFeeds(ctx, "C", t0.Add(2*time.Hour), 10, time.Minute)).must(t), feedID); !slices.Contains(got, f.ID) {
+		t.Fatalf("reactivated feed %d not leased: %v", f.ID, got)
 	}
 }
 

@@ -1,0 +1,4 @@
+-- A feed the publisher says is gone (410, or 404 for a day) is retired:
+-- kept with its articles and shown, never polled again. Unix microseconds
+-- of retirement, 0 = active.
+ALTER TABLE feeds ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
