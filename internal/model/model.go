@@ -27,6 +27,7 @@ type Feed struct {
 	LastStatus   int       // HTTP status of the last poll, 0 when the request failed
 	LastError    string    // readable reason of the last failure, "" when healthy
 	Failures     int       // consecutive failed polls, drives backoff
+	FailingSince time.Time // first poll of the current run of failures; zero when healthy
 	// Retired is when the poller stopped polling the feed because the
 	// publisher said it is gone (410, or 404 for a day); zero while active.
 	// A retired feed keeps its articles; remove and re-add it to poll again.

@@ -97,7 +97,7 @@ type Store interface {
 	// process restarted under the same owner name resumes at once).
 	ReleaseLeases(ctx context.Context, owner string) error
 	// SaveFeedState stores the poll outcome (ETag, LastModified, NextPoll,
-	// LastPoll, LastStatus, LastError, Failures, Title, Retired) and releases
+	// LastPoll, LastStatus, LastError, Failures, FailingSince, Title, Retired) and releases
 	// the lease. A retired feed is never leased again.
 	SaveFeedState(ctx context.Context, f model.Feed) error
 

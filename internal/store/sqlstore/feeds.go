@@ -55,19 +55,19 @@ func (db *Store) Sources(ctx context.Context) ([]model.Source, error) {
 }
 
 const feedCols = `f.id, f.source_id, f.url, f.title, f.etag, f.last_modified, f.next_poll, f.last_poll,
- f.last_status, f.last_error, f.failures, f.retired, f.paused_at,
+ f.last_status, f.last_error, f.failures, f.retired, f.failing_since, f.paused_at,
  s.id, s.name, s.home_url, s.country, s.language, s.category`
 
 func scanFeed(sc interface{ Scan(...any) error }, extra ...any) (model.Feed, error) {
 	var f model.Feed
-	var next, last, retired, paused int64
+	var next, last, retired, since, paused int64
 	dest := []any{&f.ID, &f.SourceID, &f.URL, &f.Title, &f.ETag, &f.LastModified, &next, &last,
-		&f.LastStatus, &f.LastError, &f.Failures, &retired, &paused,
+		&f.LastStatus, &f.LastError, &f.Failures, &retired, &since, &paused,
 		&f.Source.ID, &f.Source.Name, &f.Source.HomeURL, &f.Source.Country, &f.Source.Language, &f.Source.Category}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return model.Feed{}, err
 	}
-	f.NextPoll, f.LastPoll, f.Retired = Time(next), Time(last), Time(retired)
+	f.NextPoll, f.LastPoll, f.Retired, f.FailingSince = Time(next), Time(last), Time(retired), Time(since)
 	f.PausedAt = Time(paused)
 	return f, nil
 }
@@ -229,9 +229,9 @@ WHERE f.id IN (`+placeholders(len(ids))+`) ORDER BY f.next_poll, f.id`, ids...)
 // the feed's lease.
 func (db *Store) SaveFeedState(ctx context.Context, f model.Feed) error {
 	res, err := db.exec(ctx, db.W, `UPDATE feeds SET etag = ?, last_modified = ?, next_poll = ?, last_poll = ?,
- last_status = ?, last_error = ?, failures = ?, title = ?, retired = ?, lease_owner = '', lease_until = 0 WHERE id = ?`,
+ last_status = ?, last_error = ?, failures = ?, title = ?, retired = ?, failing_since = ?, lease_owner = '', lease_until = 0 WHERE id = ?`,
 		f.ETag, f.LastModified, Micros(f.NextPoll), Micros(f.LastPoll), f.LastStatus, f.LastError,
-		f.Failures, f.Title, Micros(f.Retired), f.ID)
+		f.Failures, f.Title, Micros(f.Retired), Micros(f.FailingSince), f.ID)
 	if err == nil {
 		err = mustAffect(res)
 	}

@@ -340,7 +340,7 @@ func testRetiredFeed(t *testing.T, s store.Store) {
 	}
 	f := gone[0]
 	f.LastPoll, f.LastStatus, f.LastError, f.Failures = t0, 410, "http status 410 Gone", 1
-	f.NextPoll, f.Retired = t0, t0
+	f.NextPoll, f.Retired, f.FailingSince = t0, t0, t0.Add(-25*time.Hour)
 	if err := s.SaveFeedState(ctx, f); err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +350,7 @@ func testRetiredFeed(t *testing.T, s store.Store) {
 			listed = lf
 		}
 	}
-	if !listed.Retired.Equal(t0) || listed.LastStatus != 410 || listed.LastError == "" {
+	if !listed.Retired.Equal(t0) || !listed.FailingSince.Equal(f.FailingSince) || listed.LastStatus != 410 || listed.LastError == "" {
 		t.Fatalf("retired feed listed as %+v", listed)
 	}
 	// Due, unleased, yet retired: only the other feed is handed out, now and later.
