@@ -1,5 +1,5 @@
 // Package feedhealth says how a subscription is doing in words an operator
-// can act on: each feed's state (pending, ok, failing since, paused) and the
+// can act on: each feed's state (pending, ok, failing since, paused, retired) and the
 // cause of its failures grouped into a few kinds ("no network", "DNS",
 // "refused", "timeout", "HTTP 4xx", …), and a summary of all feeds for the
 // first-run panel, /sources and the poller's one log line per round.
@@ -22,7 +22,8 @@ const (
 	Pending State = "pending" // never polled yet
 	OK      State = "ok"
 	Failing State = "failing"
-	Paused  State = "paused" // the operator stopped polling it
+	Paused  State = "paused"  // the operator stopped polling it
+	Retired State = "retired" // the publisher said it is gone; no longer polled
 )
 
 // Causes of failure, from the stored error text (the poller keeps only a
@@ -90,6 +91,8 @@ type Status struct {
 // last HTTP status.
 func Of(f model.Feed) Status {
 	switch {
+	case !f.Retired.IsZero():
+		return Status{State: Retired, Since: f.Retired, Cause: Cause(f.LastError, f.LastStatus)}
 	case f.Paused():
 		return Status{State: Paused, Since: f.PausedAt}
 	case f.LastError != "":
@@ -114,6 +117,8 @@ func (s Status) Label() string {
 		return l
 	case Paused:
 		return "paused"
+	case Retired:
+		return "retired " + s.Since.UTC().Format(time.DateOnly)
 	}
 	return string(s.State)
 }
@@ -126,10 +131,10 @@ type CauseCount struct {
 
 // Summary counts feeds by state.
 type Summary struct {
-	Feeds, Pending, OK, Failing, Paused int
-	Articles                            int // stored from the feeds
-	Causes                              []CauseCount
-	LastPoll                            time.Time // newest poll of any feed
+	Feeds, Pending, OK, Failing, Paused, Retired int
+	Articles                                     int // stored from the feeds
+	Causes                                       []CauseCount
+	LastPoll                                     time.Time // newest poll of any feed
 }
 
 // Summarize counts the feeds' states and failing causes, most common cause first.
@@ -148,6 +153,8 @@ func Summarize(feeds []model.Feed) Summary {
 			causes[st.Cause]++
 		case Paused:
 			s.Paused++
+		case Retired:
+			s.Retired++
 		}
 		s.Articles += f.Articles
 		if f.LastPoll.After(s.LastPoll) {

@@ -44,8 +44,9 @@ func TestOfAndSummarize(t *testing.T) {
 		{URL: "dns 2", LastPoll: t0.Add(time.Minute), LastError: dns, Failures: 1, FailingSince: t0},
 		{URL: "404", LastPoll: t0, LastStatus: 404, LastError: "http status 404 Not Found from x", Failures: 1},
 		{URL: "paused while failing", LastPoll: t0, LastError: dns, PausedAt: t0},
+		{URL: "gone", LastPoll: t0, LastStatus: 410, LastError: "http status 410 Gone from x", Retired: t0},
 	}
-	wantStates := []State{Pending, OK, Failing, Failing, Failing, Paused}
+	wantStates := []State{Pending, OK, Failing, Failing, Failing, Paused, Retired}
 	for i, f := range feeds {
 		if got := Of(f).State; got != wantStates[i] {
 			t.Errorf("Of(%s) = %s, want %s", f.URL, got, wantStates[i])
@@ -55,7 +56,10 @@ func TestOfAndSummarize(t *testing.T) {
 		t.Errorf("label %q", l)
 	}
 	s := Summarize(feeds)
-	if s.Feeds != 6 || s.Pending != 1 || s.OK != 1 || s.Failing != 3 || s.Paused != 1 || s.Articles != 15 || s.Polled() != 4 ||
+	if l := Of(feeds[6]).Label(); l != "retired 2026-03-01" {
+		t.Errorf("label %q", l)
+	}
+	if s.Feeds != 7 || s.Pending != 1 || s.OK != 1 || s.Failing != 3 || s.Paused != 1 || s.Retired != 1 || s.Articles != 15 || s.Polled() != 4 ||
 		!s.LastPoll.Equal(t0.Add(time.Minute)) || s.CausesText() != "DNS 2, HTTP 4xx 1" {
 		t.Fatalf("summary %+v (%s)", s, s.CausesText())
 	}

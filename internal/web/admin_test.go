@@ -63,8 +63,11 @@ func seedFeeds(t *testing.T, st store.Store, now time.Time) {
 	pending := add("127.0.0.2", "https://two.example/rss")
 	failing := add("beta", "https://beta.example/rss")
 	failing.LastPoll, failing.LastError, failing.Failures, failing.NextPoll = now.Add(-time.Hour), "fetch https://beta.example/rss: dial tcp: lookup beta.example: no such host", 1, now.Add(time.Hour)
+	failing.FailingSince = failing.LastPoll
 	paused := add("Alpha", "https://alpha.example/rss")
-	for _, f := range []model.Feed{ok, failing} {
+	gone := add("gamma", "https://gamma.example/rss")
+	gone.LastPoll, gone.LastStatus, gone.LastError, gone.Retired = now.Add(-3*time.Hour), 410, "http status 410 Gone from https://gamma.example/rss", now.Add(-3*time.Hour)
+	for _, f := range []model.Feed{ok, failing, gone} {
 		if err := st.SaveFeedState(ctx, f); err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +96,7 @@ func TestSourcesPage(t *testing.T) {
 	}
 	// Natural, case-insensitive order of outlet names, imported outlets included.
 	last := -1
-	for _, name := range []string{">127.0.0.2<", ">127.0.0.10<", ">Alpha<", ">beta<", ">Zed Imports<"} {
+	for _, name := range []string{">127.0.0.2<", ">127.0.0.10<", ">Alpha<", ">beta<", ">gamma<", ">Zed Imports<"} {
 		i := strings.Index(body, name)
 		if i < 0 || i < last {
 			t.Fatalf("%s missing or out of order in:\n%s", name, body)
@@ -113,6 +116,7 @@ func TestSourcesPage(t *testing.T) {
 		{"127.0.0.2", []string{"Pending", "never", "due now", `data-label="Articles">1<`}, []string{`class="ok"`}},
 		{"beta", []string{"Failing: DNS", "since", "1 poll in a row", "no such host", "in 1 hour"}, []string{`class="ok"`}},
 		{"Alpha", []string{"Paused", "2 hours ago", ">paused<"}, nil},
+		{"gamma", []string{"Retired", "3 hours ago", "410 Gone", "never (retired)"}, []string{`class="ok"`}},
 		{"Zed Imports", []string{"Imported", `data-label="Articles">2<`, "not polled"}, []string{"Pending"}},
 	} {
 		r := row(tc.outlet)
@@ -127,7 +131,7 @@ func TestSourcesPage(t *testing.T) {
 			}
 		}
 	}
-	for _, w := range []string{"2 of 4 feeds polled", "1 OK", "1 failing", "(DNS 1)", "1 waiting for a first poll", "1 paused", "1 imported outlet"} {
+	for _, w := range []string{"2 of 5 feeds polled", "1 OK", "1 failing", "(DNS 1)", "1 waiting for a first poll", "1 paused", "1 retired", "1 imported outlet"} {
 		if !strings.Contains(body, w) {
 			t.Errorf("progress line lacks %q", w)
 		}

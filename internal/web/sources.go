@@ -30,7 +30,7 @@ func (r feedRow) Class() string {
 	switch r.Status.State {
 	case feedhealth.Failing:
 		return "failing"
-	case feedhealth.Paused:
+	case feedhealth.Paused, feedhealth.Retired:
 		return "paused"
 	}
 	return ""
@@ -92,6 +92,8 @@ func (s *server) feedRows(ctx context.Context) ([]feedRow, ingestStatus, error) 
 		switch {
 		case st.State == feedhealth.Paused:
 			next = "paused"
+		case st.State == feedhealth.Retired:
+			next = "never (retired)"
 		case !f.NextPoll.After(now):
 			next = "due now"
 		default:
