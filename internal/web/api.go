@@ -35,10 +35,12 @@ type apiSourceName struct {
 }
 
 type apiStoryArticle struct {
-	ID     int64         `json:"id"`
-	URL    string        `json:"url"`
-	Title  string        `json:"title"`
-	Source apiSourceName `json:"source"`
+	ID        int64         `json:"id"`
+	URL       string        `json:"url"`
+	Title     string        `json:"title"`
+	Source    apiSourceName `json:"source"`
+	Published *time.Time    `json:"published"` // null when the publisher gave no date
+	Image     string        `json:"image"`     // https only; "" when none
 }
 
 type apiStory struct {
@@ -99,7 +101,7 @@ func toAPIStory(st model.Story, arts []model.Article) apiStory {
 	}
 	for _, a := range arts {
 		out.Articles = append(out.Articles, apiStoryArticle{ID: a.ID, URL: a.URL, Title: a.Title,
-			Source: apiSourceName{Name: sourceName(a)}})
+			Source: apiSourceName{Name: sourceName(a)}, Published: timePtr(a.Published), Image: httpsOnly(a.Image)})
 	}
 	return out
 }

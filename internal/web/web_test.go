@@ -263,8 +263,13 @@ func TestAPIShapes(t *testing.T) {
 	if len(sa) != 3 {
 		t.Fatalf("story 1 lists %d articles, want 3", len(sa))
 	}
-	if got := keys(sa[0]); !slices.Equal(got, []string{"id", "source", "title", "url"}) {
+	if got := keys(sa[0]); !slices.Equal(got, []string{"id", "image", "published", "source", "title", "url"}) {
 		t.Errorf("story article keys %v", got)
+	}
+	for _, a := range sa {
+		if p, _ := a.(map[string]any)["published"].(string); p == "" {
+			t.Errorf("story article without a publication time: %v", a)
+		}
 	}
 	if got := keys(sa[0].(map[string]any)["source"]); !slices.Equal(got, []string{"name"}) {
 		t.Errorf("story article source keys %v", got)
