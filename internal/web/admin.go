@@ -21,6 +21,7 @@ func (s *server) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/feeds", s.adminFeedsAction)
 	mux.HandleFunc("POST /admin/feeds/opml", s.adminFeedsImport)
 	mux.HandleFunc("GET /opml", s.exportOPML)
+	mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)
 }
 
 type adminData struct {
