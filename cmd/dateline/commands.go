@@ -117,9 +117,9 @@ func feeds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	switch sub {
 	case "add":
-		return reportAdded(stdout, stderr, "added", feedadmin.AddAll(ctx, st, get, reqs, 4), fs.NArg())
+		return reportAdded(stdout, stderr, "added", feedadmin.AddAll(ctx, st, get, reqs, 4, 0), fs.NArg())
 	case "import":
-		results, err := feedadmin.ImportOPML(ctx, st, get, opml)
+		results, err := feedadmin.ImportOPML(ctx, st, get, opml, 0)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", fs.Arg(0), err)
 		}

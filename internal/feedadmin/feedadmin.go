@@ -167,17 +167,11 @@ func oneLine(err error) string {
 }
 
 // Add validates req, resolves its URL through get (nil: subscribe as given,
-// unchecked) and subscribes, creating or updating the outlet.
-func Add(ctx context.Context, st store.Store, get Getter, req Request) (Added, error) {
-	req, err := Validate(req)
-	if err != nil {
-		return Added{}, err
-	}
-	res, err := resolve(ctx, get, req.URL)
-	if err != nil {
-		return Added{}, err
-	}
-	return save(ctx, st, req, res)
+// unchecked) and subscribes, creating or updating the outlet. budget bounds
+// the check as in AddAll.
+func Add(ctx context.Context, st store.Store, get Getter, req Request, budget time.Duration) (Added, error) {
+	r := AddAll(ctx, st, get, []Request{req}, 1, budget)[0]
+	return r.Added, r.Err
 }
 
 type resolved struct{ feedURL, foundOn, warning string }
@@ -226,11 +220,19 @@ type Result struct {
 
 // AddAll subscribes to every request, checking and discovering up to
 // workers URLs at once (the client keeps one request at a time per host);
-// a failing entry does not stop the others.
-func AddAll(ctx context.Context, st store.Store, get Getter, reqs []Request, workers int) []Result {
+// a failing entry does not stop the others. With budget > 0 the checks
+// stop after that long and the URLs not checked yet are subscribed as
+// given, with a warning (a web request must answer in time).
+func AddAll(ctx context.Context, st store.Store, get Getter, reqs []Request, workers int, budget time.Duration) []Result {
 	out := make([]Result, len(reqs))
 	res := make([]resolved, len(reqs))
 	workers = max(1, workers)
+	checkCtx := ctx
+	if budget > 0 {
+		var cancel context.CancelFunc
+		checkCtx, cancel = context.WithTimeout(ctx, budget)
+		defer cancel()
+	}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range workers {
@@ -241,7 +243,11 @@ func AddAll(ctx context.Context, st store.Store, get Getter, reqs []Request, wor
 				r, err := Validate(reqs[i])
 				out[i].Request, out[i].Err = r, err
 				if err == nil {
-					res[i], out[i].Err = resolve(ctx, get, r.URL)
+					res[i], out[i].Err = resolve(checkCtx, get, r.URL)
+					if out[i].Err != nil && checkCtx.Err() != nil && ctx.Err() == nil {
+						res[i] = resolved{feedURL: r.URL, warning: "not checked: no time left to check it"}
+						out[i].Err = nil
+					}
 				}
 			}
 		}()
@@ -260,8 +266,9 @@ func AddAll(ctx context.Context, st store.Store, get Getter, reqs []Request, wor
 	return out
 }
 
-// ImportOPML subscribes to every feed of an OPML document.
-func ImportOPML(ctx context.Context, st store.Store, get Getter, r io.Reader) ([]Result, error) {
+// ImportOPML subscribes to every feed of an OPML document; budget bounds
+// the checks as in AddAll.
+func ImportOPML(ctx context.Context, st store.Store, get Getter, r io.Reader, budget time.Duration) ([]Result, error) {
 	subs, err := feed.ParseOPML(r)
 	if err != nil {
 		return nil, err
@@ -270,7 +277,7 @@ func ImportOPML(ctx context.Context, st store.Store, get Getter, r io.Reader) ([
 	for i, s := range subs {
 		reqs[i] = Request{URL: s.FeedURL, Name: s.Name, Country: s.Country, Language: s.Language}
 	}
-	return AddAll(ctx, st, get, reqs, 8), nil
+	return AddAll(ctx, st, get, reqs, 8, budget), nil
 }
 
 // ExportOPML writes every subscription as OPML.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dateline-news/dateline/internal/fetch"
 	"github.com/dateline-news/dateline/internal/store"
@@ -43,6 +44,9 @@ func publisher(t *testing.T) *httptest.Server {
 	})
 	mux.HandleFunc("/down.xml", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
+	})
+	mux.HandleFunc("/hang.xml", func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // never answers
 	})
 	mux.HandleFunc("/broken.xml", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`<rss><channel><item><title>cut`))
@@ -87,7 +91,7 @@ func TestAddDiscovers(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := openStore(t)
-			got, err := Add(ctx, st, client(), Request{URL: srv.URL + tc.url, Country: "nz"})
+			got, err := Add(ctx, st, client(), Request{URL: srv.URL + tc.url, Country: "nz"}, 0)
 			if tc.errMatch != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.errMatch) {
 					t.Fatalf("error %v, want %q", err, tc.errMatch)
@@ -117,6 +121,17 @@ func TestAddDiscovers(t *testing.T) {
 	}
 }
 
+// TestBudget: a check that cannot finish in time does not hold up the
+// subscription; the URL is kept as given with a warning.
+func TestBudget(t *testing.T) {
+	srv := publisher(t)
+	st := openStore(t)
+	got, err := Add(context.Background(), st, client(), Request{URL: srv.URL + "/hang.xml"}, 50*time.Millisecond)
+	if err != nil || !got.Created || got.Feed.URL != srv.URL+"/hang.xml" || !strings.Contains(got.Warning, "no time left") {
+		t.Fatalf("added %+v, %v", got, err)
+	}
+}
+
 func TestImportExportManage(t *testing.T) {
 	srv := publisher(t)
 	ctx := context.Background()
@@ -126,14 +141,14 @@ func TestImportExportManage(t *testing.T) {
 <outline text="Plain" xmlUrl="` + srv.URL + `/plain/"/>
 <outline text="Bad" xmlUrl="ftp://x.example/feed"/>
 </body></opml>`
-	res, err := ImportOPML(ctx, st, client(), strings.NewReader(opml))
+	res, err := ImportOPML(ctx, st, client(), strings.NewReader(opml), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res) != 3 || res[0].Err != nil || res[0].Added.Feed.URL != srv.URL+"/feed.xml" || res[1].Err == nil || res[2].Err == nil {
 		t.Fatalf("import results %+v", res)
 	}
-	if _, err := ImportOPML(ctx, st, nil, strings.NewReader("<html></html>")); err == nil {
+	if _, err := ImportOPML(ctx, st, nil, strings.NewReader("<html></html>"), 0); err == nil {
 		t.Fatal("a non-OPML file imported")
 	}
 
@@ -157,7 +172,7 @@ func TestImportExportManage(t *testing.T) {
 	}
 	// The export reads back as the same subscriptions.
 	other := openStore(t)
-	back, err := ImportOPML(ctx, other, nil, &buf)
+	back, err := ImportOPML(ctx, other, nil, &buf, 0)
 	if err != nil || len(back) != 1 || back[0].Err != nil {
 		t.Fatalf("re-import of the export: %+v %v", back, err)
 	}

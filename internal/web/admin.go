@@ -5,10 +5,16 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/dateline-news/dateline/internal/feedadmin"
 	"github.com/dateline-news/dateline/internal/store"
 )
+
+// checkBudget bounds how long adding feeds from a form spends checking and
+// discovering them: the page must answer well within the server's write
+// timeout. Feeds not checked in time are subscribed as given.
+const checkBudget = 25 * time.Second
 
 // maxOPMLUpload bounds an uploaded OPML file; lists of thousands of feeds
 // stay well under it.
@@ -94,7 +100,7 @@ func (s *server) adminFeedsAction(w http.ResponseWriter, r *http.Request) {
 		if s.opt.Fetcher != nil {
 			get = s.opt.Fetcher
 		}
-		a, err = feedadmin.Add(ctx, s.st, get, req)
+		a, err = feedadmin.Add(ctx, s.st, get, req, checkBudget)
 		if err == nil {
 			d.Form = feedadmin.Request{}
 			d.Message = "Subscribed to " + a.Feed.URL + "."
@@ -169,7 +175,7 @@ func (s *server) adminFeedsImport(w http.ResponseWriter, r *http.Request) {
 	if s.opt.Fetcher != nil {
 		get = s.opt.Fetcher
 	}
-	results, err := feedadmin.ImportOPML(r.Context(), s.st, get, f)
+	results, err := feedadmin.ImportOPML(r.Context(), s.st, get, f, checkBudget)
 	if err != nil {
 		s.audit(rd, "import", hdr.Filename, err)
 		s.renderAdmin(w, r, rd, http.StatusBadRequest, adminData{Error: hdr.Filename + ": " + err.Error()})

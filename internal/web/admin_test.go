@@ -335,7 +335,7 @@ func TestAdminFeeds(t *testing.T) {
 	if code != 200 || !strings.Contains(opml, `xmlUrl="`+feedURL+`"`) || !strings.Contains(opml, `xmlUrl="https://elsewhere.example/feed"`) {
 		t.Fatalf("export: %d\n%s", code, opml)
 	}
-	if back, err := feedadmin.ImportOPML(ctx, openSQLite(t), nil, strings.NewReader(opml)); err != nil || len(back) != 2 {
+	if back, err := feedadmin.ImportOPML(ctx, openSQLite(t), nil, strings.NewReader(opml), 0); err != nil || len(back) != 2 {
 		t.Fatalf("export does not read back: %v %+v", err, back)
 	}
 
