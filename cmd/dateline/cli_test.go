@@ -60,6 +60,43 @@ func TestFlagsAnywhere(t *testing.T) {
 	}
 }
 
+// TestCLIAudit: changes made from the command line are in the audit table
+// /admin/feeds shows, with who ran them.
+func TestCLIAudit(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "d.db")
+	ctx := context.Background()
+	for _, args := range [][]string{
+		{"feeds", "add", "https://one.example/rss", "--check=false"},
+		{"feeds", "pause", "https://one.example/rss"},
+		{"feeds", "set", "https://one.example/rss", "--name", "One"},
+		{"feeds", "remove", "https://none.example/rss"},
+	} {
+		run(ctx, append(args, "--database", db), nil, io.Discard, io.Discard)
+	}
+	st, err := openExisting(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	entries, err := st.Audit(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Actor, "cli") {
+			t.Errorf("actor %q", e.Actor)
+		}
+		got = append(got, e.Action+" "+e.Target+" "+e.Detail)
+	}
+	want := []string{"remove https://none.example/rss refused: remove feed https://none.example/rss: not found",
+		"update https://one.example/rss outlet One", "pause https://one.example/rss paused",
+		"add https://one.example/rss subscribed to https://one.example/rss"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("audit:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // TestErrorsCreateNoDatabase gives commands bad arguments: each must fail
 // with a message naming the problem and create no database file.
 func TestErrorsCreateNoDatabase(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"text/tabwriter"
 	"time"
 
@@ -117,12 +118,22 @@ func feeds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	switch sub {
 	case "add":
-		return reportAdded(stdout, stderr, "added", feedadmin.AddAll(ctx, st, get, reqs, 4, 0), fs.NArg())
+		results := feedadmin.AddAll(ctx, st, get, reqs, 4, 0)
+		for _, r := range results {
+			detail := "subscribed to " + r.Added.Feed.URL
+			if r.Added.Feed.URL == "" {
+				detail = ""
+			}
+			audit(ctx, st, "add", r.Request.URL, detail, r.Err)
+		}
+		return reportAdded(stdout, stderr, "added", results, fs.NArg())
 	case "import":
 		results, err := feedadmin.ImportOPML(ctx, st, get, opml, 0)
 		if err != nil {
+			audit(ctx, st, "import", fs.Arg(0), "", err)
 			return fmt.Errorf("read %s: %w", fs.Arg(0), err)
 		}
+		audit(ctx, st, "import", fs.Arg(0), fmt.Sprintf("%d feeds in the file", len(results)), nil)
 		// Flags given on the command line override the file's outline attributes.
 		if *country != "" || *lang != "" || *category != "" {
 			for _, r := range results {
@@ -145,6 +156,7 @@ func feeds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			case "resume":
 				err = feedadmin.Resume(ctx, st, u)
 			}
+			audit(ctx, st, sub, u, sub+"d", err)
 			if errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("feeds %s: no feed %s (dateline feeds list shows them)", sub, u)
 			}
@@ -160,6 +172,7 @@ func feeds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errors.New("feeds set: give --name, --country, --language or --category")
 		}
 		src, err := feedadmin.Update(ctx, st, fs.Arg(0), ch)
+		audit(ctx, st, "update", fs.Arg(0), "outlet "+src.Name, err)
 		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("feeds set: no feed %s (dateline feeds list shows them)", fs.Arg(0))
 		}
@@ -176,6 +189,22 @@ func feeds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return printFeeds(stdout, list, time.Now())
+	}
+}
+
+// audit records a command-line action on subscriptions in the audit table
+// (as /admin/feeds does), under the name of the user running the command.
+func audit(ctx context.Context, st store.Store, action, target, detail string, err error) {
+	actor := "cli"
+	if u, uerr := user.Current(); uerr == nil && u.Username != "" {
+		actor += ":" + u.Username
+	}
+	if err != nil {
+		detail = "refused: " + err.Error()
+	}
+	// A failure to record is reported but does not undo the action.
+	if aerr := st.AddAudit(context.WithoutCancel(ctx), model.AuditEntry{At: time.Now(), Actor: actor, Action: action, Target: target, Detail: detail}); aerr != nil {
+		fmt.Fprintln(os.Stderr, "dateline: could not record the action in the audit log:", aerr)
 	}
 }
 

@@ -43,6 +43,16 @@ func (f Feed) Healthy() bool { return f.LastError == "" }
 // Paused reports whether the operator stopped polling the feed.
 func (f Feed) Paused() bool { return !f.PausedAt.IsZero() }
 
+// AuditEntry records one operator action on subscriptions.
+type AuditEntry struct {
+	ID     int64
+	At     time.Time
+	Actor  string // "alice" from the web, "cli:root" from the command line
+	Action string // add, remove, pause, resume, update, import
+	Target string // the feed URL or file
+	Detail string // the outcome, or why it was refused
+}
+
 // Article is one item of coverage, keyed by its canonical URL and, second,
 // by its feed GUID.
 type Article struct {

@@ -101,6 +101,12 @@ type Store interface {
 	// the lease. A retired feed is never leased again.
 	SaveFeedState(ctx context.Context, f model.Feed) error
 
+	// AddAudit records an operator's action on subscriptions (At, Actor,
+	// Action, Target, Detail); Audit lists the newest limit entries, newest
+	// first.
+	AddAudit(ctx context.Context, e model.AuditEntry) error
+	Audit(ctx context.Context, limit int) ([]model.AuditEntry, error)
+
 	// HasArticle reports whether an article with this canonical URL, or with
 	// this GUID from the same source, is stored.
 	HasArticle(ctx context.Context, sourceID int64, url, guid string) (bool, error)

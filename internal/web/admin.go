@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dateline-news/dateline/internal/feedadmin"
+	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
 )
 
@@ -30,7 +32,11 @@ func (s *server) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)
 }
 
+// auditShown is how many recent actions /admin/feeds lists.
+const auditShown = 20
+
 type adminData struct {
+	Audit   []model.AuditEntry
 	Rows    []feedRow
 	Status  ingestStatus
 	Message string   // what the last action did
@@ -69,6 +75,10 @@ func (s *server) renderAdmin(w http.ResponseWriter, r *http.Request, rd *Reader,
 	}
 	st.Admin = true
 	d.Rows, d.Status = rows, st
+	if d.Audit, err = s.st.Audit(r.Context(), auditShown); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "admin_feeds.html", page{Title: "Manage feeds", Reader: rd, Data: d})
 }
@@ -144,7 +154,7 @@ func (s *server) adminFeedsAction(w http.ResponseWriter, r *http.Request) {
 		s.renderAdmin(w, r, rd, http.StatusBadRequest, adminData{Error: fmt.Sprintf("Unknown action %q.", action)})
 		return
 	}
-	s.audit(rd, action, u, err)
+	s.audit(r.Context(), rd, action, u, d.Message, err)
 	if err != nil {
 		status := http.StatusBadRequest
 		d.Error = err.Error()
@@ -166,7 +176,7 @@ func (s *server) adminFeedsImport(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxOPMLUpload+64<<10)
 	f, hdr, err := r.FormFile("opml")
 	if err != nil {
-		s.audit(rd, "import", "", err)
+		s.audit(r.Context(), rd, "import", "", "", err)
 		s.renderAdmin(w, r, rd, http.StatusBadRequest, adminData{Error: "Choose an OPML file of at most 2 MB to upload."})
 		return
 	}
@@ -177,7 +187,7 @@ func (s *server) adminFeedsImport(w http.ResponseWriter, r *http.Request) {
 	}
 	results, err := feedadmin.ImportOPML(r.Context(), s.st, get, f, checkBudget)
 	if err != nil {
-		s.audit(rd, "import", hdr.Filename, err)
+		s.audit(r.Context(), rd, "import", hdr.Filename, "", err)
 		s.renderAdmin(w, r, rd, http.StatusBadRequest, adminData{Error: hdr.Filename + ": " + err.Error()})
 		return
 	}
@@ -197,7 +207,7 @@ func (s *server) adminFeedsImport(w http.ResponseWriter, r *http.Request) {
 		d.Message += fmt.Sprintf(", %d refused", failed)
 	}
 	d.Message += "."
-	s.audit(rd, "import", hdr.Filename, nil, "feeds", len(results), "new", added, "refused", failed)
+	s.audit(r.Context(), rd, "import", hdr.Filename, d.Message, nil)
 	s.renderAdmin(w, r, rd, http.StatusOK, d)
 }
 
@@ -214,12 +224,17 @@ func (s *server) exportOPML(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(b.String()))
 }
 
-// audit records an administrator's action in the log.
-func (s *server) audit(rd *Reader, action, target string, err error, attrs ...any) {
-	args := append([]any{"admin", rd.Name, "action", action, "target", target}, attrs...)
+// audit records an administrator's action in the log and the audit table.
+func (s *server) audit(ctx context.Context, rd *Reader, action, target, detail string, err error) {
+	args := []any{"admin", rd.Name, "action", action, "target", target}
 	if err != nil {
+		detail = "refused: " + err.Error()
 		s.log.Warn("audit: feed action refused", append(args, "err", err)...)
-		return
+	} else {
+		s.log.Info("audit: feed action", append(args, "detail", detail)...)
 	}
-	s.log.Info("audit: feed action", args...)
+	e := model.AuditEntry{At: s.now(), Actor: rd.Name, Action: action, Target: target, Detail: detail}
+	if aerr := s.st.AddAudit(context.WithoutCancel(ctx), e); aerr != nil {
+		s.log.Error("audit: could not record", "err", aerr)
+	}
 }

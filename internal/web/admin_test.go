@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -366,6 +367,24 @@ func TestAdminFeeds(t *testing.T) {
 		t.Fatalf("article lost with its feed: %v", err)
 	}
 
+	// Every action is in the audit table, newest first, and on the page.
+	audit := must[[]model.AuditEntry](t)(st.Audit(ctx, 50))
+	var actions []string
+	for _, e := range audit {
+		if e.Actor != "root" {
+			t.Errorf("audit entry by %q", e.Actor)
+		}
+		actions = append(actions, e.Action)
+	}
+	if want := []string{"remove", "import", "pause", "resume", "pause", "update", "add", "add", "add", "add"}; !slices.Equal(actions, want) {
+		t.Errorf("audit actions %v, want %v", actions, want)
+	}
+	if !strings.HasPrefix(audit[len(audit)-2].Detail, "refused: ") || !strings.Contains(audit[0].Detail, "articles stay") {
+		t.Errorf("audit details %+v", audit)
+	}
+	if _, _, page := root.get("/admin/feeds"); !strings.Contains(page, "Recent actions") || !strings.Contains(page, "Unsubscribed from") {
+		t.Error("admin page does not list recent actions")
+	}
 	// Every action left an audit line naming the administrator.
 	for _, w := range []string{`msg="audit: feed action" admin=root action=add`, `action=update`, `action=pause`, `action=resume`, `action=import target=mine.opml`, `action=remove`, `msg="audit: feed action refused" admin=root action=add target=javascript:alert(1)`} {
 		if !strings.Contains(logs.String(), w) {

@@ -320,6 +320,44 @@ WHERE id = ? RETURNING id, name, home_url, country, language, category`,
 	return out, nil
 }
 
+// AddAudit records an operator's action.
+func (db *Store) AddAudit(ctx context.Context, e model.AuditEntry) error {
+	if e.Actor == "" || e.Action == "" {
+		return errors.New("add audit entry: actor and action are required")
+	}
+	if _, err := db.exec(ctx, db.W, `INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)`,
+		Micros(e.At), e.Actor, e.Action, e.Target, e.Detail); err != nil {
+		return fmt.Errorf("add audit entry: %w", err)
+	}
+	return nil
+}
+
+// Audit lists the newest limit audit entries, newest first.
+func (db *Store) Audit(ctx context.Context, limit int) ([]model.AuditEntry, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := db.query(ctx, db.R, `SELECT id, at, actor, action, target, detail FROM audit_log ORDER BY at DESC, id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list audit entries: %w", err)
+	}
+	defer rows.Close()
+	var out []model.AuditEntry
+	for rows.Next() {
+		var e model.AuditEntry
+		var at int64
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Target, &e.Detail); err != nil {
+			return nil, fmt.Errorf("list audit entries: %w", err)
+		}
+		e.At = Time(at)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list audit entries: %w", err)
+	}
+	return out, nil
+}
+
 // mustAffect turns "no row matched" into store.ErrNotFound.
 func mustAffect(res sql.Result) error {
 	n, err := res.RowsAffected()

@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Sources", testSources},
 		{"Feeds", testFeeds},
 		{"FeedAdmin", testFeedAdmin},
+		{"Audit", testAudit},
 		{"Leases", testLeases},
 		{"RetiredFeed", testRetiredFeed},
 		{"LeasesConcurrent", testLeasesConcurrent},
@@ -235,6 +236,37 @@ func testFeedAdmin(t *testing.T, s store.Store) {
 	// Upserting by name without a category keeps it.
 	if kept := val(s.UpsertSource(ctx, model.Source{Name: "Gamma Daily"})).must(t); kept.Category != "local" {
 		t.Fatalf("upsert lost the category: %+v", kept)
+	}
+}
+
+func testAudit(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	want := []model.AuditEntry{
+		{At: t0, Actor: "ann", Action: "add", Target: "https://a.example/rss", Detail: "subscribed"},
+		{At: t0.Add(time.Minute), Actor: "cli:root", Action: "pause", Target: "https://a.example/rss"},
+		{At: t0.Add(time.Minute), Actor: "ann", Action: "remove", Target: "https://b.example/rss", Detail: "refused: not found"},
+	}
+	for _, e := range want {
+		if err := s.AddAudit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.AddAudit(ctx, model.AuditEntry{At: t0}); err == nil {
+		t.Fatal("an entry without actor and action was stored")
+	}
+	got := val(s.Audit(ctx, 2)).must(t)
+	if len(got) != 2 || got[0].Action != "remove" || got[1].Action != "pause" || !got[1].At.Equal(t0.Add(time.Minute)) || got[0].ID == 0 {
+		t.Fatalf("newest two entries %+v", got)
+	}
+	all := val(s.Audit(ctx, 10)).must(t)
+	if len(all) != 3 {
+		t.Fatalf("entries %+v", all)
+	}
+	last := all[2]
+	last.ID = 0
+	last.At = last.At.UTC()
+	if last != want[0] {
+		t.Fatalf("oldest entry %+v, want %+v", last, want[0])
 	}
 }
 
