@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -22,6 +23,8 @@ import (
 	"github.com/dateline-news/dateline/internal/fetch"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
+	"github.com/dateline-news/dateline/internal/store/postgres"
+	"github.com/dateline-news/dateline/internal/store/storetest"
 )
 
 // adminHook is the accounts hook as cmd/dateline wires it, role included.
@@ -38,9 +41,40 @@ func (h adminHook) Reader(r *http.Request) (Reader, bool, error) {
 	return Reader{Name: u.Username, Admin: u.Role == account.Admin && !u.Suspended}, true, nil
 }
 
+// backends are the stores the operator pages are tested on: SQLite, and
+// PostgreSQL when DATELINE_TEST_POSTGRES_URL is set (required under CI).
+func backends(t *testing.T) []struct {
+	name string
+	open func(t *testing.T) store.Store
+} {
+	list := []struct {
+		name string
+		open func(t *testing.T) store.Store
+	}{{"sqlite", func(t *testing.T) store.Store { return openSQLite(t) }}}
+	if os.Getenv(storetest.PostgresEnv) == "" && os.Getenv("CI") != "true" {
+		t.Logf("%s not set: PostgreSQL runs skipped", storetest.PostgresEnv)
+		return list
+	}
+	return append(list, struct {
+		name string
+		open func(t *testing.T) store.Store
+	}{"postgres", func(t *testing.T) store.Store {
+		st, err := postgres.Open(context.Background(), storetest.FreshPostgres(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}})
+}
+
 func accountsOn(t *testing.T, st store.Store) *account.Service {
 	t.Helper()
-	svc, err := account.New(st.(interface{ DB() *sql.DB }).DB(), account.SQLite, account.Options{Hash: account.HashParams{Memory: 1024, Time: 1, Threads: 1}})
+	dialect := account.SQLite
+	if _, ok := st.(*postgres.Store); ok {
+		dialect = account.Postgres
+	}
+	svc, err := account.New(st.(interface{ DB() *sql.DB }).DB(), dialect, account.Options{Hash: account.HashParams{Memory: 1024, Time: 1, Threads: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +120,12 @@ func seedFeeds(t *testing.T, st store.Store, now time.Time) {
 }
 
 func TestSourcesPage(t *testing.T) {
-	st := openSQLite(t)
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) { testSourcesPage(t, b.open(t)) })
+	}
+}
+
+func testSourcesPage(t *testing.T, st store.Store) {
 	now := time.Now().UTC().Truncate(time.Second) // stored to the microsecond
 	seedFeeds(t, st, now)
 	h := New(st, Options{CacheTTL: -1, Now: func() time.Time { return now }})
@@ -200,6 +239,12 @@ const adminRSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>Harbou
 // TestAdminFeeds manages feeds through the real handler as a signed-in
 // administrator, and checks that nobody else can.
 func TestAdminFeeds(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) { testAdminFeeds(t, b.open(t)) })
+	}
+}
+
+func testAdminFeeds(t *testing.T, st store.Store) {
 	ctx := context.Background()
 	pub := http.NewServeMux()
 	pub.HandleFunc("/rss.xml", func(w http.ResponseWriter, r *http.Request) {
@@ -212,7 +257,6 @@ func TestAdminFeeds(t *testing.T) {
 	site := httptest.NewServer(pub)
 	defer site.Close()
 
-	st := openSQLite(t)
 	svc := accountsOn(t, st)
 	for name, role := range map[string]account.Role{"root": account.Admin, "ann": account.Reader} {
 		if _, err := svc.CreateUser(ctx, name, "correct horse battery", role); err != nil {
