@@ -124,6 +124,7 @@ func TestErrorsCreateNoDatabase(t *testing.T) {
 		{[]string{"users", "promote", "ann", "--role", "king", "--database", db}, "role"},
 		{[]string{"users", "list", "--database", db}, "no database at"},
 		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"serve", "now", "--database", db}, "unexpected argument"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			err := run(context.Background(), tc.args, strings.NewReader("pw\n"), io.Discard, io.Discard)

@@ -44,7 +44,6 @@ func tuneGC() {
 }
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
-	tuneGC()
 	fs := newFlags("serve")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dsn := fs.String("database", defaultDatabase, "SQLite file path or postgres:// URL")
@@ -63,6 +62,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q (dateline help lists the commands)", fs.Arg(0))
+	}
+	tuneGC()
 	log := logger(stderr, logLevel)
 
 	st, err := openStore(ctx, *dsn)

@@ -429,6 +429,13 @@ func testAdminFeeds(t *testing.T, st store.Store) {
 	if _, _, page := root.get("/admin/feeds"); !strings.Contains(page, "Recent actions") || !strings.Contains(page, "Unsubscribed from") {
 		t.Error("admin page does not list recent actions")
 	}
+	// The header links administrators, and only them, to the page.
+	if _, _, page := root.get("/"); !strings.Contains(page, `<a href="/admin/feeds">Manage feeds</a>`) {
+		t.Error("no header link for the administrator")
+	}
+	if _, _, page := login("ann").get("/"); strings.Contains(page, `href="/admin/feeds"`) {
+		t.Error("a reader is offered the admin page")
+	}
 	// Every action left an audit line naming the administrator.
 	for _, w := range []string{`msg="audit: feed action" admin=root action=add`, `action=update`, `action=pause`, `action=resume`, `action=import target=mine.opml`, `action=remove`, `msg="audit: feed action refused" admin=root action=add target=javascript:alert(1)`} {
 		if !strings.Contains(logs.String(), w) {
