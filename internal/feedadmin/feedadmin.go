@@ -339,6 +339,17 @@ func Update(ctx context.Context, st store.Store, feedURL string, ch Change) (mod
 	if req.Name == "" {
 		return model.Source{}, errors.New("an outlet needs a name")
 	}
+	if req.Name != src.Name {
+		others, err := st.Sources(ctx)
+		if err != nil {
+			return model.Source{}, err
+		}
+		for _, o := range others {
+			if o.Name == req.Name && o.ID != src.ID {
+				return model.Source{}, fmt.Errorf("an outlet named %q exists already", req.Name)
+			}
+		}
+	}
 	src.Name, src.Country, src.Language, src.Category = req.Name, req.Country, req.Language, req.Category
 	return st.UpdateSource(ctx, src)
 }

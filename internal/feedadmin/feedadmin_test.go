@@ -158,6 +158,13 @@ func TestImportExportManage(t *testing.T) {
 	if err != nil || src.Name != name || src.Category != "local" || src.Country != "AU" {
 		t.Fatalf("update: %+v %v", src, err)
 	}
+	taken := "127.0.0.1" // the outlet the refused entries would have made is not stored; make one
+	if _, err := Add(ctx, st, nil, Request{URL: "https://other.example/rss", Name: taken}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Update(ctx, st, feedURL, Change{Name: &taken}); err == nil || !strings.Contains(err.Error(), "exists already") {
+		t.Fatalf("rename onto another outlet's name: %v", err)
+	}
 	bad := "Atlantis"
 	if _, err := Update(ctx, st, feedURL, Change{Country: &bad}); err == nil {
 		t.Fatal("a bad country accepted")
@@ -173,10 +180,10 @@ func TestImportExportManage(t *testing.T) {
 	// The export reads back as the same subscriptions.
 	other := openStore(t)
 	back, err := ImportOPML(ctx, other, nil, &buf, 0)
-	if err != nil || len(back) != 1 || back[0].Err != nil {
+	if err != nil || len(back) != 2 || back[0].Err != nil {
 		t.Fatalf("re-import of the export: %+v %v", back, err)
 	}
-	if f := back[0].Added.Feed; f.URL != feedURL || f.Source.Name != name || f.Source.Country != "AU" || f.Source.Language != "en" {
+	if f := back[1].Added.Feed; f.URL != feedURL || f.Source.Name != name || f.Source.Country != "AU" || f.Source.Language != "en" {
 		t.Fatalf("exported and re-imported as %+v", f)
 	}
 }
