@@ -126,7 +126,8 @@ func TestSourcesPage(t *testing.T) {
 }
 
 func testSourcesPage(t *testing.T, st store.Store) {
-	now := time.Now().UTC().Truncate(time.Second) // stored to the microsecond
+	// A fixed afternoon, so relative times never cross midnight.
+	now := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
 	seedFeeds(t, st, now)
 	h := New(st, Options{CacheTTL: -1, Now: func() time.Time { return now }})
 	rec := do(t, h, "GET", "/sources", nil)

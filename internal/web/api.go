@@ -101,7 +101,7 @@ func toAPIStory(st model.Story, arts []model.Article) apiStory {
 	}
 	for _, a := range arts {
 		out.Articles = append(out.Articles, apiStoryArticle{ID: a.ID, URL: a.URL, Title: a.Title,
-			Source: apiSourceName{Name: sourceName(a)}, Published: timePtr(a.Published), Image: httpsOnly(a.Image)})
+			Source: apiSourceName{Name: sourceName(a)}, Published: timePtr(a.Published), Image: apiImage(a.Image)})
 	}
 	return out
 }
