@@ -214,15 +214,21 @@ func TestFirstRunPanel(t *testing.T) {
 					}
 				}
 			}
-			body := do(t, New(st, Options{CacheTTL: -1}), "GET", "/", nil).Body.String()
-			for _, w := range tc.want {
-				if !strings.Contains(body, w) {
-					t.Errorf("front page lacks %q:\n%s", w, body)
+			// Both the front page and /sources tell it while nothing works yet.
+			for _, path := range []string{"/", "/sources"} {
+				body := do(t, New(st, Options{CacheTTL: -1}), "GET", path, nil).Body.String()
+				for _, w := range tc.want {
+					if path == "/sources" {
+						w = strings.Replace(w, "No stories yet", "Nothing polled successfully yet", 1)
+					}
+					if !strings.Contains(body, w) {
+						t.Errorf("%s lacks %q:\n%s", path, w, body)
+					}
 				}
-			}
-			for _, n := range tc.nots {
-				if strings.Contains(body, n) {
-					t.Errorf("front page has %q", n)
+				for _, n := range tc.nots {
+					if strings.Contains(body, n) {
+						t.Errorf("%s has %q", path, n)
+					}
 				}
 			}
 		})

@@ -44,7 +44,12 @@ type ingestStatus struct {
 	Imported int // outlets without a feed
 	Admin    bool
 	Causes   []causeView
+	Heading  string // of the first-run panel
 }
+
+// Stuck reports whether nothing has worked yet: no feed polled fine and no
+// imported outlet, so /sources shows the first-run panel too.
+func (st ingestStatus) Stuck() bool { return st.OK == 0 && st.Imported == 0 }
 
 type causeView struct {
 	Cause   string
@@ -177,6 +182,7 @@ func (s *server) sourcesPage(w http.ResponseWriter, r *http.Request) {
 	}
 	rd := s.reader(r)
 	st.Admin = rd.IsAdmin()
+	st.Heading = "Nothing polled successfully yet"
 	s.render(w, r, http.StatusOK, "sources.html", page{Title: "Sources", Reader: rd, Data: sourcesData{Rows: rows, Status: st}})
 }
 
@@ -189,5 +195,6 @@ func (s *server) firstRun(r *http.Request, rd *Reader) *ingestStatus {
 		return nil
 	}
 	st.Admin = rd.IsAdmin()
+	st.Heading = "No stories yet"
 	return &st
 }
