@@ -106,11 +106,7 @@ func (s *server) adminFeedsAction(w http.ResponseWriter, r *http.Request) {
 		d.Form = req
 		var a feedadmin.Added
 		// A nil Fetcher subscribes as given: there is no client to check with.
-		var get feedadmin.Getter
-		if s.opt.Fetcher != nil {
-			get = s.opt.Fetcher
-		}
-		a, err = feedadmin.Add(ctx, s.st, get, req, checkBudget)
+		a, err = feedadmin.Add(ctx, s.st, s.opt.Fetcher, req, checkBudget)
 		if err == nil {
 			d.Form = feedadmin.Request{}
 			d.Message = "Subscribed to " + a.Feed.URL + "."
@@ -181,11 +177,7 @@ func (s *server) adminFeedsImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
-	var get feedadmin.Getter
-	if s.opt.Fetcher != nil {
-		get = s.opt.Fetcher
-	}
-	results, err := feedadmin.ImportOPML(r.Context(), s.st, get, f, checkBudget)
+	results, err := feedadmin.ImportOPML(r.Context(), s.st, s.opt.Fetcher, f, checkBudget)
 	if err != nil {
 		s.audit(r.Context(), rd, "import", hdr.Filename, "", err)
 		s.renderAdmin(w, r, rd, http.StatusBadRequest, adminData{Error: hdr.Filename + ": " + err.Error()})
