@@ -138,7 +138,7 @@ func TestImportExportManage(t *testing.T) {
 	st := openStore(t)
 	opml := `<opml version="2.0"><body>
 <outline text="Example Site" xmlUrl="` + srv.URL + `/site/" country="au" language="en"/>
-<outline text="Plain" xmlUrl="` + srv.URL + `/plain/"/>
+<outline text="Plain" xmlUrl="` + srv.URL + `/plain/" category="/Science/Space,extra"/>
 <outline text="Bad" xmlUrl="ftp://x.example/feed"/>
 </body></opml>`
 	res, err := ImportOPML(ctx, st, client(), strings.NewReader(opml), 0)
@@ -183,7 +183,7 @@ func TestImportExportManage(t *testing.T) {
 	if err != nil || len(back) != 2 || back[0].Err != nil {
 		t.Fatalf("re-import of the export: %+v %v", back, err)
 	}
-	if f := back[1].Added.Feed; f.URL != feedURL || f.Source.Name != name || f.Source.Country != "AU" || f.Source.Language != "en" {
+	if f := back[1].Added.Feed; f.URL != feedURL || f.Source.Name != name || f.Source.Country != "AU" || f.Source.Language != "en" || f.Source.Category != "local" {
 		t.Fatalf("exported and re-imported as %+v", f)
 	}
 }
@@ -206,5 +206,19 @@ func TestValidate(t *testing.T) {
 		if (err == nil) != tc.ok || (tc.ok && got != tc.out) {
 			t.Errorf("Validate(%+v) = %+v, %v", tc.in, got, err)
 		}
+	}
+}
+
+func TestCategories(t *testing.T) {
+	doc := `<?xml version="1.0"?><opml version="2.0"><body>
+<outline text="Folder" category="ignored, no feed">
+  <outline text="A" xmlUrl="https://a.example/rss" category="/Science/Space,Tech"/>
+  <outline text="B" xmlURL="https://b.example/rss" CATEGORY=" world "/>
+  <outline text="C" xmlUrl="https://c.example/rss"/>
+</outline></body></opml>`
+	got := categories([]byte(doc))
+	want := map[string]string{"https://a.example/rss": "Science/Space", "https://b.example/rss": "world"}
+	if len(got) != len(want) || got["https://a.example/rss"] != want["https://a.example/rss"] || got["https://b.example/rss"] != want["https://b.example/rss"] {
+		t.Fatalf("categories %v, want %v", got, want)
 	}
 }
