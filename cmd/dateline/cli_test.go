@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dateline-news/dateline/internal/store/storetest"
 )
 
 // TestFlagsAnywhere runs commands with flags after, between and before their
@@ -189,5 +191,35 @@ func TestHelp(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"help", "nonsense"}, nil, io.Discard, io.Discard); err == nil {
 		t.Fatal("help for an unknown command succeeded")
+	}
+}
+
+// TestFeedsCommandsPostgres runs the feeds commands against PostgreSQL: the
+// same subscriptions, pause, outlet edit, audit and export as on SQLite.
+func TestFeedsCommandsPostgres(t *testing.T) {
+	dsn := storetest.FreshPostgres(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"feeds", "add", "https://one.example/rss", "--check=false", "--database", dsn, "--country", "fj"}, "added 1 feed(s)"},
+		{[]string{"feeds", "pause", "https://one.example/rss", "--database", dsn}, "paused"},
+		{[]string{"feeds", "set", "https://one.example/rss", "--category", "pacific", "--database", dsn}, `category "pacific"`},
+		{[]string{"feeds", "list", "--database", dsn}, "paused"},
+		{[]string{"feeds", "export", "--database", dsn}, `category="pacific" country="FJ"`},
+	} {
+		var out bytes.Buffer
+		if err := run(ctx, tc.args, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), tc.want) {
+			t.Fatalf("%q: %v, printed %q, want %q", tc.args, err, out.String(), tc.want)
+		}
+	}
+	st, err := openExisting(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if entries, err := st.Audit(ctx, 10); err != nil || len(entries) != 3 {
+		t.Fatalf("audit entries %+v, %v", entries, err)
 	}
 }
