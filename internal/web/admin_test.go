@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
@@ -179,6 +182,33 @@ func testSourcesPage(t *testing.T, st store.Store) {
 	}
 	if strings.Contains(body, "/admin/feeds") {
 		t.Error("anonymous reader offered the admin link")
+	}
+
+	// The API tells the same states.
+	var api struct {
+		Sources []struct {
+			Name  string
+			Feeds []struct {
+				Status, Cause string
+				Healthy       bool
+				Since         *time.Time
+				NextPoll      *time.Time `json:"next_poll"`
+			}
+		}
+	}
+	if err := json.Unmarshal(do(t, h, "GET", "/api/v1/sources", nil).Body.Bytes(), &api); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, src := range api.Sources {
+		for _, f := range src.Feeds {
+			got[src.Name] = fmt.Sprintf("%s/%s/%v/%v", f.Status, f.Cause, f.Since != nil, f.NextPoll != nil)
+		}
+	}
+	want := map[string]string{"127.0.0.10": "ok//false/true", "127.0.0.2": "pending//false/false", "beta": "failing/DNS/true/true",
+		"Alpha": "paused//true/false", "gamma": "retired/HTTP 4xx/true/false"}
+	if !maps.Equal(got, want) {
+		t.Errorf("API feed states %v, want %v", got, want)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/dateline-news/dateline/internal/feedhealth"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
 )
@@ -67,6 +68,23 @@ type apiFeed struct {
 	Failures   int        `json:"failures"`
 	Articles   int        `json:"articles"`
 	Healthy    bool       `json:"healthy"`
+	// Status is pending, ok, failing, paused or retired (feedhealth); Cause
+	// groups a failure ("DNS", "HTTP 4xx", …); Since is when the failure,
+	// pause or retirement began.
+	Status   string     `json:"status"`
+	Cause    string     `json:"cause"`
+	Since    *time.Time `json:"since"`
+	NextPoll *time.Time `json:"next_poll"`
+}
+
+// withHealth fills a feed's status fields.
+func (a apiFeed) withHealth(f model.Feed) apiFeed {
+	h := feedhealth.Of(f)
+	a.Status, a.Cause, a.Since = string(h.State), h.Cause, timePtr(h.Since)
+	if h.State != feedhealth.Paused && h.State != feedhealth.Retired {
+		a.NextPoll = timePtr(f.NextPoll)
+	}
+	return a
 }
 
 type apiSourceFull struct {
@@ -191,7 +209,7 @@ func (s *server) apiSources(w http.ResponseWriter, r *http.Request) {
 		bySource[f.SourceID] = append(bySource[f.SourceID], apiFeed{
 			URL: f.URL, Title: f.Title, LastPoll: timePtr(f.LastPoll), LastStatus: f.LastStatus,
 			LastError: f.LastError, Failures: f.Failures, Articles: f.Articles, Healthy: f.Healthy(),
-		})
+		}.withHealth(f))
 	}
 	out := struct {
 		Sources []apiSourceFull `json:"sources"`
