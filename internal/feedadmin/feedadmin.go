@@ -84,8 +84,8 @@ func Validate(r Request) (Request, error) {
 	return r, nil
 }
 
-func letters(s string, min, max int) bool {
-	if len(s) < min || len(s) > max {
+func letters(s string, lo, hi int) bool {
+	if len(s) < lo || len(s) > hi {
 		return false
 	}
 	for _, c := range s {
