@@ -5,38 +5,115 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
-	"strings"
+	"os/user"
 	"text/tabwriter"
 	"time"
 
 	"github.com/dateline-news/dateline/internal/eval/clustering"
 	"github.com/dateline-news/dateline/internal/eval/extraction"
 	"github.com/dateline-news/dateline/internal/eval/insighteval"
-	"github.com/dateline-news/dateline/internal/feed"
+	"github.com/dateline-news/dateline/internal/feedadmin"
+	"github.com/dateline-news/dateline/internal/feedhealth"
+	"github.com/dateline-news/dateline/internal/fetch"
 	"github.com/dateline-news/dateline/internal/ingest"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
 	"github.com/dateline-news/dateline/internal/story"
 )
 
-func feeds(ctx context.Context, args []string, stdout io.Writer) error {
+// feedSubs are the feeds subcommands, for the error that lists them.
+const feedSubs = "list, add, remove, import, export, pause, resume or set"
+
+func feeds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("feeds: want add, remove, list or import")
+		return errors.New("feeds: want " + feedSubs)
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlags("feeds " + sub)
 	dsn := fs.String("database", defaultDatabase, "SQLite file path or postgres:// URL")
-	name := fs.String("name", "", "outlet name for added feeds (default: the feed's host)")
-	country := fs.String("country", "", "outlet country, ISO 3166 alpha-2")
-	lang := fs.String("language", "", "outlet language, ISO 639-1")
+	var (
+		name, country, lang, category *string
+		allowPrivate, check           *bool
+	)
+	name = new(string)
+	switch sub {
+	case "add", "set":
+		name = fs.String("name", "", "outlet name (default: the feed's host)")
+	}
+	switch sub {
+	case "add", "import", "set":
+		country = fs.String("country", "", "outlet country, ISO 3166 alpha-2")
+		lang = fs.String("language", "", "outlet language, ISO 639-1")
+		category = fs.String("category", "", "outlet category, e.g. science")
+	}
+	switch sub {
+	case "add", "import":
+		check = fs.Bool("check", true, "fetch each URL first: find the feed a web page advertises, refuse pages without one")
+		allowPrivate = fs.Bool("allow-private-networks", false, "let the check reach private, loopback and link-local addresses")
+	case "list", "remove", "export", "pause", "resume", "set":
+	default:
+		return fmt.Errorf("feeds: unknown subcommand %q (want %s)", sub, feedSubs)
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, *dsn)
+	// Arguments are checked before the database is opened, so a mistake
+	// never leaves a new empty database behind.
+	switch sub {
+	case "add", "remove", "pause", "resume":
+		if fs.NArg() == 0 {
+			return fmt.Errorf("feeds %s: give at least one feed URL", sub)
+		}
+	case "import":
+		if fs.NArg() != 1 {
+			return errors.New("feeds import: give one OPML file")
+		}
+	case "set":
+		if fs.NArg() != 1 {
+			return errors.New("feeds set: give one feed URL")
+		}
+	case "list", "export":
+		if fs.NArg() != 0 {
+			return fmt.Errorf("feeds %s: takes no arguments (got %q)", sub, fs.Args())
+		}
+	}
+	var reqs []feedadmin.Request
+	if sub == "add" {
+		for _, raw := range fs.Args() {
+			r, err := feedadmin.Validate(feedadmin.Request{URL: raw, Name: *name, Country: *country, Language: *lang, Category: *category})
+			if err != nil {
+				return fmt.Errorf("feeds add: %w", err)
+			}
+			reqs = append(reqs, r)
+		}
+	}
+	var opml *os.File
+	if sub == "import" {
+		f, err := os.Open(fs.Arg(0))
+		if err != nil {
+			return fmt.Errorf("feeds import: %w", err)
+		}
+		defer f.Close()
+		opml = f
+	}
+	var get feedadmin.Getter
+	if check != nil && *check {
+		opts := fetch.DefaultOptions()
+		opts.AllowPrivate = *allowPrivate
+		get = fetch.New(opts)
+	}
+
+	var st store.Store
+	var err error
+	if sub == "add" || sub == "import" {
+		st, err = openStore(ctx, *dsn)
+	} else {
+		st, err = openExisting(ctx, *dsn)
+	}
 	if err != nil {
 		return err
 	}
@@ -44,82 +121,172 @@ func feeds(ctx context.Context, args []string, stdout io.Writer) error {
 
 	switch sub {
 	case "add":
-		if fs.NArg() == 0 {
-			return errors.New("feeds add: give at least one feed URL")
-		}
-		var subs []feed.Subscription
-		for _, raw := range fs.Args() {
-			u, err := url.Parse(raw)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return fmt.Errorf("feeds add: %q is not an http(s) URL", raw)
+		results := feedadmin.AddAll(ctx, st, get, reqs, 4, 0)
+		for _, r := range results {
+			detail := "subscribed to " + r.Added.Feed.URL
+			if r.Added.Feed.URL == "" {
+				detail = ""
 			}
-			n := *name
-			if n == "" {
-				n = strings.TrimPrefix(u.Hostname(), "www.")
-			}
-			subs = append(subs, feed.Subscription{FeedURL: u.String(), Name: n, HomeURL: u.Scheme + "://" + u.Host + "/",
-				Country: strings.ToUpper(*country), Language: strings.ToLower(*lang)})
+			audit(ctx, st, "add", r.Request.URL, detail, r.Err)
 		}
-		n, err := subscribe(ctx, st, subs)
-		fmt.Fprintf(stdout, "added %d feed(s)\n", n)
-		return err
-	case "remove":
-		if fs.NArg() == 0 {
-			return errors.New("feeds remove: give at least one feed URL")
-		}
-		for _, u := range fs.Args() {
-			if err := st.RemoveFeed(ctx, u); err != nil {
-				return fmt.Errorf("remove %s: %w", u, err)
-			}
-			fmt.Fprintf(stdout, "removed %s\n", u)
-		}
-		return nil
+		return reportAdded(stdout, stderr, "added", results, fs.NArg())
 	case "import":
-		if fs.NArg() != 1 {
-			return errors.New("feeds import: give one OPML file")
-		}
-		f, err := os.Open(fs.Arg(0))
+		results, err := feedadmin.ImportOPML(ctx, st, get, opml, 0)
 		if err != nil {
-			return err
-		}
-		defer f.Close()
-		subs, err := feed.ParseOPML(f)
-		if err != nil {
+			audit(ctx, st, "import", fs.Arg(0), "", err)
 			return fmt.Errorf("read %s: %w", fs.Arg(0), err)
 		}
-		n, err := subscribe(ctx, st, subs)
-		fmt.Fprintf(stdout, "imported %d new feed(s) of %d in %s\n", n, len(subs), fs.Arg(0))
-		return err
-	case "list":
+		audit(ctx, st, "import", fs.Arg(0), fmt.Sprintf("%d feeds in the file", len(results)), nil)
+		// Flags given on the command line override the file's outline attributes.
+		if *country != "" || *lang != "" || *category != "" {
+			for _, r := range results {
+				if r.Err == nil {
+					if _, err := feedadmin.Update(ctx, st, r.Added.Feed.URL, changeFrom(fs, *name, *country, *lang, *category)); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return reportAdded(stdout, stderr, "imported", results, len(results))
+	case "remove", "pause", "resume":
+		for _, u := range fs.Args() {
+			var err error
+			switch sub {
+			case "remove":
+				err = feedadmin.Remove(ctx, st, u)
+			case "pause":
+				err = feedadmin.Pause(ctx, st, u, time.Now())
+			case "resume":
+				err = feedadmin.Resume(ctx, st, u)
+			}
+			audit(ctx, st, sub, u, sub+"d", err)
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("feeds %s: no feed %s (dateline feeds list shows them)", sub, u)
+			}
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", sub, u, err)
+			}
+			fmt.Fprintf(stdout, "%sd %s\n", sub, u)
+		}
+		return nil
+	case "set":
+		ch := changeFrom(fs, *name, *country, *lang, *category)
+		if ch == (feedadmin.Change{}) {
+			return errors.New("feeds set: give --name, --country, --language or --category")
+		}
+		src, err := feedadmin.Update(ctx, st, fs.Arg(0), ch)
+		audit(ctx, st, "update", fs.Arg(0), "outlet "+src.Name, err)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("feeds set: no feed %s (dateline feeds list shows them)", fs.Arg(0))
+		}
+		if err != nil {
+			return fmt.Errorf("feeds set: %w", err)
+		}
+		fmt.Fprintf(stdout, "outlet %s: country %q, language %q, category %q\n", src.Name, src.Country, src.Language, src.Category)
+		return nil
+	case "export":
+		return feedadmin.ExportOPML(ctx, st, stdout)
+	default: // list
 		list, err := st.Feeds(ctx)
 		if err != nil {
 			return err
 		}
 		return printFeeds(stdout, list, time.Now())
-	default:
-		return fmt.Errorf("feeds: unknown subcommand %q (want add, remove, list or import)", sub)
 	}
+}
+
+// audit records a command-line action on subscriptions in the audit table
+// (as /admin/feeds does), under the name of the user running the command.
+func audit(ctx context.Context, st store.Store, action, target, detail string, err error) {
+	actor := "cli"
+	if u, uerr := user.Current(); uerr == nil && u.Username != "" {
+		actor += ":" + u.Username
+	}
+	if err != nil {
+		detail = "refused: " + err.Error()
+	}
+	// A failure to record is reported but does not undo the action.
+	if aerr := st.AddAudit(context.WithoutCancel(ctx), model.AuditEntry{At: time.Now(), Actor: actor, Action: action, Target: target, Detail: detail}); aerr != nil {
+		fmt.Fprintln(os.Stderr, "dateline: could not record the action in the audit log:", aerr)
+	}
+}
+
+// changeFrom turns the flags given on the command line into a change:
+// a flag not given leaves its field as it is.
+func changeFrom(fs *flag.FlagSet, name, country, lang, category string) feedadmin.Change {
+	var ch feedadmin.Change
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "name":
+			ch.Name = &name
+		case "country":
+			ch.Country = &country
+		case "language":
+			ch.Language = &lang
+		case "category":
+			ch.Category = &category
+		}
+	})
+	return ch
+}
+
+// reportAdded prints what feeds add or import did, one line per feed that
+// needs a word, and fails when any entry failed.
+func reportAdded(stdout, stderr io.Writer, verb string, results []feedadmin.Result, of int) error {
+	n, failed := 0, 0
+	var warned []string // causes of the warnings, when there are too many to list
+	for _, r := range results {
+		switch {
+		case r.Err != nil:
+			failed++
+			fmt.Fprintf(stderr, "%s: %v\n", r.Request.URL, r.Err)
+		case r.Added.FoundOn != "":
+			fmt.Fprintf(stdout, "%s: subscribed to the feed it advertises, %s\n", r.Added.FoundOn, r.Added.Feed.URL)
+		}
+		if r.Err == nil && r.Added.Warning != "" {
+			if len(results) <= 5 {
+				fmt.Fprintf(stdout, "%s: %s\n", r.Added.Feed.URL, r.Added.Warning)
+			}
+			warned = append(warned, feedhealth.Cause(r.Added.Warning, 0))
+		}
+		if r.Err == nil && r.Added.Created {
+			n++
+		}
+	}
+	if len(warned) > 0 && len(results) > 5 {
+		fmt.Fprintf(stdout, "%d feed(s) could not be checked now (%s) and were subscribed as given; dateline feeds list and /sources show how their polls go\n",
+			len(warned), feedhealth.OfRound(0, warned).CausesText())
+	}
+	if verb == "imported" {
+		fmt.Fprintf(stdout, "imported %d new feed(s) of %d\n", n, of)
+	} else {
+		fmt.Fprintf(stdout, "added %d feed(s)\n", n)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d feed(s) not subscribed", failed, len(results))
+	}
+	return nil
 }
 
 func printFeeds(w io.Writer, list []model.Feed, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "OUTLET\tCOUNTRY\tLANG\tFEED\tLAST POLL\tSTATUS\tARTICLES\tLAST ERROR")
+	fmt.Fprintln(tw, "OUTLET\tCOUNTRY\tLANG\tCATEGORY\tFEED\tLAST POLL\tNEXT POLL\tSTATUS\tARTICLES\tLAST ERROR")
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
 	for _, f := range list {
-		last := "never"
-		if !f.LastPoll.IsZero() {
-			last = f.LastPoll.UTC().Format(time.RFC3339)
-		}
-		status := "ok"
+		next := stamp(f.NextPoll)
 		switch {
-		case !f.Retired.IsZero():
-			status = "retired " + f.Retired.UTC().Format(time.DateOnly)
-		case f.LastPoll.IsZero():
-			status = "pending"
-		case f.LastError != "":
-			status = fmt.Sprintf("failing (%d)", f.Failures)
+		case f.Paused():
+			next = "paused"
+		case !f.NextPoll.After(now):
+			next = "due"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", f.Source.Name, f.Source.Country, f.Source.Language,
-			f.URL, last, status, f.Articles, f.LastError)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", f.Source.Name, f.Source.Country, f.Source.Language,
+			f.Source.Category, f.URL, stamp(f.LastPoll), next, feedhealth.Of(f).Label(), f.Articles, f.LastError)
 	}
 	return tw.Flush()
 }
@@ -131,11 +298,11 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("import: give one JSONL file")
+		return fmt.Errorf("import: give one JSONL file (got %d arguments)", fs.NArg())
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
-		return err
+		return fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
 	st, err := openStore(ctx, *dsn)

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -12,17 +14,48 @@ import (
 )
 
 // newFlags makes a flag set for a subcommand whose errors are returned, not
-// fatal, so main decides how to exit.
+// printed or fatal: run prints help and errors once, where it chooses.
 func newFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return fs
 }
 
-// parse reads args, letting DATELINE_<FLAG> environment variables supply any
-// flag not given on the command line (e.g. DATELINE_DATABASE for --database).
+// helpRequest is returned by parse when the command line asks for help
+// (-h, --help): run prints the command's synopsis and flags from fs.
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (h *helpRequest) Error() string        { return h.fs.Name() + ": help requested" }
+func (h *helpRequest) Is(target error) bool { return target == flag.ErrHelp }
+
+// parse reads args, accepting flags before, between and after positional
+// arguments (everything after a bare "--" is positional), and lets
+// DATELINE_<FLAG> environment variables supply any flag not given on the
+// command line (e.g. DATELINE_DATABASE for --database). The positional
+// arguments are fs.Args() afterwards.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	var pos []string
+	for {
+		before := args
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return &helpRequest{fs}
+			}
+			return fmt.Errorf("%s: %w (see dateline %s --help)", fs.Name(), err, fs.Name())
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		if used := len(before) - len(args); used > 0 && before[used-1] == "--" {
+			pos = append(pos, args...) // the flag package stopped at "--"
+			break
+		}
+		pos, args = append(pos, args[0]), args[1:]
+	}
+	// Leave the positional arguments where fs.Args() finds them.
+	if err := fs.Parse(append([]string{"--"}, pos...)); err != nil {
 		return err
 	}
 	given := map[string]bool{}
@@ -50,4 +83,22 @@ func openStore(ctx context.Context, dsn string) (store.Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", dsn, err)
 	}
 	return st, nil
+}
+
+// openExisting opens a database that must already exist: commands that only
+// read or change what is there never leave a new empty SQLite file behind.
+func openExisting(ctx context.Context, dsn string) (store.Store, error) {
+	if !open.IsPostgres(dsn) {
+		path := dsn
+		for _, p := range []string{"sqlite://", "sqlite:", "file:"} {
+			path = strings.TrimPrefix(path, p)
+		}
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no database at %s (give --database, or create one with dateline serve, feeds add or import)", dsn)
+		}
+	}
+	return openStore(ctx, dsn)
 }

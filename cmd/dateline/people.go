@@ -66,18 +66,56 @@ func commentsHook(st store.Store, svc *account.Service, trustProxy bool) *accoun
 }
 
 func users(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	const subs = "create, list, suspend, unsuspend or promote"
 	if len(args) == 0 {
-		return errors.New("users: want create, list, suspend, unsuspend or promote")
+		return errors.New("users: want " + subs)
 	}
 	sub, args := args[0], args[1:]
 	fs := newFlags("users " + sub)
 	dsn := fs.String("database", defaultDatabase, "SQLite file path or postgres:// URL")
-	admin := fs.Bool("admin", false, "create: make the account an administrator")
-	role := fs.String("role", "moderator", "promote: reader, moderator or admin")
+	var admin *bool
+	var role *string
+	switch sub {
+	case "create":
+		admin = fs.Bool("admin", false, "make the account an administrator")
+	case "promote":
+		role = fs.String("role", "moderator", "reader, moderator or admin")
+	case "list", "suspend", "unsuspend":
+	default:
+		return fmt.Errorf("users: unknown subcommand %q (want %s)", sub, subs)
+	}
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, *dsn)
+	// Check the arguments before opening (and perhaps creating) a database.
+	name := fs.Arg(0)
+	switch {
+	case sub == "list" && fs.NArg() != 0:
+		return fmt.Errorf("users list: takes no arguments (got %q)", fs.Args())
+	case sub != "list" && fs.NArg() != 1:
+		return fmt.Errorf("users %s: give one user name", sub)
+	}
+	var r account.Role
+	if role != nil {
+		var err error
+		if r, err = account.ParseRole(*role); err != nil {
+			return fmt.Errorf("users promote: %w", err)
+		}
+	}
+	var pw string
+	if sub == "create" {
+		var err error
+		if pw, err = readPassword(stdin, "Password for "+name+": "); err != nil {
+			return err
+		}
+	}
+	var st store.Store
+	var err error
+	if sub == "create" {
+		st, err = openStore(ctx, *dsn)
+	} else {
+		st, err = openExisting(ctx, *dsn)
+	}
 	if err != nil {
 		return err
 	}
@@ -86,16 +124,8 @@ func users(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 	if err != nil {
 		return err
 	}
-	name := fs.Arg(0)
-	if sub != "list" && name == "" {
-		return fmt.Errorf("users %s: give a user name", sub)
-	}
 	switch sub {
 	case "create":
-		pw, err := readPassword(stdin, "Password for "+name+": ")
-		if err != nil {
-			return err
-		}
 		r := account.Reader
 		if *admin {
 			r = account.Admin
@@ -127,18 +157,12 @@ func users(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 		}
 		fmt.Fprintf(stdout, "%sed %s\n", sub, name)
 		return nil
-	case "promote":
-		r, err := account.ParseRole(*role)
-		if err != nil {
-			return err
-		}
+	default: // promote
 		if err := svc.Promote(ctx, name, r); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s is now %s\n", name, r)
 		return nil
-	default:
-		return fmt.Errorf("users: unknown subcommand %q", sub)
 	}
 }
 

@@ -44,7 +44,6 @@ func tuneGC() {
 }
 
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
-	tuneGC()
 	fs := newFlags("serve")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dsn := fs.String("database", defaultDatabase, "SQLite file path or postgres:// URL")
@@ -63,6 +62,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected argument %q (dateline help lists the commands)", fs.Arg(0))
+	}
+	tuneGC()
 	log := logger(stderr, logLevel)
 	warnPollInterval(log, *interval)
 
@@ -85,13 +88,22 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
+	// One guarded client for polling and for feeds an administrator adds.
+	fopts := fetch.DefaultOptions()
+	fopts.AllowPrivate = *allowPrivate
+	fopts.PerHostInterval = *perHost
+	if *perHost <= 0 {
+		fopts.PerHostInterval = -1 // the client reads zero as "default"
+	}
+	client := fetch.New(fopts)
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
 	srv := &http.Server{
 		Handler: web.New(st, web.Options{Logger: log, SiteName: *siteName, BaseURL: *baseURL,
-			Comments: readersHook{commentsHook(st, svc, *trustProxy), svc}, Summarizer: sum, TrustProxy: *trustProxy}),
+			Comments: readersHook{commentsHook(st, svc, *trustProxy), svc}, Summarizer: sum, TrustProxy: *trustProxy, Fetcher: client}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -104,13 +116,6 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	defer stopWork()
 	var wg sync.WaitGroup
 	if *poll {
-		opts := fetch.DefaultOptions()
-		opts.AllowPrivate = *allowPrivate
-		opts.PerHostInterval = *perHost
-		if *perHost <= 0 {
-			opts.PerHostInterval = -1 // the client reads zero as "default"
-		}
-		client := fetch.New(opts)
 		po := ingest.DefaultOptions()
 		po.Owner = processID(*addr)
 		po.DefaultInterval = *interval
@@ -315,5 +320,5 @@ func (h readersHook) Reader(r *http.Request) (web.Reader, bool, error) {
 	if err != nil {
 		return web.Reader{}, false, err
 	}
-	return web.Reader{Name: u.Username, Topics: topics, Sources: sources}, true, nil
+	return web.Reader{Name: u.Username, Topics: topics, Sources: sources, Admin: u.Role == account.Admin && !u.Suspended}, true, nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/dateline-news/dateline/internal/canon"
 	"github.com/dateline-news/dateline/internal/extract"
 	"github.com/dateline-news/dateline/internal/feed"
+	"github.com/dateline-news/dateline/internal/feedhealth"
 	"github.com/dateline-news/dateline/internal/fetch"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/sanitize"
@@ -142,6 +143,8 @@ func (p *Poller) PollDue(ctx context.Context) (int, error) {
 		polled, added atomic.Int64
 		errOnce       sync.Once
 		leaseErr      error
+		causesMu      sync.Mutex
+		causes        []string // of this round's failed polls
 	)
 	for range p.opts.FeedWorkers {
 		wg.Add(1)
@@ -161,7 +164,11 @@ func (p *Poller) PollDue(ctx context.Context) (int, error) {
 				polled.Add(1)
 				added.Add(int64(n))
 				if err != nil && ctx.Err() == nil {
-					p.opts.Logger.Warn("feed failed", "feed", f.URL, "err", err)
+					// Details per feed at debug; the round's summary says how many and why.
+					p.opts.Logger.Debug("feed failed", "feed", f.URL, "err", err)
+					causesMu.Lock()
+					causes = append(causes, feedhealth.Cause(err.Error(), 0))
+					causesMu.Unlock()
 				}
 			}
 		}()
@@ -169,7 +176,16 @@ func (p *Poller) PollDue(ctx context.Context) (int, error) {
 	wg.Wait()
 	if n := polled.Load(); n > 0 {
 		// Per round, so an operator running several processes sees each one's share.
-		p.opts.Logger.Info("polled feeds", "owner", p.opts.Owner, "feeds", n, "new_articles", added.Load())
+		sum := feedhealth.OfRound(int(n)-len(causes), causes)
+		attrs := []any{"owner", p.opts.Owner, "feeds", n, "new_articles", added.Load(), "failing", sum.Failing}
+		switch {
+		case sum.Offline():
+			p.opts.Logger.Warn("polled feeds; none could be reached: check this machine's network (details on /sources)", append(attrs, "causes", sum.CausesText())...)
+		case sum.Failing > 0:
+			p.opts.Logger.Info("polled feeds", append(attrs, "causes", sum.CausesText())...)
+		default:
+			p.opts.Logger.Info("polled feeds", attrs...)
+		}
 	}
 	if leaseErr != nil {
 		return int(polled.Load()), leaseErr

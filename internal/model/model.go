@@ -11,6 +11,7 @@ type Source struct {
 	HomeURL  string
 	Country  string // ISO 3166-1 alpha-2, upper case
 	Language string // ISO 639-1
+	Category string // the operator's label ("science", "local"); may be empty
 }
 
 // Feed is one subscription URL of a source and its polling state.
@@ -31,12 +32,26 @@ type Feed struct {
 	// publisher said it is gone (410, or 404 for a day); zero while active.
 	// A retired feed keeps its articles; remove and re-add it to poll again.
 	Retired  time.Time
-	Articles int    // articles stored from this feed (filled on reads)
-	Source   Source // filled on reads
+	PausedAt time.Time // when the operator paused polling, zero when active
+	Articles int       // articles stored from this feed (filled on reads)
+	Source   Source    // filled on reads
 }
 
 // Healthy reports whether the last poll succeeded.
 func (f Feed) Healthy() bool { return f.LastError == "" }
+
+// Paused reports whether the operator stopped polling the feed.
+func (f Feed) Paused() bool { return !f.PausedAt.IsZero() }
+
+// AuditEntry records one operator action on subscriptions.
+type AuditEntry struct {
+	ID     int64
+	At     time.Time
+	Actor  string // "alice" from the web, "cli:root" from the command line
+	Action string // add, remove, pause, resume, update, import
+	Target string // the feed URL or file
+	Detail string // the outcome, or why it was refused
+}
 
 // Article is one item of coverage, keyed by its canonical URL and, second,
 // by its feed GUID.

@@ -87,11 +87,21 @@ type Store interface {
 	// UpsertSource returns the source with this Name, creating or updating it.
 	UpsertSource(ctx context.Context, s model.Source) (model.Source, error)
 	Sources(ctx context.Context) ([]model.Source, error)
+	// SourceArticles counts the stored articles of every source that has
+	// any, by source ID (outlets loaded by an import have no feed).
+	SourceArticles(ctx context.Context) (map[int64]int, error)
+	// UpdateSource sets every field of the source with s.ID (rename,
+	// country, language, category); ErrNotFound when there is none.
+	UpdateSource(ctx context.Context, s model.Source) (model.Source, error)
 
 	// AddFeed subscribes to f.URL (idempotent: an existing feed is returned, created=false).
 	AddFeed(ctx context.Context, f model.Feed) (feed model.Feed, created bool, err error)
 	// RemoveFeed unsubscribes; stored articles stay.
 	RemoveFeed(ctx context.Context, url string) error
+	// SetFeedPaused pauses polling of the feed at url from at, or resumes it
+	// (due at once) when at is zero; ErrNotFound when there is no such feed.
+	// LeaseDueFeeds never returns a paused feed.
+	SetFeedPaused(ctx context.Context, url string, at time.Time) error
 	// Feeds lists all feeds with Source and Articles filled, by source name.
 	Feeds(ctx context.Context) ([]model.Feed, error)
 	// LeaseDueFeeds returns up to limit feeds whose NextPoll <= now and that no
@@ -107,6 +117,12 @@ type Store interface {
 	// LastPoll, LastStatus, LastError, Failures, FailingSince, Title, Retired) and releases
 	// the lease. A retired feed is never leased again.
 	SaveFeedState(ctx context.Context, f model.Feed) error
+
+	// AddAudit records an operator's action on subscriptions (At, Actor,
+	// Action, Target, Detail); Audit lists the newest limit entries, newest
+	// first.
+	AddAudit(ctx context.Context, e model.AuditEntry) error
+	Audit(ctx context.Context, limit int) ([]model.AuditEntry, error)
 
 	// HasArticle reports whether an article with this canonical URL, or with
 	// this GUID from the same source, is stored.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dateline-news/dateline/internal/feedhealth"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
 )
@@ -37,10 +38,12 @@ type apiSourceName struct {
 }
 
 type apiStoryArticle struct {
-	ID     int64         `json:"id"`
-	URL    string        `json:"url"`
-	Title  string        `json:"title"`
-	Source apiSourceName `json:"source"`
+	ID        int64         `json:"id"`
+	URL       string        `json:"url"`
+	Title     string        `json:"title"`
+	Source    apiSourceName `json:"source"`
+	Published *time.Time    `json:"published"` // null when the publisher gave no date
+	Image     string        `json:"image"`     // https only; "" when none
 }
 
 type apiStory struct {
@@ -68,6 +71,23 @@ type apiFeed struct {
 	Failures   int        `json:"failures"`
 	Articles   int        `json:"articles"`
 	Healthy    bool       `json:"healthy"`
+	// Status is pending, ok, failing, paused or retired (feedhealth); Cause
+	// groups a failure ("DNS", "HTTP 4xx", …); Since is when the failure,
+	// pause or retirement began.
+	Status   string     `json:"status"`
+	Cause    string     `json:"cause"`
+	Since    *time.Time `json:"since"`
+	NextPoll *time.Time `json:"next_poll"`
+}
+
+// withHealth fills a feed's status fields.
+func (a apiFeed) withHealth(f model.Feed) apiFeed {
+	h := feedhealth.Of(f)
+	a.Status, a.Cause, a.Since = string(h.State), h.Cause, timePtr(h.Since)
+	if h.State != feedhealth.Paused && h.State != feedhealth.Retired {
+		a.NextPoll = timePtr(f.NextPoll)
+	}
+	return a
 }
 
 type apiSourceFull struct {
@@ -117,7 +137,7 @@ func toAPIStory(st model.Story, arts []model.Article) apiStory {
 	}
 	for _, a := range arts {
 		out.Articles = append(out.Articles, apiStoryArticle{ID: a.ID, URL: webURL(a.URL), Title: a.Title,
-			Source: apiSourceName{Name: sourceName(a)}})
+			Source: apiSourceName{Name: sourceName(a)}, Published: timePtr(a.Published), Image: apiImage(a.Image)})
 	}
 	return out
 }
@@ -211,7 +231,7 @@ func (s *server) apiSources(w http.ResponseWriter, r *http.Request) {
 		bySource[f.SourceID] = append(bySource[f.SourceID], apiFeed{
 			URL: webURL(f.URL), Title: f.Title, LastPoll: timePtr(f.LastPoll), LastStatus: f.LastStatus,
 			LastError: f.LastError, Failures: f.Failures, Articles: f.Articles, Healthy: f.Healthy(),
-		})
+		}.withHealth(f))
 	}
 	out := struct {
 		Sources []apiSourceFull `json:"sources"`

@@ -73,6 +73,16 @@ func (f *fakeStore) Sources(ctx context.Context) ([]model.Source, error) {
 	return slices.Clone(f.sources), nil
 }
 
+func (f *fakeStore) SourceArticles(ctx context.Context) (map[int64]int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[int64]int{}
+	for _, a := range f.articles {
+		out[a.SourceID]++
+	}
+	return out, nil
+}
+
 func (f *fakeStore) Feeds(ctx context.Context) ([]model.Feed, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -18,7 +18,12 @@ type Reader struct {
 	Name    string
 	Topics  []string // followed hashtags, without '#'
 	Sources []int64  // followed outlets' source IDs
+	Admin   bool     // may manage feeds (/admin/feeds)
 }
+
+// IsAdmin reports whether the reader may manage feeds; false when nobody is
+// signed in.
+func (rd *Reader) IsAdmin() bool { return rd != nil && rd.Admin }
 
 // Readers is an optional interface of a Comments hook that knows who is
 // signed in. With it pages show follow buttons (posting to the hook's

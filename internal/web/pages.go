@@ -34,9 +34,10 @@ type storyCard struct {
 func (c storyCard) Single() bool { return c.Story.Articles <= 1 && c.Lead.ID != 0 }
 
 type frontData struct {
-	Cards  []storyCard
-	Next   string
-	Cursor string
+	Cards    []storyCard
+	Next     string
+	Cursor   string
+	FirstRun *ingestStatus // no stories yet: what ingest did and what to do next
 }
 
 func (s *server) frontPage(w http.ResponseWriter, r *http.Request) {
@@ -60,8 +61,12 @@ func (s *server) frontPage(w http.ResponseWriter, r *http.Request) {
 	if cursor != "" {
 		title = "Older stories"
 	}
-	s.render(w, r, http.StatusOK, "front.html", page{Title: title, Feed: "/feed.xml",
-		Data: frontData{Cards: cards, Next: next, Cursor: cursor}})
+	d := frontData{Cards: cards, Next: next, Cursor: cursor}
+	rd := s.reader(r)
+	if len(cards) == 0 && cursor == "" {
+		d.FirstRun = s.firstRun(r, rd)
+	}
+	s.render(w, r, http.StatusOK, "front.html", page{Title: title, Feed: "/feed.xml", Reader: rd, Data: d})
 }
 
 // cards reads enough of each story's coverage to name its outlets.
@@ -362,26 +367,6 @@ func (s *server) comments(r *http.Request, kind string, id int64) template.HTML 
 		s.log.Warn("comments", "kind", kind, "id", id, "err", err)
 	}
 	return h
-}
-
-type sourcesData struct {
-	Feeds   []model.Feed
-	Failing int
-}
-
-func (s *server) sourcesPage(w http.ResponseWriter, r *http.Request) {
-	feeds, err := s.st.Feeds(r.Context())
-	if err != nil {
-		s.serverError(w, r, fmt.Errorf("feeds: %w", err))
-		return
-	}
-	d := sourcesData{Feeds: feeds}
-	for _, f := range feeds {
-		if !f.Healthy() {
-			d.Failing++
-		}
-	}
-	s.render(w, r, http.StatusOK, "sources.html", page{Title: "Sources", Data: d})
 }
 
 type listData struct {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dateline-news/dateline/internal/feedadmin"
 	"github.com/dateline-news/dateline/internal/store"
 )
 
@@ -43,6 +44,10 @@ type Options struct {
 	// story pages and the story API. It runs in the background; pages never
 	// wait for it and keep the extractive summary until it is ready.
 	Summarizer Summarizer
+	// Fetcher checks and discovers feeds an administrator adds on
+	// /admin/feeds: the guarded outbound client. Nil subscribes to URLs as
+	// given, unchecked.
+	Fetcher feedadmin.Getter
 }
 
 // Comments is the extension point for accounts and discussion. Implementations
@@ -166,6 +171,8 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /icon-512.png", servePNGIcon)
 	mux.HandleFunc("GET /favicon.ico", serveIconSVG)
 	mux.Handle("GET /static/", staticHandler())
+
+	s.adminRoutes(mux)
 
 	mux.HandleFunc("GET /api/v1/articles", s.cache.wrap(g(s.apiArticles)))
 	mux.HandleFunc("GET /api/v1/articles/{id}", g(s.apiArticle))

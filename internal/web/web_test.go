@@ -80,7 +80,7 @@ func TestRoutes(t *testing.T) {
 			notWant: []string{"<script>alert(1)"}},
 		{name: "missing article", path: "/article/42", status: 404, ctype: "text/html"},
 		{name: "sources", path: "/sources", status: 200, ctype: "text/html",
-			want: []string{"AP Top", `class="failing"`, "server said 503 Service Unavailable", "4 times", "1 failing", "5 minutes ago"}},
+			want: []string{"AP Top", `class="failing"`, "server said 503 Service Unavailable", "4 polls in a row", "1 failing", "5 minutes ago"}},
 		{name: "search page", path: "/search?q=storm", status: 200, ctype: "text/html",
 			want: []string{"Storm floods the coast", `value="storm"`}},
 		{name: "empty search", path: "/search", status: 200, ctype: "text/html"},
@@ -263,8 +263,13 @@ func TestAPIShapes(t *testing.T) {
 	if len(sa) != 3 {
 		t.Fatalf("story 1 lists %d articles, want 3", len(sa))
 	}
-	if got := keys(sa[0]); !slices.Equal(got, []string{"id", "source", "title", "url"}) {
+	if got := keys(sa[0]); !slices.Equal(got, []string{"id", "image", "published", "source", "title", "url"}) {
 		t.Errorf("story article keys %v", got)
+	}
+	for _, a := range sa {
+		if p, _ := a.(map[string]any)["published"].(string); p == "" {
+			t.Errorf("story article without a publication time: %v", a)
+		}
 	}
 	if got := keys(sa[0].(map[string]any)["source"]); !slices.Equal(got, []string{"name"}) {
 		t.Errorf("story article source keys %v", got)

@@ -18,10 +18,10 @@ import (
 )
 
 // Tables are copied in this order (parents before children): the core
-// tables, then those of 0002_accounts.sql. A migration adding tables adds
+// tables, then those of 0002_accounts.sql, then the audit log. A migration adding tables adds
 // them here.
 var Tables = []string{"sources", "feeds", "articles", "stories", "story_insight",
-	"users", "user_sessions", "comments", "comment_reports", "user_follows", "storyline_merges"}
+	"users", "user_sessions", "comments", "comment_reports", "user_follows", "storyline_merges", "audit_log"}
 
 // rawStore is what both backends offer beyond store.Store.
 type rawStore interface {

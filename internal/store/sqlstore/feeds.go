@@ -17,15 +17,16 @@ func (db *Store) UpsertSource(ctx context.Context, s model.Source) (model.Source
 	if s.Name == "" {
 		return model.Source{}, errors.New("upsert source: empty name")
 	}
-	const q = `INSERT INTO sources (name, home_url, country, language) VALUES (?, ?, ?, ?)
+	const q = `INSERT INTO sources (name, home_url, country, language, category) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET
   home_url = CASE WHEN excluded.home_url <> '' THEN excluded.home_url ELSE sources.home_url END,
   country = CASE WHEN excluded.country <> '' THEN excluded.country ELSE sources.country END,
-  language = CASE WHEN excluded.language <> '' THEN excluded.language ELSE sources.language END
-RETURNING id, name, home_url, country, language`
+  language = CASE WHEN excluded.language <> '' THEN excluded.language ELSE sources.language END,
+  category = CASE WHEN excluded.category <> '' THEN excluded.category ELSE sources.category END
+RETURNING id, name, home_url, country, language, category`
 	var out model.Source
-	err := db.queryRow(ctx, db.W, q, s.Name, s.HomeURL, s.Country, s.Language).
-		Scan(&out.ID, &out.Name, &out.HomeURL, &out.Country, &out.Language)
+	err := db.queryRow(ctx, db.W, q, s.Name, s.HomeURL, s.Country, s.Language, s.Category).
+		Scan(&out.ID, &out.Name, &out.HomeURL, &out.Country, &out.Language, &out.Category)
 	if err != nil {
 		return model.Source{}, fmt.Errorf("upsert source %q: %w", s.Name, err)
 	}
@@ -34,7 +35,7 @@ RETURNING id, name, home_url, country, language`
 
 // Sources lists all sources by name.
 func (db *Store) Sources(ctx context.Context) ([]model.Source, error) {
-	rows, err := db.query(ctx, db.R, `SELECT id, name, home_url, country, language FROM sources ORDER BY name, id`)
+	rows, err := db.query(ctx, db.R, `SELECT id, name, home_url, country, language, category FROM sources ORDER BY name, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
@@ -42,7 +43,7 @@ func (db *Store) Sources(ctx context.Context) ([]model.Source, error) {
 	var out []model.Source
 	for rows.Next() {
 		var s model.Source
-		if err := rows.Scan(&s.ID, &s.Name, &s.HomeURL, &s.Country, &s.Language); err != nil {
+		if err := rows.Scan(&s.ID, &s.Name, &s.HomeURL, &s.Country, &s.Language, &s.Category); err != nil {
 			return nil, fmt.Errorf("list sources: %w", err)
 		}
 		out = append(out, s)
@@ -54,18 +55,20 @@ func (db *Store) Sources(ctx context.Context) ([]model.Source, error) {
 }
 
 const feedCols = `f.id, f.source_id, f.url, f.title, f.etag, f.last_modified, f.next_poll, f.last_poll,
- f.last_status, f.last_error, f.failures, f.retired, f.failing_since, s.id, s.name, s.home_url, s.country, s.language`
+ f.last_status, f.last_error, f.failures, f.retired, f.failing_since, f.paused_at,
+ s.id, s.name, s.home_url, s.country, s.language, s.category`
 
 func scanFeed(sc interface{ Scan(...any) error }, extra ...any) (model.Feed, error) {
 	var f model.Feed
-	var next, last, retired, since int64
+	var next, last, retired, since, paused int64
 	dest := []any{&f.ID, &f.SourceID, &f.URL, &f.Title, &f.ETag, &f.LastModified, &next, &last,
-		&f.LastStatus, &f.LastError, &f.Failures, &retired, &since,
-		&f.Source.ID, &f.Source.Name, &f.Source.HomeURL, &f.Source.Country, &f.Source.Language}
+		&f.LastStatus, &f.LastError, &f.Failures, &retired, &since, &paused,
+		&f.Source.ID, &f.Source.Name, &f.Source.HomeURL, &f.Source.Country, &f.Source.Language, &f.Source.Category}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return model.Feed{}, err
 	}
 	f.NextPoll, f.LastPoll, f.Retired, f.FailingSince = Time(next), Time(last), Time(retired), Time(since)
+	f.PausedAt = Time(paused)
 	return f, nil
 }
 
@@ -179,7 +182,7 @@ func (db *Store) LeaseDueFeeds(ctx context.Context, owner string, now time.Time,
 	var out []model.Feed
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := db.query(ctx, tx, `UPDATE feeds SET lease_owner = ?, lease_until = ?
-WHERE id IN (SELECT id FROM feeds WHERE next_poll <= ? AND lease_until <= ? AND retired = 0
+WHERE id IN (SELECT id FROM feeds WHERE next_poll <= ? AND lease_until <= ? AND retired = 0 AND paused_at = 0
   ORDER BY next_poll, id LIMIT ?`+db.D.LockSkip+`)
 RETURNING id`, owner, Micros(now.Add(lease)), nowUS, nowUS, limit)
 		if err != nil {
@@ -259,6 +262,100 @@ func (db *Store) ReleaseLeases(ctx context.Context, owner string) error {
 		return fmt.Errorf("release leases of %s: %w", owner, err)
 	}
 	return nil
+}
+
+// SetFeedPaused pauses (at, nonzero) or resumes (zero at) polling of the feed
+// at url. A resumed feed is due at once.
+func (db *Store) SetFeedPaused(ctx context.Context, url string, at time.Time) error {
+	q := `UPDATE feeds SET paused_at = ? WHERE url = ?`
+	if at.IsZero() {
+		q = `UPDATE feeds SET paused_at = ?, next_poll = CASE WHEN paused_at <> 0 THEN 0 ELSE next_poll END WHERE url = ?`
+	}
+	res, err := db.exec(ctx, db.W, q, Micros(at), url)
+	if err == nil {
+		err = mustAffect(res)
+	}
+	if err != nil {
+		return fmt.Errorf("set feed %s paused: %w", url, err)
+	}
+	return nil
+}
+
+// SourceArticles counts stored articles per source.
+func (db *Store) SourceArticles(ctx context.Context) (map[int64]int, error) {
+	rows, err := db.query(ctx, db.R, `SELECT source_id, COUNT(*) FROM articles GROUP BY source_id`)
+	if err != nil {
+		return nil, fmt.Errorf("count articles per source: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("count articles per source: %w", err)
+		}
+		out[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count articles per source: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateSource sets every field of the source with s.ID (a rename included);
+// ErrNotFound when there is none.
+func (db *Store) UpdateSource(ctx context.Context, s model.Source) (model.Source, error) {
+	if s.Name == "" {
+		return model.Source{}, errors.New("update source: empty name")
+	}
+	var out model.Source
+	err := db.queryRow(ctx, db.W, `UPDATE sources SET name = ?, home_url = ?, country = ?, language = ?, category = ?
+WHERE id = ? RETURNING id, name, home_url, country, language, category`,
+		s.Name, s.HomeURL, s.Country, s.Language, s.Category, s.ID).
+		Scan(&out.ID, &out.Name, &out.HomeURL, &out.Country, &out.Language, &out.Category)
+	if err != nil {
+		return model.Source{}, fmt.Errorf("update source %d: %w", s.ID, notFound(err))
+	}
+	return out, nil
+}
+
+// AddAudit records an operator's action.
+func (db *Store) AddAudit(ctx context.Context, e model.AuditEntry) error {
+	if e.Actor == "" || e.Action == "" {
+		return errors.New("add audit entry: actor and action are required")
+	}
+	if _, err := db.exec(ctx, db.W, `INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)`,
+		Micros(e.At), e.Actor, e.Action, e.Target, e.Detail); err != nil {
+		return fmt.Errorf("add audit entry: %w", err)
+	}
+	return nil
+}
+
+// Audit lists the newest limit audit entries, newest first.
+func (db *Store) Audit(ctx context.Context, limit int) ([]model.AuditEntry, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := db.query(ctx, db.R, `SELECT id, at, actor, action, target, detail FROM audit_log ORDER BY at DESC, id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list audit entries: %w", err)
+	}
+	defer rows.Close()
+	var out []model.AuditEntry
+	for rows.Next() {
+		var e model.AuditEntry
+		var at int64
+		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Target, &e.Detail); err != nil {
+			return nil, fmt.Errorf("list audit entries: %w", err)
+		}
+		e.At = Time(at)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list audit entries: %w", err)
+	}
+	return out, nil
 }
 
 // mustAffect turns "no row matched" into store.ErrNotFound.

@@ -25,6 +25,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	}{
 		{"Sources", testSources},
 		{"Feeds", testFeeds},
+		{"FeedAdmin", testFeedAdmin},
+		{"Audit", testAudit},
 		{"Leases", testLeases},
 		{"RetiredFeed", testRetiredFeed},
 		{"LeasesConcurrent", testLeasesConcurrent},
@@ -129,6 +131,15 @@ func testFeeds(t *testing.T, s store.Store) {
 	}
 	a := model.Article{SourceID: src.ID, FeedID: f.ID, URL: "https://beta.example/1", Title: "one"}
 	val(s.InsertArticle(ctx, &a)).must(t)
+	// An imported article has a source but no feed.
+	imp := source(t, s, "Imported", "NZ")
+	for i := range 2 {
+		ia := model.Article{SourceID: imp.ID, URL: fmt.Sprintf("https://imported.example/%d", i), Title: "imported"}
+		val(s.InsertArticle(ctx, &ia)).must(t)
+	}
+	if counts := val(s.SourceArticles(ctx)).must(t); len(counts) != 2 || counts[src.ID] != 1 || counts[imp.ID] != 2 {
+		t.Fatalf("articles per source %v", counts)
+	}
 
 	list := val(s.Feeds(ctx)).must(t)
 	if len(list) != 2 || list[0].URL != g.URL || list[1].URL != f.URL {
@@ -167,6 +178,98 @@ func testFeeds(t *testing.T, s store.Store) {
 	kept := val(s.Article(ctx, a.ID)).must(t)
 	if kept.URL != a.URL {
 		t.Fatalf("article lost with its feed: %+v", kept)
+	}
+}
+
+// testFeedAdmin covers what an operator changes by hand: pausing, resuming,
+// renaming and recategorising an outlet.
+func testFeedAdmin(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	src := source(t, s, "Gamma", "FR")
+	f, _, err := s.AddFeed(ctx, model.Feed{SourceID: src.ID, URL: "https://gamma.example/rss", NextPoll: t0.Add(-time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Paused: never leased, and listed as paused since then.
+	if err := s.SetFeedPaused(ctx, f.URL, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got := val(s.LeaseDueFeeds(ctx, "A", t0, 10, time.Minute)).must(t); len(got) != 0 {
+		t.Fatalf("paused feed leased: %+v", got)
+	}
+	list := val(s.Feeds(ctx)).must(t)
+	if len(list) != 1 || !list[0].PausedAt.Equal(t0) || !list[0].Paused() {
+		t.Fatalf("paused feed listed as %+v", list)
+	}
+	// Resumed: due at once even if its next poll was far off.
+	state := list[0]
+	state.NextPoll = t0.Add(time.Hour)
+	if err := s.SaveFeedState(ctx, state); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetFeedPaused(ctx, f.URL, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	leased := val(s.LeaseDueFeeds(ctx, "A", t0, 10, time.Minute)).must(t)
+	if len(leased) != 1 || leased[0].Paused() {
+		t.Fatalf("resumed feed leased as %+v", leased)
+	}
+	if err := s.SetFeedPaused(ctx, "https://none.example/rss", t0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("pause a missing feed: %v", err)
+	}
+
+	// Rename and recategorise; a name taken by another outlet is refused.
+	up := src
+	up.Name, up.Country, up.Language, up.Category = "Gamma Daily", "BE", "fr", "local"
+	got := val(s.UpdateSource(ctx, up)).must(t)
+	if got != up {
+		t.Fatalf("updated %+v, want %+v", got, up)
+	}
+	if f := val(s.Feeds(ctx)).must(t)[0]; f.Source != up {
+		t.Fatalf("feed's source %+v, want %+v", f.Source, up)
+	}
+	other := source(t, s, "Delta", "DE")
+	other.Name = "Gamma Daily"
+	if _, err := s.UpdateSource(ctx, other); err == nil {
+		t.Fatal("rename onto an existing outlet's name accepted")
+	}
+	if _, err := s.UpdateSource(ctx, model.Source{ID: 987654, Name: "X"}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("update a missing source: %v", err)
+	}
+	// Upserting by name without a category keeps it.
+	if kept := val(s.UpsertSource(ctx, model.Source{Name: "Gamma Daily"})).must(t); kept.Category != "local" {
+		t.Fatalf("upsert lost the category: %+v", kept)
+	}
+}
+
+func testAudit(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	want := []model.AuditEntry{
+		{At: t0, Actor: "ann", Action: "add", Target: "https://a.example/rss", Detail: "subscribed"},
+		{At: t0.Add(time.Minute), Actor: "cli:root", Action: "pause", Target: "https://a.example/rss"},
+		{At: t0.Add(time.Minute), Actor: "ann", Action: "remove", Target: "https://b.example/rss", Detail: "refused: not found"},
+	}
+	for _, e := range want {
+		if err := s.AddAudit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.AddAudit(ctx, model.AuditEntry{At: t0}); err == nil {
+		t.Fatal("an entry without actor and action was stored")
+	}
+	got := val(s.Audit(ctx, 2)).must(t)
+	if len(got) != 2 || got[0].Action != "remove" || got[1].Action != "pause" || !got[1].At.Equal(t0.Add(time.Minute)) || got[0].ID == 0 {
+		t.Fatalf("newest two entries %+v", got)
+	}
+	all := val(s.Audit(ctx, 10)).must(t)
+	if len(all) != 3 {
+		t.Fatalf("entries %+v", all)
+	}
+	last := all[2]
+	last.ID = 0
+	last.At = last.At.UTC()
+	if last != want[0] {
+		t.Fatalf("oldest entry %+v, want %+v", last, want[0])
 	}
 }
 
