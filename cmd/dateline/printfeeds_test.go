@@ -24,7 +24,7 @@ func TestPrintFeedsStatus(t *testing.T) {
 	if err := printFeeds(&out, list, now); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"new.xml": "pending", "ok.xml": "ok", "bad.xml": "failing (2)", "gone.xml": "retired 2026-11-20"}
+	want := map[string]string{"new.xml": "pending", "ok.xml": "ok", "bad.xml": "failing (2 polls", "gone.xml": "retired 2026-11-20"}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")[1:]
 	if len(lines) != len(list) {
 		t.Fatalf("%d lines for %d feeds:\n%s", len(lines), len(list), out.String())

@@ -119,7 +119,7 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 	// The routes, read from the files that register them.
 	routeRE := regexp.MustCompile(`"GET (/api/v1/[^"]+)"`)
 	var routes []string
-	for _, f := range []string{"web.go", "admin.go", "../account/accountweb/handler.go"} {
+	for _, f := range []string{"web.go", "admin.go", "storyline.go", "../account/accountweb/handler.go"} {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
