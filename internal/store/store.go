@@ -46,9 +46,11 @@ type StoryQuery struct {
 	// single-article stories too (the default front page does).
 	MinArticles int
 	// PerStoryline lists at most one event per storyline: its newest live
-	// event (latest FirstSeen, then id), when that one passes MinArticles.
-	// An older event of an active storyline then never outranks or repeats
-	// its newest one; the storyline page lists them all.
+	// event (latest FirstSeen, then id), when that one passes MinArticles,
+	// ranked at the storyline's best live score (Story.StorylineScore,
+	// then id). A small follow-up then shows the storyline's news without
+	// sinking it below the rank its broad event earned, and an older event
+	// never repeats it; the storyline page lists them all.
 	PerStoryline bool
 }
 
