@@ -351,7 +351,7 @@ func CheckMigratedStory(t *testing.T, s store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	st := val(s.Story(ctx, OldStory)).must(t)
-	if st.StorylineID != OldStory || st.Headline != "Old story" || st.Articles != 2 || st.Score != 1.5 {
+	if st.StorylineID != OldStory || st.Headline != "Old story" || st.Articles != 2 || st.Score != 1.5 || st.StorylineScore != 1.5 {
 		t.Fatalf("migrated story %+v", st)
 	}
 	line, events, err := s.Storyline(ctx, OldStory)
