@@ -130,7 +130,8 @@ type Store interface {
 	// it sets the story's storyline and moves the events of merged
 	// storylines into it.
 	Assign(ctx context.Context, a Assignment) (model.Story, error)
-	// SetStoryScore stores the ranking score computed from a story's aggregates.
+	// SetStoryScore stores the ranking score computed from a story's
+	// aggregates (and its storyline's best score, Story.StorylineScore).
 	SetStoryScore(ctx context.Context, id int64, score float64) error
 	Story(ctx context.Context, id int64) (model.Story, error)
 	// Stories returns live (not merged) stories by score, and the next cursor.
@@ -138,7 +139,8 @@ type Store interface {
 	// MaxStoryID is where the clusterer resumes allocating IDs.
 	MaxStoryID(ctx context.Context) (int64, error)
 	// Rescore recomputes the stored score of every live story with rank
-	// (after the formula changed) and returns how many it scored.
+	// (after the formula changed), and each storyline's best score, and
+	// returns how many stories it scored.
 	Rescore(ctx context.Context, rank RankFunc) (int, error)
 
 	// Storyline returns a storyline and its live events, newest first
