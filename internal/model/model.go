@@ -93,6 +93,9 @@ type Story struct {
 	StorylineID int64
 	// StorylineEvents counts the live events of the storyline.
 	StorylineEvents int
+	// StorylineScore is the best Score among the storyline's live events:
+	// the rank its newest event is listed at on the front page.
+	StorylineScore float64
 }
 
 // Storyline is a developing story: the events (Stories) that belong

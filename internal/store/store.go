@@ -46,9 +46,11 @@ type StoryQuery struct {
 	// single-article stories too (the default front page does).
 	MinArticles int
 	// PerStoryline lists at most one event per storyline: its newest live
-	// event (latest FirstSeen, then id), when that one passes MinArticles.
-	// An older event of an active storyline then never outranks or repeats
-	// its newest one; the storyline page lists them all.
+	// event (latest FirstSeen, then id), when that one passes MinArticles,
+	// ranked at the storyline's best live score (Story.StorylineScore,
+	// then id). A small follow-up then shows the storyline's news without
+	// sinking it below the rank its broad event earned, and an older event
+	// never repeats it; the storyline page lists them all.
 	PerStoryline bool
 }
 
@@ -144,7 +146,8 @@ type Store interface {
 	// it sets the story's storyline and moves the events of merged
 	// storylines into it.
 	Assign(ctx context.Context, a Assignment) (model.Story, error)
-	// SetStoryScore stores the ranking score computed from a story's aggregates.
+	// SetStoryScore stores the ranking score computed from a story's
+	// aggregates (and its storyline's best score, Story.StorylineScore).
 	SetStoryScore(ctx context.Context, id int64, score float64) error
 	Story(ctx context.Context, id int64) (model.Story, error)
 	// Stories returns live (not merged) stories by score, and the next cursor.
@@ -152,7 +155,8 @@ type Store interface {
 	// MaxStoryID is where the clusterer resumes allocating IDs.
 	MaxStoryID(ctx context.Context) (int64, error)
 	// Rescore recomputes the stored score of every live story with rank
-	// (after the formula changed) and returns how many it scored.
+	// (after the formula changed), and each storyline's best score, and
+	// returns how many stories it scored.
 	Rescore(ctx context.Context, rank RankFunc) (int, error)
 
 	// Storyline returns a storyline and its live events, newest first

@@ -249,8 +249,10 @@ func TestStorylineEndToEnd(t *testing.T) {
 			if strings.Contains(front, `href="/story/1"`) || strings.Contains(front, closedHead) {
 				t.Error("the storyline's older event is listed beside its newest")
 			}
-			if strings.Index(front, strikeArticle) > strings.Index(front, `href="/story/2"`) {
-				t.Error("front page not ordered by the listed events' scores")
+			// Event 2 (own score 5) is listed at its storyline's best score,
+			// event 1's 9: above the strike (7).
+			if strings.Index(front, `href="/story/2"`) > strings.Index(front, strikeArticle) {
+				t.Error("front page not ordered by the storylines' best scores")
 			}
 		})
 	}

@@ -13,13 +13,13 @@ import (
 )
 
 // StoryCols selects a story (alias t).
-const StoryCols = `t.id, t.headline, t.first_seen, t.updated, t.articles, t.outlets, t.countries, t.score, t.image, t.merged_into, t.storyline_id, t.line_events`
+const StoryCols = `t.id, t.headline, t.first_seen, t.updated, t.articles, t.outlets, t.countries, t.score, t.image, t.merged_into, t.storyline_id, t.line_events, t.line_score`
 
 // ScanStory scans StoryCols (then extra destinations) from sc.
 func ScanStory(sc interface{ Scan(...any) error }, extra ...any) (model.Story, error) {
 	var s model.Story
 	var first, updated int64
-	dest := []any{&s.ID, &s.Headline, &first, &updated, &s.Articles, &s.Outlets, &s.Countries, &s.Score, &s.Image, &s.MergedInto, &s.StorylineID, &s.StorylineEvents}
+	dest := []any{&s.ID, &s.Headline, &first, &updated, &s.Articles, &s.Outlets, &s.Countries, &s.Score, &s.Image, &s.MergedInto, &s.StorylineID, &s.StorylineEvents, &s.StorylineScore}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return model.Story{}, err
 	}
@@ -176,8 +176,9 @@ func (db *Store) storylinesOf(ctx context.Context, tx *sql.Tx, ids []int64) ([]i
 
 // refreshStoryline marks the storyline's newest live event (latest
 // first_seen, then id) with line_newest = 1, the others 0, and stores the
-// storyline's live event count on each event, so listings read both from
-// the row. Only rows whose values change are written.
+// storyline's live event count and best live score on each event, so
+// listings read them from the row. Only rows whose values change are
+// written. Run it after the storyline's scores are recomputed.
 func (db *Store) refreshStoryline(ctx context.Context, tx *sql.Tx, line int64) error {
 	if line == 0 {
 		return nil
@@ -189,15 +190,28 @@ func (db *Store) refreshStoryline(ctx context.Context, tx *sql.Tx, line int64) e
 		return fmt.Errorf("newest event of storyline %d: %w", line, err)
 	}
 	var n int
-	if err := db.queryRow(ctx, tx, `SELECT COUNT(*) FROM stories WHERE `+live, line).Scan(&n); err != nil {
+	var best sql.NullFloat64 // NULL without live events: each row keeps its own score
+	if err := db.queryRow(ctx, tx, `SELECT COUNT(*), MAX(score) FROM stories WHERE `+live, line).Scan(&n, &best); err != nil {
 		return fmt.Errorf("events of storyline %d: %w", line, err)
 	}
-	if _, err := db.exec(ctx, tx, `UPDATE stories SET line_newest = CASE WHEN id = ? THEN 1 ELSE 0 END, line_events = ?
-WHERE storyline_id = ? AND (line_newest <> CASE WHEN id = ? THEN 1 ELSE 0 END OR line_events <> ?)`,
-		newest, n, line, newest, n); err != nil {
+	if _, err := db.exec(ctx, tx, `UPDATE stories SET line_newest = CASE WHEN id = ? THEN 1 ELSE 0 END, line_events = ?,
+ line_score = COALESCE(?, score)
+WHERE storyline_id = ? AND (line_newest <> CASE WHEN id = ? THEN 1 ELSE 0 END OR line_events <> ? OR line_score <> COALESCE(?, score))`,
+		newest, n, best, line, newest, n, best); err != nil {
 		return fmt.Errorf("refresh storyline %d: %w", line, err)
 	}
 	return nil
+}
+
+// lineScore sets line_score on every event of the storylines of the
+// stories matching where (a condition with args) from the events' current
+// scores, in one statement; rows already right are not written.
+func (db *Store) lineScore(ctx context.Context, tx *sql.Tx, where string, args ...any) error {
+	const best = `COALESCE((SELECT MAX(b.score) FROM stories b
+ WHERE b.storyline_id = stories.storyline_id AND b.merged_into = 0 AND b.articles > 0), stories.score)`
+	_, err := db.exec(ctx, tx, `UPDATE stories SET line_score = `+best+`
+WHERE storyline_id IN (SELECT storyline_id FROM stories WHERE `+where+`) AND line_score <> `+best, args...)
+	return err
 }
 
 // recompute refreshes a story's aggregates from its articles (see Assign),
@@ -242,12 +256,19 @@ func finite(score float64) float64 {
 	return score
 }
 
-// SetStoryScore stores a story's ranking score.
+// SetStoryScore stores a story's ranking score and refreshes its
+// storyline's best score.
 func (db *Store) SetStoryScore(ctx context.Context, id int64, score float64) error {
-	res, err := db.exec(ctx, db.W, `UPDATE stories SET score = ? WHERE id = ?`, score, id)
-	if err == nil {
-		err = mustAffect(res)
-	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := db.exec(ctx, tx, `UPDATE stories SET score = ? WHERE id = ?`, score, id)
+		if err == nil {
+			err = mustAffect(res)
+		}
+		if err != nil {
+			return err
+		}
+		return db.lineScore(ctx, tx, `id = ?`, id)
+	})
 	if err != nil {
 		return fmt.Errorf("set score of story %d: %w", id, err)
 	}
@@ -263,13 +284,17 @@ func (db *Store) Story(ctx context.Context, id int64) (model.Story, error) {
 	return s, nil
 }
 
-// Stories returns live stories by (score, id) descending and the next cursor.
+// Stories returns live stories by (score, id) descending and the next
+// cursor; with PerStoryline, the storylines' newest events by their
+// storyline's best score (line_score, id) descending.
 func (db *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.Story, string, error) {
 	limit := clampLimit(q.Limit)
 	query := `SELECT ` + StoryCols + ` FROM stories t WHERE t.merged_into = 0 AND t.articles >= ?`
 	args := []any{max(q.MinArticles, 1)}
+	key := `t.score`
 	if q.PerStoryline {
 		query += ` AND t.line_newest = 1`
+		key = `t.line_score`
 	}
 	if q.Cursor != "" {
 		k, err := decodeCursor(q.Cursor)
@@ -280,10 +305,10 @@ func (db *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.Story
 		if err != nil {
 			return nil, "", fmt.Errorf("list stories: %w", err)
 		}
-		query += ` AND (t.score, t.id) < (?, ?)` // row value: an index seek on both engines
+		query += ` AND (` + key + `, t.id) < (?, ?)` // row value: an index seek on both engines
 		args = append(args, score, id)
 	}
-	query += ` ORDER BY t.score DESC, t.id DESC LIMIT ?`
+	query += ` ORDER BY ` + key + ` DESC, t.id DESC LIMIT ?`
 	args = append(args, limit+1)
 	out, err := db.scanStories(ctx, db.R, query, args...)
 	if err != nil {
@@ -293,7 +318,11 @@ func (db *Store) Stories(ctx context.Context, q store.StoryQuery) ([]model.Story
 	if len(out) > limit {
 		out = out[:limit]
 		last := out[limit-1]
-		next = encodeCursor(last.Score, last.ID)
+		if q.PerStoryline {
+			next = encodeCursor(last.StorylineScore, last.ID)
+		} else {
+			next = encodeCursor(last.Score, last.ID)
+		}
 	}
 	return out, next, nil
 }
@@ -371,7 +400,8 @@ UNION ALL SELECT MAX(id) FROM storyline_merges) x`).Scan(&id); err != nil {
 const rescoreBatch = 500
 
 // Rescore recomputes the score of every live story from its stored
-// aggregates, in id order, one transaction per batch.
+// aggregates, in id order, one transaction per batch, and the best score
+// (line_score) of each storyline the batch touches.
 func (db *Store) Rescore(ctx context.Context, rank store.RankFunc) (int, error) {
 	if rank == nil {
 		return 0, errors.New("rescore: no rank function")
@@ -408,6 +438,15 @@ WHERE merged_into = 0 AND id > ? ORDER BY id LIMIT ?`, after, rescoreBatch)
 				if _, err := db.exec(ctx, tx, `UPDATE stories SET score = ? WHERE id = ?`, score, g.id); err != nil {
 					return fmt.Errorf("story %d: %w", g.id, err)
 				}
+			}
+			if len(batch) == 0 {
+				return nil
+			}
+			// The storylines of this batch's stories take their best new
+			// score; one spanning later batches is set again there, and by
+			// its last batch all its events are rescored.
+			if err := db.lineScore(ctx, tx, `merged_into = 0 AND id > ? AND id <= ?`, after, batch[len(batch)-1].id); err != nil {
+				return fmt.Errorf("storyline scores: %w", err)
 			}
 			return nil
 		})

@@ -24,20 +24,26 @@ func BenchStoryListing(b *testing.B, s store.Store, db *sql.DB, rebind func(stri
 	if err != nil {
 		b.Fatal(err)
 	}
+	// Scores first: each event row carries its storyline's best (line_score).
+	scores, best := make([]float64, n), make([]float64, n/4+1)
+	for i := range scores {
+		scores[i] = r.Float64() * 100
+		best[i/4] = max(best[i/4], scores[i])
+	}
 	const per = 500
 	for start := 0; start < n; start += per {
 		var rows []string
 		var args []any
 		for i := start; i < min(n, start+per); i++ {
-			rows = append(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			rows = append(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			first := base + int64(i)*60_000_000
 			newest := 0 // as Assign keeps it: the storyline's last event
 			if i%4 == 3 || i == n-1 {
 				newest = 1
 			}
-			args = append(args, i+1, "event", first, first+3_600_000_000, 1+r.IntN(3), 1+r.IntN(3), r.Float64()*100, 1+i/4, newest, 4)
+			args = append(args, i+1, "event", first, first+3_600_000_000, 1+r.IntN(3), 1+r.IntN(3), scores[i], 1+i/4, newest, 4, best[i/4])
 		}
-		if _, err := tx.ExecContext(ctx, rebind(`INSERT INTO stories (id, headline, first_seen, updated, articles, outlets, score, storyline_id, line_newest, line_events) VALUES `+
+		if _, err := tx.ExecContext(ctx, rebind(`INSERT INTO stories (id, headline, first_seen, updated, articles, outlets, score, storyline_id, line_newest, line_events, line_score) VALUES `+
 			strings.Join(rows, ", ")), args...); err != nil {
 			b.Fatal(err)
 		}

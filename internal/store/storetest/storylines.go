@@ -140,7 +140,8 @@ func testStorylines(t *testing.T, s store.Store) {
 }
 
 // testPerStoryline: the front-page listing shows a storyline once, by its
-// newest event, however high an older event of it scores.
+// newest event, ranked at the best score of any of its live events
+// (line_score), which Assign, SetStoryScore and Rescore keep current.
 func testPerStoryline(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	src, src2 := source(t, s, "PerA", "US"), source(t, s, "PerB", "GB")
@@ -151,11 +152,13 @@ func testPerStoryline(t *testing.T, s store.Store) {
 		score    float64
 	}
 	for i, e := range []ev{
-		{1, 1, 0, 2, 9},              // old, broad, highest score
-		{2, 1, 24 * time.Hour, 1, 1}, // newest of storyline 1
-		{3, 3, 2 * time.Hour, 1, 5},  // alone
-		{4, 4, 0, 2, 3},              // storyline 4: older event, 2 articles
-		{5, 4, 5 * time.Hour, 2, 4},  // storyline 4: newest, 2 articles
+		{1, 1, 0, 2, 9},               // old, broad, highest score
+		{2, 1, 24 * time.Hour, 1, 1},  // newest of storyline 1: a small follow-up
+		{3, 3, 2 * time.Hour, 1, 5},   // alone, mid-ranked: above event 2's own score
+		{4, 4, 0, 2, 3},               // storyline 4: older event, 2 articles
+		{5, 4, 5 * time.Hour, 2, 4},   // storyline 4: newest, 2 articles, its best
+		{6, 6, time.Hour, 2, 5},       // storyline 6: best score ties with event 3
+		{7, 6, 3 * time.Hour, 1, 0.5}, // storyline 6: newest
 	} {
 		for j := range e.articles {
 			a := article(t, s, []model.Source{src, src2}[j], "https://per.example/"+string(rune('a'+i))+string(rune('0'+j)), t0.Add(e.at), "t", "")
@@ -165,44 +168,84 @@ func testPerStoryline(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 	}
-	list := func(q store.StoryQuery) ([]int64, []int) {
-		var got []int64
-		var counts []int
+	type listing struct {
+		ids    []int64
+		counts []int
+		lines  []float64 // StorylineScore
+	}
+	list := func(q store.StoryQuery) listing {
+		var got listing
 		for range 20 {
 			page, next, err := s.Stories(ctx, q)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, st := range page {
-				got = append(got, st.ID)
-				counts = append(counts, st.StorylineEvents)
+				got.ids = append(got.ids, st.ID)
+				got.counts = append(got.counts, st.StorylineEvents)
+				got.lines = append(got.lines, st.StorylineScore)
 			}
 			if next == "" {
-				return got, counts
+				return got
 			}
 			q.Cursor = next
 		}
 		t.Fatal("cursor loops")
-		return nil, nil
+		return listing{}
 	}
-	for _, tc := range []struct {
-		name   string
-		q      store.StoryQuery
-		ids    []int64
-		counts []int
-	}{
-		{"all events", store.StoryQuery{}, []int64{1, 3, 5, 4, 2}, []int{2, 1, 2, 2, 2}},
-		{"one per storyline", store.StoryQuery{PerStoryline: true}, []int64{3, 5, 2}, []int{1, 2, 2}},
-		{"one per storyline, paged", store.StoryQuery{PerStoryline: true, Limit: 1}, []int64{3, 5, 2}, []int{1, 2, 2}},
-		// Storyline 1's newest event has one article: the storyline is not
-		// listed, and its older two-article event does not stand in for it.
-		{"one per storyline, 2+ articles", store.StoryQuery{PerStoryline: true, MinArticles: 2}, []int64{5}, []int{2}},
-	} {
-		gotIDs, gotCounts := list(tc.q)
-		if !slices.Equal(gotIDs, tc.ids) || !slices.Equal(gotCounts, tc.counts) {
-			t.Errorf("%s: %v (events %v), want %v (%v)", tc.name, gotIDs, gotCounts, tc.ids, tc.counts)
+	check := func(name string, q store.StoryQuery, want listing) {
+		t.Helper()
+		got := list(q)
+		if !slices.Equal(got.ids, want.ids) || !slices.Equal(got.counts, want.counts) || !slices.Equal(got.lines, want.lines) {
+			t.Errorf("%s: %v (events %v, storyline scores %v), want %v (%v, %v)",
+				name, got.ids, got.counts, got.lines, want.ids, want.counts, want.lines)
 		}
 	}
+	// Storyline 1 is listed once, by its follow-up 2, at the score its broad
+	// event 1 earned: above event 3, which event 2's own score ranks below.
+	// Storyline 6 (best 5) ties with event 3: the higher id comes first.
+	perLine := listing{[]int64{2, 7, 3, 5}, []int{2, 2, 1, 2}, []float64{9, 5, 5, 4}}
+	for _, tc := range []struct {
+		name string
+		q    store.StoryQuery
+		want listing
+	}{
+		{"all events", store.StoryQuery{}, listing{[]int64{1, 6, 3, 5, 4, 2, 7}, []int{2, 2, 1, 2, 2, 2, 2}, []float64{9, 5, 5, 4, 4, 9, 5}}},
+		{"all events, paged", store.StoryQuery{Limit: 2}, listing{[]int64{1, 6, 3, 5, 4, 2, 7}, []int{2, 2, 1, 2, 2, 2, 2}, []float64{9, 5, 5, 4, 4, 9, 5}}},
+		{"one per storyline", store.StoryQuery{PerStoryline: true}, perLine},
+		// Pages end inside ties and on entries whose own score is far below
+		// the storyline's: the cursor pages on (line_score, id).
+		{"one per storyline, paged by 1", store.StoryQuery{PerStoryline: true, Limit: 1}, perLine},
+		{"one per storyline, paged by 2", store.StoryQuery{PerStoryline: true, Limit: 2}, perLine},
+		// Storyline 1's newest event has one article: the storyline is not
+		// listed, and its older two-article event does not stand in for it.
+		{"one per storyline, 2+ articles", store.StoryQuery{PerStoryline: true, MinArticles: 2}, listing{[]int64{5}, []int{2}, []float64{4}}},
+	} {
+		check(tc.name, tc.q, tc.want)
+	}
+
+	// Assign keeps line_score as it rescores: event 7 rises to 7 and lifts
+	// storyline 6. A lower score for event 1 lowers storyline 1 to its
+	// best remaining score.
+	a := article(t, s, src2, "https://per.example/late", t0.Add(3*time.Hour), "t", "")
+	rankBy := func(_, _, articles int, _, _ time.Time) float64 { return 3.5 * float64(articles) }
+	val(s.Assign(ctx, store.Assignment{ArticleID: a.ID, Story: 7, Storyline: 6, Rank: rankBy})).must(t)
+	if err := s.SetStoryScore(ctx, 1, 2); err != nil {
+		t.Fatal(err)
+	}
+	check("after assign and set score", store.StoryQuery{PerStoryline: true, Limit: 1},
+		listing{[]int64{7, 3, 5, 2}, []int{2, 1, 2, 2}, []float64{7, 5, 4, 2}})
+
+	// Rescore sets every storyline's best score from the new scores.
+	rank := func(_, _, articles int, first, _ time.Time) float64 {
+		return float64(articles) + first.Sub(t0).Hours()/4
+	}
+	if n, err := s.Rescore(ctx, rank); err != nil || n != 7 {
+		t.Fatalf("rescore: %d stories, %v; want 7", n, err)
+	}
+	// Scores now: 1: 2, 2: 7, 3: 1.5, 4: 2, 5: 3.25, 6: 2.25, 7: 2.75.
+	check("after rescore", store.StoryQuery{PerStoryline: true, Limit: 1},
+		listing{[]int64{2, 5, 7, 3}, []int{2, 2, 2, 1}, []float64{7, 3.25, 2.75, 1.5}})
 }
 
 // testRescore: every live story is scored again from its aggregates; merged
@@ -308,7 +351,7 @@ func CheckMigratedStory(t *testing.T, s store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	st := val(s.Story(ctx, OldStory)).must(t)
-	if st.StorylineID != OldStory || st.Headline != "Old story" || st.Articles != 2 || st.Score != 1.5 {
+	if st.StorylineID != OldStory || st.Headline != "Old story" || st.Articles != 2 || st.Score != 1.5 || st.StorylineScore != 1.5 {
 		t.Fatalf("migrated story %+v", st)
 	}
 	line, events, err := s.Storyline(ctx, OldStory)
