@@ -209,6 +209,9 @@ func (p *Poller) PollFeed(ctx context.Context, f model.Feed) (added int, err err
 	if f.Title == "" {
 		f.Title = parsed.Title
 	}
+	if parsed.Title != "" {
+		p.nameOutlet(ctx, f, parsed.Title, "")
+	}
 	f.NextPoll = feed.NextPoll(now, p.opts.DefaultInterval, parsed, resp.Header)
 	added, err = p.storeItems(ctx, f, parsed.Items)
 	if err != nil && ctx.Err() != nil {
@@ -237,6 +240,7 @@ func (p *Poller) saveState(ctx context.Context, f model.Feed) error {
 func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item) (int, error) {
 	var (
 		mu    sync.Mutex
+		named bool // nameOutlet ran for this poll
 		added int
 		errs  []error
 		wg    sync.WaitGroup
@@ -283,6 +287,10 @@ func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item
 				errs = append(errs, fmt.Errorf("store article %s: %w", url, err))
 			} else if created {
 				added++
+				if f.Title == "" && a.SiteName != "" && !named {
+					named = true // a feed without a title: the page's og:site_name names the outlet
+					p.nameOutlet(ctx, f, "", a.SiteName)
+				}
 			}
 		}(it, url)
 	}
