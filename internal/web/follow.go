@@ -256,6 +256,7 @@ func (s *server) sourcePage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, fmt.Errorf("articles of source %d: %w", id, err))
 		return
 	}
+	s.titles.cleanAll(r.Context(), arts)
 	rd := s.reader(r)
 	s.render(w, r, http.StatusOK, "source.html", page{Title: all[i].Name, Reader: rd,
 		Data: sourceData{Source: all[i], Articles: arts, Next: next, Cursor: cursor, Reader: rd, Follow: s.readers() != nil}})

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dateline-news/dateline/internal/model"
+	"github.com/dateline-news/dateline/internal/outlet"
 	"github.com/dateline-news/dateline/internal/store"
 )
 
@@ -72,6 +73,7 @@ func (s *server) cards(ctx context.Context, stories []model.Story) ([]storyCard,
 			return nil, err
 		}
 		c := storyCard{Story: st}
+		c.Story.Headline = h.headline(st.Headline)
 		if len(h.articles) > 0 {
 			c.Lead = h.articles[0]
 		}
@@ -119,10 +121,14 @@ func outletsByCoverage(arts []model.Article) []string {
 	return names
 }
 
+// sourceName is the outlet readers see: the source's name, but a page's
+// og:site_name rather than a placeholder host name.
 func sourceName(a model.Article) string {
 	switch {
-	case a.Source.Name != "":
+	case a.Source.Name != "" && (a.SiteName == "" || !outlet.AutoNamed(a.Source.Name, a.Source.HomeURL)):
 		return a.Source.Name
+	case a.SiteName != "":
+		return outlet.Name("", a.SiteName, host(a.URL))
 	case a.SiteName != "":
 		return a.SiteName
 	default:
@@ -208,6 +214,7 @@ func (s *server) storyPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	st.Headline = cov.headline(st.Headline)
 	d := storyData{Story: st, Groups: groupCoverage(cov.articles), Shown: len(cov.articles), Truncated: cov.truncated}
 	d.Insight = s.insight.story(r.Context(), st, nil)
 	s.render(w, r, http.StatusOK, "story.html", page{
@@ -319,6 +326,7 @@ func (s *server) articlePage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, fmt.Errorf("article %d: %w", id, err))
 		return
 	}
+	a.Title = s.titles.title(r.Context(), a)
 	d := articleData{Article: a, Body: sanitizedHTML(a)}
 	if a.StoryID != 0 {
 		if st, err := s.st.Story(r.Context(), a.StoryID); err == nil {

@@ -62,6 +62,7 @@ type server struct {
 	pages    map[string]*template.Template
 	assets   map[string]string // static file name -> name?v=hash
 	insight  *insightCache
+	titles   *titleCleaner
 	heads    *headCache // newest articles of each listed story
 	coverage *headCache // all (up to storyArticleCap) articles of viewed stories
 	cache    *microCache
@@ -106,8 +107,9 @@ func newServer(st store.Store, opts Options) *server {
 	}
 	s.assets = assetVersions()
 	s.pages = s.parseTemplates()
-	s.heads = newHeadCache(50, 4096)
-	s.coverage = newHeadCache(storyArticleCap, 256)
+	s.titles = newTitleCleaner(st)
+	s.heads = newHeadCache(50, 4096, s.titles)
+	s.coverage = newHeadCache(storyArticleCap, 256, s.titles)
 	s.cache = newMicroCache(opts.CacheTTL)
 	s.gate, s.slowGate = newGate(runtime.GOMAXPROCS(0)), newGate(2*runtime.GOMAXPROCS(0))
 	s.insight = newInsightCache(st, s.log, opts.InsightScan, opts.Summarizer)
