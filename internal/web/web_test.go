@@ -385,32 +385,6 @@ func TestAtomIsWellFormed(t *testing.T) {
 	}
 }
 
-func TestRelativeTime(t *testing.T) {
-	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
-	tests := []struct {
-		ago  time.Duration
-		want string
-	}{
-		{-time.Hour, "just now"}, // clock skew
-		{10 * time.Second, "just now"},
-		{time.Minute, "1 minute ago"},
-		{35 * time.Minute, "35 minutes ago"},
-		{time.Hour, "1 hour ago"},
-		{23 * time.Hour, "23 hours ago"},
-		{30 * time.Hour, "yesterday"},
-		{72 * time.Hour, "3 days ago"},
-		{60 * 24 * time.Hour, "22 Sep"},
-		{400 * 24 * time.Hour, "17 Oct 2025"},
-	}
-	for _, tt := range tests {
-		if got := relativeTime(now, now.Add(-tt.ago)); got != tt.want {
-			t.Errorf("%v ago: %q, want %q", tt.ago, got, tt.want)
-		}
-	}
-	if got := relativeTime(now, time.Time{}); got != "never" {
-		t.Errorf("zero time: %q", got)
-	}
-}
 
 func TestNameListAndCount(t *testing.T) {
 	tests := []struct {
