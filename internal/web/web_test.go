@@ -52,7 +52,7 @@ func TestRoutes(t *testing.T) {
 	}{
 		{name: "front page", path: "/", status: 200, ctype: "text/html",
 			want: []string{"<title>Testline</title>", `href="/story/1"`, "Storm floods the coast", "3 outlets · 3 countries",
-				`<time datetime="2026-11-21T11:25:00Z" title="Sat 21 Nov 2026 11:25 UTC">35 minutes ago</time>`,
+				`<time datetime="2026-11-21T11:25:00Z" title="Sat 21 Nov 2026 11:25 UTC" data-rel>35 minutes ago</time>`,
 				"AP, Yomiuri Shimbun, Le Monde", `src="https://img.example/storm.jpg"`,
 				// the single-article story is shown as its article, with its outlet
 				`href="/article/4"`, `<span class="outlet">BBC</span>`, "2 hours ago"},
