@@ -18,6 +18,7 @@ const headMaxAge = 1 * time.Minute
 // query for its stories rather than one more per story.
 type storyHead struct {
 	raw       []string        // articles' titles as stored, for cleaning the story headline
+	snippet   string          // one line of the newest article with text
 	articles  []model.Article // newest first, Text and HTML dropped, titles cleaned
 	outlets   []string        // by coverage, see outletsByCoverage
 	truncated bool            // the story has more articles than were read
@@ -64,12 +65,16 @@ func (c *headCache) head(ctx context.Context, db store.Store, st model.Story) (s
 		return storyHead{}, err
 	}
 	raw := make([]string, len(arts))
+	snippet := ""
 	for i := range arts {
+		if snippet == "" {
+			snippet = oneLine(arts[i].Text, arts[i].Title)
+		}
 		arts[i].Text, arts[i].HTML = "", ""
 		raw[i] = arts[i].Title
 	}
 	c.titles.cleanAll(ctx, arts)
-	h := storyHead{raw: raw, articles: arts, outlets: outletsByCoverage(arts), truncated: truncated}
+	h := storyHead{raw: raw, snippet: snippet, articles: arts, outlets: outletsByCoverage(arts), truncated: truncated}
 	c.mu.Lock()
 	if len(c.m) >= c.entries {
 		clear(c.m)

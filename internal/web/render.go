@@ -33,6 +33,7 @@ type page struct {
 	Feed      string // path of an Atom feed for this page, if any
 	Comments  template.HTML
 	Reader    *Reader // the signed-in reader; render looks them up when nil
+	Accounts  bool    // accounts are on: the header links to log-in
 	Data      any
 }
 
@@ -109,6 +110,7 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if p.Reader == nil {
 		p.Reader = s.reader(r)
 	}
+	p.Accounts = s.opt.Comments != nil
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)

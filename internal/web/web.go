@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dateline-news/dateline/internal/media"
 	"github.com/dateline-news/dateline/internal/store"
 )
 
@@ -39,6 +40,9 @@ type Options struct {
 	// story pages and the story API. It runs in the background; pages never
 	// wait for it and keep the extractive summary until it is ready.
 	Summarizer Summarizer
+	// Images stores and serves lead images (fetched in the background);
+	// nil shows no images.
+	Images *media.Cache
 }
 
 // Comments is the extension point for accounts and discussion. Implementations
@@ -63,6 +67,7 @@ type server struct {
 	assets   map[string]string // static file name -> name?v=hash
 	insight  *insightCache
 	titles   *titleCleaner
+	editions editionsCache
 	heads    *headCache // newest articles of each listed story
 	coverage *headCache // all (up to storyArticleCap) articles of viewed stories
 	cache    *microCache
@@ -145,6 +150,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /icon-512.png", servePNGIcon)
 	mux.HandleFunc("GET /favicon.ico", serveIconSVG)
 	mux.Handle("GET /static/", staticHandler())
+	mux.HandleFunc("GET /img/{id}", g(s.serveImage))
 
 	mux.HandleFunc("GET /api/v1/articles", s.cache.wrap(g(s.apiArticles)))
 	mux.HandleFunc("GET /api/v1/articles/{id}", g(s.apiArticle))
