@@ -38,6 +38,9 @@ type Options struct {
 	FetchPages      bool          // fetch each item's page (false: feed content only)
 	Logger          *slog.Logger
 	Now             func() time.Time
+	// OnStored, when set, is called with each newly stored article (e.g. to
+	// fetch its lead image); it must not block.
+	OnStored func(a model.Article)
 }
 
 // DefaultOptions suit one process on a small machine.
@@ -287,6 +290,9 @@ func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item
 				errs = append(errs, fmt.Errorf("store article %s: %w", url, err))
 			} else if created {
 				added++
+				if p.opts.OnStored != nil {
+					p.opts.OnStored(a)
+				}
 				if f.Title == "" && a.SiteName != "" && !named {
 					named = true // a feed without a title: the page's og:site_name names the outlet
 					p.nameOutlet(ctx, f, "", a.SiteName)

@@ -5,9 +5,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"math"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -437,7 +437,7 @@ func breakdown(arts []model.Article) (countries, langs []choice, copies int) {
 // articleData is the article page.
 type articleData struct {
 	Article   model.Article
-	Img       string // lead image path, "" for none
+	Img       string        // lead image path, "" for none
 	Body      template.HTML // the stored, already sanitized HTML
 	Story     *model.Story
 	KeyPoints []string
