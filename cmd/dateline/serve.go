@@ -96,7 +96,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	srv := &http.Server{
 		Handler: web.New(st, web.Options{Logger: log, SiteName: *siteName, BaseURL: *baseURL,
-			Comments: readersHook{commentsHook(st, svc, *trustProxy), svc}, Summarizer: sum, Images: images}),
+			Comments: readersHook{commentsHook(st, svc, *trustProxy, *siteName), svc}, Summarizer: sum, Images: images}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
