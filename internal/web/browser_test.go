@@ -126,6 +126,7 @@ func TestBrowserPages(t *testing.T) {
 	pages := []struct{ name, path string }{
 		{"front", "/"},
 		{"front-fr", "/?country=FR"},
+		{"front-all", "/?country=&lang="}, // clears the remembered edition
 		{"story", "/story/" + strconv.FormatInt(n.bigID, 10)},
 		{"article", "/article/1"},
 		{"outlet", "/source/1"},

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,7 +66,15 @@ func (c *headCache) head(ctx context.Context, db store.Store, st model.Story) (s
 		return storyHead{}, err
 	}
 	raw := make([]string, len(arts))
+	// The snippet comes from the article the headline is taken from (same
+	// language and angle), else the newest one with text.
 	snippet := ""
+	for _, a := range arts {
+		if strings.TrimSpace(a.Title) == strings.TrimSpace(st.Headline) {
+			snippet = oneLine(a.Text, a.Title)
+			break
+		}
+	}
 	for i := range arts {
 		if snippet == "" {
 			snippet = oneLine(arts[i].Text, arts[i].Title)
