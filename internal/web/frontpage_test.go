@@ -290,6 +290,19 @@ func TestFrontPageNewsroom(t *testing.T) {
 			t.Errorf("story page breakdown lacks %q", want)
 		}
 	}
+	// The article and outlet pages show the cleaned headline and Dateline's image.
+	for _, p := range []string{"/article/1", "/source/1"} {
+		body := get(p).Body.String()
+		if strings.Contains(body, "- The Sample Courier") || !strings.Contains(body, "Crane collapse closes the northern harbour") {
+			t.Errorf("%s: headline not cleaned", p)
+		}
+		if strings.Contains(body, n.publisher.URL) {
+			t.Errorf("%s links a publisher's image", p)
+		}
+	}
+	if art := get("/article/1").Body.String(); !strings.Contains(art, `<img class="lead" src="/img/`) {
+		t.Error("article page lacks its lead image")
+	}
 	// Unknown and malformed image ids are 404s.
 	for _, p := range []string{"/img/00000000000000000000000000000000", "/img/..%2Fetc"} {
 		req := httptest.NewRequest("GET", p, nil)

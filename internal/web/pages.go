@@ -472,6 +472,9 @@ func (s *server) articlePage(w http.ResponseWriter, r *http.Request) {
 					st = live
 				}
 			}
+			if h, err := s.heads.head(r.Context(), s.st, st); err == nil {
+				st.Headline = h.headline(st.Headline)
+			}
 			d.Story = &st
 		} else if !errors.Is(err, store.ErrNotFound) {
 			s.log.Warn("story of article", "article", id, "err", err)
