@@ -181,6 +181,9 @@ func extractWith(page []byte, pageURL string, o options) (res Result, err error)
 	}
 	res.Image = absHTTP(m.Image, base)
 	if res.Image == "" {
+		res.Image = metaImage(doc, base)
+	}
+	if res.Image == "" {
 		res.Image = leadImage(doc, base) // trafilatura works on a copy: doc is intact
 	}
 	res.Language = language(m.Language, doc, text)
