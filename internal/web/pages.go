@@ -50,6 +50,7 @@ type frontData struct {
 	Cursor   string
 	Edition  edition
 	Editions editionChoices
+	Sections []section // stories by shared hashtag
 }
 
 // frontTop is how many stories after the lead get a large card.
@@ -94,6 +95,16 @@ func (s *server) frontPage(w http.ResponseWriter, r *http.Request) {
 		d.Top, cards = cards[:n], cards[n:]
 	}
 	d.Cards = cards
+	if cursor == "" && !ed.set() {
+		shown := map[int64]bool{}
+		if d.Lead != nil {
+			shown[d.Lead.Story.ID] = true
+		}
+		for _, c := range d.Top {
+			shown[c.Story.ID] = true
+		}
+		d.Sections = s.sections(r.Context(), shown)
+	}
 	title := ""
 	switch {
 	case cursor != "":
