@@ -226,7 +226,8 @@ type sourceData struct {
 	Next     string
 	Cursor   string
 	Reader   *Reader
-	Follow   bool // show a follow button (accounts are on)
+	Follow   bool        // show a follow button (accounts are on)
+	Missed   []storyCard // widely covered top stories this outlet did not cover
 }
 
 // sourcePage lists an outlet's newest articles.
@@ -257,7 +258,13 @@ func (s *server) sourcePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.titles.cleanAll(r.Context(), arts)
+	var missed []storyCard
+	if cursor == "" {
+		if missed, err = s.blindSpots(r.Context(), id); err != nil {
+			s.log.Warn("blind spots", "source", id, "err", err)
+		}
+	}
 	rd := s.reader(r)
 	s.render(w, r, http.StatusOK, "source.html", page{Title: all[i].Name, Reader: rd,
-		Data: sourceData{Source: all[i], Articles: arts, Next: next, Cursor: cursor, Reader: rd, Follow: s.readers() != nil}})
+		Data: sourceData{Source: all[i], Articles: arts, Next: next, Cursor: cursor, Reader: rd, Follow: s.readers() != nil, Missed: missed}})
 }

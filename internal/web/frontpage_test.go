@@ -303,6 +303,14 @@ func TestFrontPageNewsroom(t *testing.T) {
 	if art := get("/article/1").Body.String(); !strings.Contains(art, `<img class="lead" src="/img/`) {
 		t.Error("article page lacks its lead image")
 	}
+	// Blind spots: the widely covered story an outlet missed.
+	missed := get(fmt.Sprintf("/source/%d", n.hostSrc)).Body.String()
+	if !strings.Contains(missed, "Blind spots") || !strings.Contains(section(missed, `<section class="blind-spots">`, `</section>`), `href="/story/1"`) {
+		t.Error("outlet page lacks the widely covered story it missed")
+	}
+	if covered := get("/source/1").Body.String(); strings.Contains(covered, "Blind spots") {
+		t.Error("an outlet that covered every wide story shows blind spots")
+	}
 	// Unknown and malformed image ids are 404s.
 	for _, p := range []string{"/img/00000000000000000000000000000000", "/img/..%2Fetc"} {
 		req := httptest.NewRequest("GET", p, nil)
