@@ -129,7 +129,7 @@ func TestBrowserPages(t *testing.T) {
 		{"front-all", "/?country=&lang="}, // clears the remembered edition
 		{"story", "/story/" + strconv.FormatInt(n.bigID, 10)},
 		{"article", "/article/1"},
-		{"outlet", "/source/1"},
+		{"outlet", "/source/" + strconv.FormatInt(n.hostSrc, 10)},
 		{"login", "/login"},
 		{"signup", "/signup"},
 	}

@@ -222,6 +222,7 @@ const sourcePageSize = 30
 
 type sourceData struct {
 	Source   model.Source
+	Name     string // what readers see: og:site_name over a host-derived placeholder
 	Articles []model.Article
 	Next     string
 	Cursor   string
@@ -264,7 +265,14 @@ func (s *server) sourcePage(w http.ResponseWriter, r *http.Request) {
 			s.log.Warn("blind spots", "source", id, "err", err)
 		}
 	}
+	name := all[i].Name
+	for _, a := range arts {
+		if n := sourceName(a); n != "" {
+			name = n
+			break
+		}
+	}
 	rd := s.reader(r)
-	s.render(w, r, http.StatusOK, "source.html", page{Title: all[i].Name, Reader: rd,
-		Data: sourceData{Source: all[i], Articles: arts, Next: next, Cursor: cursor, Reader: rd, Follow: s.readers() != nil, Missed: missed}})
+	s.render(w, r, http.StatusOK, "source.html", page{Title: name, Reader: rd,
+		Data: sourceData{Source: all[i], Name: name, Articles: arts, Next: next, Cursor: cursor, Reader: rd, Follow: s.readers() != nil, Missed: missed}})
 }

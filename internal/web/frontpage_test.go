@@ -305,6 +305,9 @@ func TestFrontPageNewsroom(t *testing.T) {
 	}
 	// Blind spots: the widely covered story an outlet missed.
 	missed := get(fmt.Sprintf("/source/%d", n.hostSrc)).Body.String()
+	if !strings.Contains(missed, "<h1>Coastal Gazette</h1>") {
+		t.Error("host-named outlet's page is not titled with its og:site_name")
+	}
 	if !strings.Contains(missed, "Blind spots") || !strings.Contains(section(missed, `<section class="blind-spots">`, `</section>`), `href="/story/1"`) {
 		t.Error("outlet page lacks the widely covered story it missed")
 	}
