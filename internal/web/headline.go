@@ -38,8 +38,9 @@ func newTitleCleaner(st store.Store) *titleCleaner {
 }
 
 // affixes returns the learned affixes of a source; on a read error none
-// (titles are then only cleaned by the outlet's name).
-func (c *titleCleaner) affixes(ctx context.Context, sourceID int64) outlet.Affixes {
+// (titles are then only cleaned by the outlet's name). learn=false answers
+// from the cache only.
+func (c *titleCleaner) affixes(ctx context.Context, sourceID int64, learn bool) outlet.Affixes {
 	if c == nil || sourceID == 0 {
 		return outlet.Affixes{}
 	}
@@ -47,8 +48,11 @@ func (c *titleCleaner) affixes(ctx context.Context, sourceID int64) outlet.Affix
 	c.mu.Lock()
 	e, ok := c.m[sourceID]
 	c.mu.Unlock()
-	if ok && now.Sub(e.at) < affixTTL {
+	if ok && (now.Sub(e.at) < affixTTL || !learn) {
 		return e.af
+	}
+	if !learn {
+		return outlet.Affixes{}
 	}
 	arts, _, err := c.st.Articles(ctx, store.ArticleQuery{SourceID: sourceID, Limit: affixSample})
 	if err != nil {
@@ -68,15 +72,28 @@ func (c *titleCleaner) affixes(ctx context.Context, sourceID int64) outlet.Affix
 	return af
 }
 
+// learnPerCall bounds the outlets whose affixes one cleanAll reads from the
+// store (a story with hundreds of outlets must not cost hundreds of queries
+// on one page view); the rest are cleaned by name until a later view.
+const learnPerCall = 16
+
 // title is a's headline without its outlet's affixes.
 func (c *titleCleaner) title(ctx context.Context, a model.Article) string {
-	return outlet.Clean(a.Title, c.affixes(ctx, a.SourceID), a.Source.Name, a.SiteName, host(a.URL))
+	return c.clean(a, c.affixes(ctx, a.SourceID, true))
+}
+
+func (c *titleCleaner) clean(a model.Article, af outlet.Affixes) string {
+	return outlet.Clean(a.Title, af, a.Source.Name, a.SiteName, host(a.URL))
 }
 
 // cleanAll rewrites the titles of arts in place (arts must be the caller's own copy).
 func (c *titleCleaner) cleanAll(ctx context.Context, arts []model.Article) {
+	learned := map[int64]bool{}
 	for i := range arts {
-		arts[i].Title = c.title(ctx, arts[i])
+		id := arts[i].SourceID
+		learn := learned[id] || len(learned) < learnPerCall
+		learned[id] = learned[id] || learn
+		arts[i].Title = c.clean(arts[i], c.affixes(ctx, id, learn))
 	}
 }
 
