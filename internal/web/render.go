@@ -72,7 +72,6 @@ func (s *server) funcs() template.FuncMap {
 		"pathq":      url.PathEscape,
 		"nonzero":    func(t time.Time) bool { return !t.IsZero() },
 		"outlet":     sourceName,
-		"img":        httpsOnly,
 		"tag":        func(h string) string { return strings.TrimPrefix(h, "#") },
 		"paragraphs": paragraphs,
 		"followTopic": func(rd *Reader, tag string) followButton {
@@ -260,15 +259,6 @@ func count(n int, word string) string {
 		return strconv.Itoa(n) + " " + word[:len(word)-1] + "ies"
 	}
 	return strconv.Itoa(n) + " " + word + "s"
-}
-
-// httpsOnly keeps an image URL only when the CSP lets it load (img-src
-// 'self' https: data:), so readers never see a broken image.
-func httpsOnly(u string) string {
-	if strings.HasPrefix(u, "https://") {
-		return u
-	}
-	return ""
 }
 
 // paragraphs splits plain text on its newlines, dropping blank lines.
