@@ -325,3 +325,26 @@ func TestFrontPageNewsroom(t *testing.T) {
 		io.Copy(io.Discard, rec.Body)
 	}
 }
+
+// TestLocalImages: pictures in an article body are served from Dateline's
+// copies or left out; nothing else in the body changes.
+func TestLocalImages(t *testing.T) {
+	n := newNewsroom(t)
+	s := newServer(n.st, Options{Images: n.images, CacheTTL: -1})
+	stored := n.publisher.URL + "/img/vote.png"
+	tests := []struct {
+		name, body, want string
+	}{
+		{"stored image rewritten", `<p>Before</p><figure><img src="` + stored + `" alt="Voters" srcset="x 2x"><figcaption>Polls &amp; results</figcaption></figure>`,
+			`<p>Before</p><figure><img src="/img/` + media.ID(stored) + `?s=large" alt="Voters" loading="lazy"><figcaption>Polls &amp; results</figcaption></figure>`},
+		{"unknown image dropped", `<p>A</p><img src="https://elsewhere.example/x.jpg"><p>B &lt;b&gt;</p>`, `<p>A</p><p>B &lt;b&gt;</p>`},
+		{"picture sources dropped", `<picture><source srcset="https://elsewhere.example/y.webp"><img src="` + stored + `"></picture>`,
+			`<picture><img src="/img/` + media.ID(stored) + `?s=large" alt="" loading="lazy"></picture>`},
+		{"no images untouched", `<p>Plain &amp; simple</p>`, `<p>Plain &amp; simple</p>`},
+	}
+	for _, tt := range tests {
+		if got := s.localImages(context.Background(), tt.body); got != tt.want {
+			t.Errorf("%s:\n got %s\nwant %s", tt.name, got, tt.want)
+		}
+	}
+}
