@@ -44,9 +44,10 @@ func accounts(st store.Store, dsn string) (*account.Service, error) {
 }
 
 // commentsHook plugs accounts and comments into the web pages.
-func commentsHook(st store.Store, svc *account.Service, trustProxy bool) *accountweb.Handler {
+func commentsHook(st store.Store, svc *account.Service, trustProxy bool, siteName string) *accountweb.Handler {
 	return accountweb.New(svc, accountweb.Options{
 		TrustProxy: trustProxy,
+		SiteName:   siteName,
 		TargetExists: func(ctx context.Context, kind string, id int64) (bool, error) {
 			var err error
 			switch kind {

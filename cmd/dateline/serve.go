@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -22,8 +23,10 @@ import (
 	"github.com/dateline-news/dateline/internal/fetch"
 	"github.com/dateline-news/dateline/internal/ingest"
 	"github.com/dateline-news/dateline/internal/insight/llm"
+	"github.com/dateline-news/dateline/internal/media"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
+	"github.com/dateline-news/dateline/internal/store/open"
 	"github.com/dateline-news/dateline/internal/web"
 )
 
@@ -88,14 +91,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
-	// One guarded client for polling and for feeds an administrator adds.
-	fopts := fetch.DefaultOptions()
-	fopts.AllowPrivate = *allowPrivate
-	fopts.PerHostInterval = *perHost
-	if *perHost <= 0 {
-		fopts.PerHostInterval = -1 // the client reads zero as "default"
-	}
-	client := fetch.New(fopts)
+	// One guarded client for polling, lead images and feeds an administrator adds.
+	client := fetch.New(fetchOptions(*allowPrivate, *perHost))
+	images := imageCache(st, *dsn, client, log)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -103,7 +101,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	srv := &http.Server{
 		Handler: web.New(st, web.Options{Logger: log, SiteName: *siteName, BaseURL: *baseURL,
-			Comments: readersHook{commentsHook(st, svc, *trustProxy), svc}, Summarizer: sum, TrustProxy: *trustProxy, Fetcher: client}),
+			Comments: readersHook{commentsHook(st, svc, *trustProxy, *siteName), svc}, Summarizer: sum, TrustProxy: *trustProxy,
+			Fetcher: client, Images: images}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -115,12 +114,19 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	work, stopWork := context.WithCancel(ctx)
 	defer stopWork()
 	var wg sync.WaitGroup
+	if images != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); images.Run(work) }()
+	}
 	if *poll {
 		po := ingest.DefaultOptions()
 		po.Owner = processID(*addr)
 		po.DefaultInterval = *interval
 		po.Lease = *lease
 		po.Logger = log
+		if images != nil {
+			po.OnStored = func(a model.Article) { images.Want(a.Image) }
+		}
 		if err := st.ReleaseLeases(ctx, po.Owner); err != nil {
 			return err
 		}
@@ -321,4 +327,28 @@ func (h readersHook) Reader(r *http.Request) (web.Reader, bool, error) {
 		return web.Reader{}, false, err
 	}
 	return web.Reader{Name: u.Username, Topics: topics, Sources: sources, Admin: u.Role == account.Admin && !u.Suspended}, true, nil
+}
+
+func fetchOptions(allowPrivate bool, perHost time.Duration) fetch.Options {
+	opts := fetch.DefaultOptions()
+	opts.AllowPrivate = allowPrivate
+	opts.PerHostInterval = perHost
+	if perHost <= 0 {
+		opts.PerHostInterval = -1 // the client reads zero as "default"
+	}
+	return opts
+}
+
+// imageCache keeps lead images in the store's database, fetched through the
+// same guarded client as feeds; nil when the store exposes no database.
+func imageCache(st store.Store, dsn string, client *fetch.Client, log *slog.Logger) *media.Cache {
+	h, ok := st.(interface{ DB() *sql.DB })
+	if !ok {
+		return nil
+	}
+	opts := media.Options{Postgres: open.IsPostgres(dsn), Logger: log}
+	if r, ok := st.(interface{ ReadDB() *sql.DB }); ok {
+		opts.ReadDB = r.ReadDB()
+	}
+	return media.New(h.DB(), client, opts)
 }

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"cmp"
 	nurl "net/url"
 	"strconv"
 	"strings"
@@ -142,6 +143,30 @@ func resolveURLs(n *html.Node, base *nurl.URL) {
 // leadImage finds the first sizeable image inside the page's <article> (or
 // <main>), for pages without og:image. Lazy-loading pages keep the real URL
 // in data-src or srcset.
+// metaImage reads the social-card image tags trafilatura's metadata may
+// miss (twitter:image, og:image:secure_url), in that order of preference.
+func metaImage(doc *html.Node, base *nurl.URL) string {
+	found := map[string]string{}
+	walk(doc, func(e *html.Node) bool {
+		if e.DataAtom == atom.Body {
+			return false
+		}
+		if e.DataAtom == atom.Meta {
+			key := strings.ToLower(strings.TrimSpace(cmp.Or(attr(e, "property"), attr(e, "name"))))
+			if _, seen := found[key]; !seen {
+				found[key] = attr(e, "content")
+			}
+		}
+		return true
+	})
+	for _, k := range []string{"og:image:secure_url", "og:image:url", "og:image", "twitter:image", "twitter:image:src"} {
+		if u := absHTTP(found[k], base); u != "" {
+			return u
+		}
+	}
+	return ""
+}
+
 func leadImage(doc *html.Node, base *nurl.URL) string {
 	scope := findElement(doc, atom.Article)
 	if scope == nil {

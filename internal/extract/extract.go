@@ -188,6 +188,9 @@ func extractWith(page []byte, pageURL, headerCharset string, o options) (res Res
 	}
 	res.Image = absHTTP(m.Image, base)
 	if res.Image == "" {
+		res.Image = metaImage(doc, base)
+	}
+	if res.Image == "" {
 		res.Image = leadImage(doc, base) // trafilatura works on a copy: doc is intact
 	}
 	res.Language = language(m.Language, doc, text)

@@ -260,3 +260,30 @@ func TestExtractHugeUTF8PageStaysUTF8(t *testing.T) {
 		t.Errorf("huge page decoded wrongly: %.200q", res.Text)
 	}
 }
+
+// TestLeadImageAndSiteName: the page's own metadata names the outlet and
+// the lead image, relative URLs resolved against the page.
+func TestLeadImageAndSiteName(t *testing.T) {
+	body := `<p>The harbour authority closed the northern quay on Monday after a crane collapsed during the morning shift, officials said.</p>
+<p>Ships were sent to other ports while engineers inspected the damage, and the quay is expected to reopen within a week.</p>`
+	tests := []struct {
+		name, meta, wantImage, wantSite string
+	}{
+		{"og tags", `<meta property="og:site_name" content="The Sample Courier"><meta property="og:image" content="/media/lead.jpg">`,
+			"https://courier.example/media/lead.jpg", "The Sample Courier"},
+		{"twitter image", `<meta name="twitter:image" content="https://cdn.courier.example/t.jpg">`, "https://cdn.courier.example/t.jpg", "courier.example"},
+		// without og:site_name the site name is the host (outlet.Name reads it as one)
+		{"image in the article", ``, "https://courier.example/news/inline.jpg", "courier.example"},
+	}
+	for _, tt := range tests {
+		page := `<!doctype html><html lang="en"><head><title>Crane collapse</title>` + tt.meta + `</head><body><article><h1>Crane collapse</h1>` +
+			`<img src="inline.jpg" width="800" height="450" alt="">` + body + `</article></body></html>`
+		res, err := Extract([]byte(page), "https://courier.example/news/crane")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if res.Image != tt.wantImage || res.SiteName != tt.wantSite {
+			t.Errorf("%s: image %q site %q, want %q %q", tt.name, res.Image, res.SiteName, tt.wantImage, tt.wantSite)
+		}
+	}
+}

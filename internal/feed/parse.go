@@ -224,12 +224,11 @@ func author(it *gofeed.Item) string {
 	return ""
 }
 
-// image picks a lead image: the parser's choice, then Media RSS thumbnails
-// and contents (also inside media:group), then image enclosures.
+// image picks a lead image: Media RSS contents and thumbnails (also inside
+// media:group), image enclosures, the first real picture in the item's HTML,
+// then whatever else the parser found (gofeed's choice may be a tracking
+// pixel from the content, so it comes last).
 func image(it *gofeed.Item) string {
-	if it.Image != nil && strings.TrimSpace(it.Image.URL) != "" {
-		return strings.TrimSpace(it.Image.URL)
-	}
 	if media, ok := it.Extensions["media"]; ok {
 		if u := mediaImage(media); u != "" {
 			return u
@@ -248,7 +247,52 @@ func image(it *gofeed.Item) string {
 			return strings.TrimSpace(e.URL)
 		}
 	}
+	for _, h := range []string{it.Content, it.Description} {
+		if u := firstImg(h); u != "" {
+			return u
+		}
+	}
+	if it.Image != nil {
+		if u := strings.TrimSpace(it.Image.URL); u != "" && !strings.HasPrefix(strings.ToLower(u), "data:") && !strings.Contains(it.Content+it.Description, u) {
+			return u // the parser's own find (e.g. an itunes:image), not a picture we refused above
+		}
+	}
 	return ""
+}
+
+// firstImg is the src of the first <img> in an HTML fragment that is not a
+// tracking pixel (declared 1x1) or inline data.
+func firstImg(fragment string) string {
+	if !strings.Contains(fragment, "<img") && !strings.Contains(fragment, "<IMG") {
+		return ""
+	}
+	z := xhtml.NewTokenizer(strings.NewReader(fragment))
+	for {
+		switch z.Next() {
+		case xhtml.ErrorToken:
+			return ""
+		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
+			t := z.Token()
+			if t.Data != "img" {
+				continue
+			}
+			var src, w, h string
+			for _, a := range t.Attr {
+				switch a.Key {
+				case "src":
+					src = strings.TrimSpace(a.Val)
+				case "width":
+					w = a.Val
+				case "height":
+					h = a.Val
+				}
+			}
+			if src == "" || strings.HasPrefix(strings.ToLower(src), "data:") || w == "1" || h == "1" {
+				continue
+			}
+			return src
+		}
+	}
 }
 
 func mediaImage(m map[string][]gext.Extension) string {

@@ -375,3 +375,33 @@ func TestCleanText(t *testing.T) {
 		}
 	}
 }
+
+// TestItemImageSources: every place a feed puts an item's picture, relative
+// URLs resolved against the feed.
+func TestItemImageSources(t *testing.T) {
+	const head = `<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Sample Post</title><link>https://post.example/</link>`
+	tests := []struct {
+		name, item, want string
+	}{
+		{"media:content", `<media:content url="https://cdn.post.example/a.jpg" medium="image"/>`, "https://cdn.post.example/a.jpg"},
+		{"media:thumbnail", `<media:thumbnail url="/thumbs/b.jpg"/>`, "https://post.example/thumbs/b.jpg"},
+		{"enclosure", `<enclosure url="https://cdn.post.example/c.png" type="image/png" length="1"/>`, "https://cdn.post.example/c.png"},
+		{"image in content", `<content:encoded><![CDATA[<p><img src="https://post.example/pixel.gif" width="1" height="1"><img src="/img/d.webp" alt=""></p>]]></content:encoded>`, "https://post.example/img/d.webp"},
+		{"image in description", `<description>&lt;img src="e.jpg"&gt; text</description>`, "https://post.example/feeds/e.jpg"},
+		{"inline data skipped", `<description>&lt;img src="data:image/png;base64,AAAA"&gt;</description>`, ""},
+		{"none", `<description>just text</description>`, ""},
+	}
+	for _, tt := range tests {
+		body := head + `<item><title>One</title><link>https://post.example/1</link>` + tt.item + `</item></channel></rss>`
+		p, err := Parse([]byte(body), "", "https://post.example/feeds/rss.xml")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if p.Title != "Sample Post" || len(p.Items) != 1 {
+			t.Fatalf("%s: title %q, %d items", tt.name, p.Title, len(p.Items))
+		}
+		if got := p.Items[0].Image; got != tt.want {
+			t.Errorf("%s: image %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -45,6 +45,9 @@ type Options struct {
 	FetchPages      bool          // fetch each item's page (false: feed content only)
 	Logger          *slog.Logger
 	Now             func() time.Time
+	// OnStored, when set, is called with each newly stored article (e.g. to
+	// fetch its lead image); it must not block.
+	OnStored func(a model.Article)
 }
 
 // DefaultOptions suit one process on a small machine.
@@ -269,6 +272,9 @@ func (p *Poller) PollFeed(ctx context.Context, f model.Feed) (added int, err err
 	if f.Title == "" {
 		f.Title = capRunes(parsed.Title, MaxTitleLen)
 	}
+	if parsed.Title != "" {
+		p.nameOutlet(ctx, f, parsed.Title, "")
+	}
 	f.NextPoll = feed.NextPoll(now, p.opts.DefaultInterval, parsed, resp.Header)
 	added, more, err := p.storeItems(ctx, f, parsed.Items)
 	if more && err == nil {
@@ -347,6 +353,7 @@ func (p *Poller) saveState(ctx context.Context, f model.Feed) error {
 func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item) (added int, more bool, err error) {
 	var (
 		mu    sync.Mutex
+		named bool // nameOutlet ran for this poll
 		errs  []error
 		taken int
 	)
@@ -399,6 +406,13 @@ func (p *Poller) storeItems(ctx context.Context, f model.Feed, items []feed.Item
 					errs = append(errs, fmt.Errorf("store article %s: %w", url, err))
 				} else if created {
 					added++
+					if p.opts.OnStored != nil {
+						p.opts.OnStored(a)
+					}
+					if f.Title == "" && a.SiteName != "" && !named {
+						named = true // a feed without a title: the page's og:site_name names the outlet
+						p.nameOutlet(ctx, f, "", a.SiteName)
+					}
 				}
 				return nil // one article's failure does not stop the others
 			})

@@ -28,6 +28,10 @@ var ErrNotFound = errors.New("not found")
 // web handler should answer 400.
 var ErrBadCursor = errors.New("invalid cursor")
 
+// ErrNameTaken is returned (wrapped) when a source is renamed to the name of
+// another source (names are unique).
+var ErrNameTaken = errors.New("name already taken")
+
 // ArticleQuery selects a page of articles, newest first (published, then id).
 type ArticleQuery struct {
 	Limit    int    // 1..200, default 50
@@ -95,6 +99,10 @@ type Store interface {
 	// UpdateSource sets every field of the source with s.ID (rename,
 	// country, language, category); ErrNotFound when there is none.
 	UpdateSource(ctx context.Context, s model.Source) (model.Source, error)
+	// SetSourceName renames source id (the outlet readers see). ErrNotFound
+	// when there is no such source; an error wrapping ErrNameTaken when
+	// another source already has the name.
+	SetSourceName(ctx context.Context, id int64, name string) error
 
 	// AddFeed subscribes to f.URL (idempotent: an existing feed is returned, created=false).
 	AddFeed(ctx context.Context, f model.Feed) (feed model.Feed, created bool, err error)

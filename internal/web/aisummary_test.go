@@ -140,7 +140,7 @@ func TestAISummary(t *testing.T) {
 				for _, want := range []string{
 					"Chile will build 40,000 homes in Valparaiso",
 					"the &lt;b&gt;money&lt;/b&gt; is not there", // escaped, never markup
-					"Machine-written from the coverage below, naming AP, El Mercurio.",
+					"Machine-written from the reports, naming AP, El Mercurio.",
 				} {
 					if !strings.Contains(page, want) {
 						t.Errorf("story page lacks %q", want)

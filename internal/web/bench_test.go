@@ -196,6 +196,12 @@ func BenchmarkFrontPageUncached(b *testing.B) {
 	benchGet(b, h, "/", 200)
 }
 
+// An edition reads the heads of editionPool stories, not frontPageSize.
+func BenchmarkFrontPageEditionUncached(b *testing.B) {
+	h := New(benchDB(b), Options{CacheTTL: -1})
+	benchGet(b, h, "/?country=JP", 200)
+}
+
 func BenchmarkArticlesAPI(b *testing.B) {
 	h := New(benchDB(b), Options{})
 	benchGet(b, h, "/api/v1/articles?limit=50", 200)

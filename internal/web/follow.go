@@ -227,11 +227,13 @@ const sourcePageSize = 30
 
 type sourceData struct {
 	Source   model.Source
+	Name     string // what readers see: og:site_name over a host-derived placeholder
 	Articles []model.Article
 	Next     string
 	Cursor   string
 	Reader   *Reader
-	Follow   bool // show a follow button (accounts are on)
+	Follow   bool        // show a follow button (accounts are on)
+	Missed   []storyCard // widely covered top stories this outlet did not cover
 }
 
 // sourcePage lists an outlet's newest articles.
@@ -261,7 +263,21 @@ func (s *server) sourcePage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, fmt.Errorf("articles of source %d: %w", id, err))
 		return
 	}
+	s.titles.cleanAll(r.Context(), arts)
+	var missed []storyCard
+	if cursor == "" {
+		if missed, err = s.blindSpots(r.Context(), id); err != nil {
+			s.log.Warn("blind spots", "source", id, "err", err)
+		}
+	}
+	name := all[i].Name
+	for _, a := range arts {
+		if n := sourceName(a); n != "" {
+			name = n
+			break
+		}
+	}
 	rd := s.reader(r)
-	s.render(w, r, http.StatusOK, "source.html", page{Title: all[i].Name, Reader: rd,
-		Data: sourceData{Source: all[i], Articles: arts, Next: next, Cursor: cursor, Reader: rd, Follow: s.readers() != nil}})
+	s.render(w, r, http.StatusOK, "source.html", page{Title: name, Reader: rd,
+		Data: sourceData{Source: all[i], Name: name, Articles: arts, Next: next, Cursor: cursor, Reader: rd, Follow: s.readers() != nil, Missed: missed}})
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,7 +18,9 @@ const headMaxAge = 1 * time.Minute
 // listings and the story page show (no body text), so a listing needs one
 // query for its stories rather than one more per story.
 type storyHead struct {
-	articles  []model.Article // newest first, Text and HTML dropped
+	raw       []string        // articles' titles as stored, for cleaning the story headline
+	snippet   string          // one line of the newest article with text
+	articles  []model.Article // newest first, Text and HTML dropped, titles cleaned
 	outlets   []string        // by coverage, see outletsByCoverage
 	truncated bool            // the story has more articles than were read
 }
@@ -34,13 +37,14 @@ type headEntry struct {
 type headCache struct {
 	limit   int // articles read per story
 	entries int // stories kept
+	titles  *titleCleaner
 
 	mu sync.Mutex
 	m  map[int64]headEntry
 }
 
-func newHeadCache(limit, entries int) *headCache {
-	return &headCache{limit: limit, entries: entries, m: make(map[int64]headEntry)}
+func newHeadCache(limit, entries int, titles *titleCleaner) *headCache {
+	return &headCache{limit: limit, entries: entries, titles: titles, m: make(map[int64]headEntry)}
 }
 
 func headVersion(st model.Story) string {
@@ -61,10 +65,25 @@ func (c *headCache) head(ctx context.Context, db store.Store, st model.Story) (s
 	if err != nil {
 		return storyHead{}, err
 	}
-	for i := range arts {
-		arts[i].Text, arts[i].HTML = "", ""
+	raw := make([]string, len(arts))
+	// The snippet comes from the article the headline is taken from (same
+	// language and angle), else the newest one with text.
+	snippet := ""
+	for _, a := range arts {
+		if strings.TrimSpace(a.Title) == strings.TrimSpace(st.Headline) {
+			snippet = oneLine(a.Text, a.Title)
+			break
+		}
 	}
-	h := storyHead{articles: arts, outlets: outletsByCoverage(arts), truncated: truncated}
+	for i := range arts {
+		if snippet == "" {
+			snippet = oneLine(arts[i].Text, arts[i].Title)
+		}
+		arts[i].Text, arts[i].HTML = "", ""
+		raw[i] = arts[i].Title
+	}
+	c.titles.cleanAll(ctx, arts)
+	h := storyHead{raw: raw, snippet: snippet, articles: arts, outlets: outletsByCoverage(arts), truncated: truncated}
 	c.mu.Lock()
 	if len(c.m) >= c.entries {
 		clear(c.m)
@@ -72,4 +91,10 @@ func (c *headCache) head(ctx context.Context, db store.Store, st model.Story) (s
 	c.m[st.ID] = headEntry{version: ver, at: now, head: h}
 	c.mu.Unlock()
 	return h, nil
+}
+
+// headline is the story's headline cleaned like its articles' titles (the
+// headline may change without the head's version changing).
+func (h storyHead) headline(headline string) string {
+	return storyHeadline(headline, h.articles, h.raw)
 }

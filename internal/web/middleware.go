@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// contentSecurityPolicy allows nothing from other origins except images
-// (lead images are hot-linked from outlets) and no inline script or style.
-const contentSecurityPolicy = "default-src 'self'; img-src 'self' https: data:; script-src 'self'; " +
+// contentSecurityPolicy allows nothing from other origins (lead images are
+// Dateline's own copies, internal/media) and no inline script or style.
+const contentSecurityPolicy = "default-src 'self'; img-src 'self'; script-src 'self'; " +
 	"style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 // hsts asks browsers to use HTTPS only for a year. Subdomains are left out:

@@ -7,13 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/dateline-news/dateline/internal/media"
 	"github.com/dateline-news/dateline/internal/model"
+	"github.com/dateline-news/dateline/internal/outlet"
 	"github.com/dateline-news/dateline/internal/store"
 )
 
@@ -29,21 +32,42 @@ type storyCard struct {
 	Lead    model.Article // newest article; the card itself when Story.Articles == 1
 	Outlets []string      // the most prolific outlets, at most cardOutlets
 	More    int           // outlets not named
+	Img     string        // path of the card image served by Dateline, "" for none
+	Snippet string        // one line of the newest article's text
+	Local   int           // articles from the reader's edition (country/language)
+
+	heads []model.Article
+	imgs  []string
 }
 
 func (c storyCard) Single() bool { return c.Story.Articles <= 1 && c.Lead.ID != 0 }
 
 type frontData struct {
-	Cards    []storyCard
+	Lead     *storyCard  // the most prominent story
+	Top      []storyCard // the next few, larger than the rest
+	Cards    []storyCard // the rest
 	Next     string
 	Cursor   string
+	Edition  edition
+	Editions editionChoices
+	Sections []section     // stories by shared hashtag
 	FirstRun *ingestStatus // no stories yet: what ingest did and what to do next
 }
 
+// frontTop is how many stories after the lead get a large card.
+const frontTop = 4
+
 func (s *server) frontPage(w http.ResponseWriter, r *http.Request) {
 	cursor := r.URL.Query().Get("cursor")
-	// One event per storyline, its newest (see store.StoryQuery.PerStoryline).
-	stories, next, err := s.st.Stories(r.Context(), store.StoryQuery{Limit: frontPageSize, Cursor: cursor, PerStoryline: true})
+	ed := s.edition(w, r)
+	limit := frontPageSize
+	if ed.set() {
+		limit = editionPool // filtered below; an edition is one page
+		cursor = ""
+	}
+	// One event per storyline, its newest, ranked at the storyline's best
+	// (see store.StoryQuery.PerStoryline).
+	stories, next, err := s.st.Stories(r.Context(), store.StoryQuery{Limit: limit, Cursor: cursor, PerStoryline: true})
 	if err != nil {
 		if errors.Is(err, store.ErrBadCursor) {
 			s.badRequest(w, r, "That page link is not valid.")
@@ -57,34 +81,113 @@ func (s *server) frontPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	title := ""
-	if cursor != "" {
-		title = "Older stories"
+	if ed.set() {
+		cards, next = ed.filter(cards), ""
+		if len(cards) > frontPageSize {
+			cards = cards[:frontPageSize]
+		}
 	}
-	d := frontData{Cards: cards, Next: next, Cursor: cursor}
+	d := frontData{Next: next, Cursor: cursor, Edition: ed, Editions: s.editionChoices(r.Context())}
+	if cursor == "" {
+		cards = arrange(cards, s.now(), ed)
+		if len(cards) > 0 {
+			d.Lead = &cards[0]
+			cards = cards[1:]
+		}
+		n := min(len(cards), frontTop)
+		d.Top, cards = cards[:n], cards[n:]
+	}
+	d.Cards = cards
+	if cursor == "" && !ed.set() {
+		shown := map[int64]bool{}
+		if d.Lead != nil {
+			shown[d.Lead.Story.ID] = true
+		}
+		for _, c := range d.Top {
+			shown[c.Story.ID] = true
+		}
+		d.Sections = s.sections(r.Context(), shown)
+	}
+	title := ""
+	switch {
+	case cursor != "":
+		title = "Older stories"
+	case ed.set():
+		title = ed.Label()
+	}
 	rd := s.reader(r)
-	if len(cards) == 0 && cursor == "" {
+	if d.Lead == nil && len(d.Cards) == 0 && cursor == "" && !ed.set() {
 		d.FirstRun = s.firstRun(r, rd)
 	}
 	s.render(w, r, http.StatusOK, "front.html", page{Title: title, Feed: "/feed.xml", Reader: rd, Data: d})
 }
 
-// cards reads enough of each story's coverage to name its outlets.
+// prominence orders the first page by the one stored rank (story.Rank, a
+// logarithm: breadth, recency and velocity, with a storyline's newest event
+// at the storyline's best), the reader's edition raising stories its outlets
+// covered. An item dated in the future (older data; ingest clamps dates now)
+// ranks as if two days old: a wrong clock must not pin it above today's news.
+func prominence(c storyCard, now time.Time, ed edition) float64 {
+	st := c.Story
+	p := st.StorylineScore
+	if p == 0 {
+		p = st.Score
+	}
+	if ahead := st.Updated.Sub(now); ahead > 10*time.Minute {
+		p -= math.Ln2 * (ahead.Hours() + 48) / 12 // story.Rank gains ln2 per 12 hours
+	}
+	if ed.set() && st.Articles > 0 {
+		p += math.Log1p(float64(c.Local) / float64(max(st.Articles, 1)))
+	}
+	return p
+}
+
+// arrange orders cards by prominence, most prominent first (stable for ties).
+func arrange(cards []storyCard, now time.Time, ed edition) []storyCard {
+	out := slices.Clone(cards)
+	score := make(map[int64]float64, len(out))
+	for _, c := range out {
+		score[c.Story.ID] = prominence(c, now, ed)
+	}
+	slices.SortStableFunc(out, func(a, b storyCard) int { return cmp.Compare(score[b.Story.ID], score[a.Story.ID]) })
+	// The lead should show a picture when a nearly as prominent story has one.
+	if len(out) > 1 && out[0].Img == "" {
+		for i := 1; i < min(len(out), 3); i++ {
+			// within a fifth of the lead's score (scores are logarithms)
+			if out[i].Img != "" && score[out[i].Story.ID] >= score[out[0].Story.ID]+math.Log(0.8) {
+				out[0], out[i] = out[i], out[0]
+				break
+			}
+		}
+	}
+	return out
+}
+
+// cards reads enough of each story's coverage to name its outlets, and
+// finds each story's image.
 func (s *server) cards(ctx context.Context, stories []model.Story) ([]storyCard, error) {
 	cards := make([]storyCard, 0, len(stories))
+	var urls []string
 	for _, st := range stories {
 		h, err := s.heads.head(ctx, s.st, st)
 		if err != nil {
 			return nil, err
 		}
-		c := storyCard{Story: st}
+		c := storyCard{Story: st, heads: h.articles, Snippet: h.snippet}
+		c.Story.Headline = h.headline(st.Headline)
 		if len(h.articles) > 0 {
 			c.Lead = h.articles[0]
 		}
 		names := h.outlets
 		c.More = max(st.Outlets, len(names)) - min(len(names), cardOutlets)
 		c.Outlets = names[:min(len(names), cardOutlets)]
+		c.imgs = storyImages(st, h.articles)
+		urls = append(urls, c.imgs...)
 		cards = append(cards, c)
+	}
+	ready := s.readyImages(ctx, urls)
+	for i := range cards {
+		cards[i].Img = firstReady(cards[i].imgs, ready, media.Card)
 	}
 	return cards, nil
 }
@@ -125,10 +228,14 @@ func outletsByCoverage(arts []model.Article) []string {
 	return names
 }
 
+// sourceName is the outlet readers see: the source's name, but a page's
+// og:site_name rather than a placeholder host name.
 func sourceName(a model.Article) string {
 	switch {
-	case a.Source.Name != "":
+	case a.Source.Name != "" && (a.SiteName == "" || !outlet.AutoNamed(a.Source.Name, a.Source.HomeURL)):
 		return a.Source.Name
+	case a.SiteName != "":
+		return outlet.Name("", a.SiteName, host(a.URL))
 	case a.SiteName != "":
 		return a.SiteName
 	default:
@@ -139,6 +246,10 @@ func sourceName(a model.Article) string {
 // storyData is the story page.
 type storyData struct {
 	Story     model.Story
+	Img       string   // lead image path, "" for none
+	Countries []choice // outlets per country
+	Langs     []choice // outlets per language
+	Copies    int      // syndicated copies folded under originals
 	Groups    []outletGroup
 	Shown     int // articles listed
 	Insight   insightView
@@ -215,7 +326,11 @@ func (s *server) storyPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	st.Headline = cov.headline(st.Headline)
 	d := storyData{Story: st, Groups: groupCoverage(cov.articles), Shown: len(cov.articles), Truncated: cov.truncated}
+	d.Countries, d.Langs, d.Copies = breakdown(cov.articles)
+	imgs := storyImages(st, cov.articles)
+	d.Img = firstReady(imgs, s.readyImages(r.Context(), imgs), media.Large)
 	d.Insight = s.insight.story(r.Context(), st, nil)
 	d.Line = s.storylineOf(r.Context(), st)
 	s.render(w, r, http.StatusOK, "story.html", page{
@@ -302,9 +417,48 @@ func groupCoverage(arts []model.Article) []outletGroup {
 	return groups
 }
 
+// breakdown counts a story's outlets by country and by language, and its
+// syndicated copies.
+func breakdown(arts []model.Article) (countries, langs []choice, copies int) {
+	type key struct{ kind, code string }
+	seen := map[key]map[string]bool{}
+	count := func(kind, code, outlet string) {
+		if code == "" {
+			return
+		}
+		k := key{kind, code}
+		if seen[k] == nil {
+			seen[k] = map[string]bool{}
+		}
+		seen[k][outlet] = true
+	}
+	for _, a := range arts {
+		if a.CopyOf != 0 {
+			copies++
+		}
+		name := sourceName(a)
+		count("c", validCountry(a.Source.Country), name)
+		l := a.Language
+		if l == "" {
+			l = a.Source.Language
+		}
+		count("l", validLang(l), name)
+	}
+	cm, lm := map[string]int{}, map[string]int{}
+	for k, outlets := range seen {
+		if k.kind == "c" {
+			cm[k.code] = len(outlets)
+		} else {
+			lm[k.code] = len(outlets)
+		}
+	}
+	return choices(cm), choices(lm), copies
+}
+
 // articleData is the article page.
 type articleData struct {
 	Article   model.Article
+	Img       string        // lead image path, "" for none
 	Body      template.HTML // the stored, already sanitized HTML
 	Story     *model.Story
 	KeyPoints []string
@@ -327,13 +481,20 @@ func (s *server) articlePage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, fmt.Errorf("article %d: %w", id, err))
 		return
 	}
-	d := articleData{Article: a, Body: sanitizedHTML(a)}
+	a.Title = s.titles.title(r.Context(), a)
+	d := articleData{Article: a, Body: template.HTML(s.localImages(r.Context(), string(sanitizedHTML(a))))}
+	if a.Image != "" {
+		d.Img = firstReady([]string{a.Image}, s.readyImages(r.Context(), []string{a.Image}), media.Large)
+	}
 	if a.StoryID != 0 {
 		if st, err := s.st.Story(r.Context(), a.StoryID); err == nil {
 			if st.MergedInto != 0 {
 				if live, err := s.st.Story(r.Context(), st.MergedInto); err == nil {
 					st = live
 				}
+			}
+			if h, err := s.heads.head(r.Context(), s.st, st); err == nil {
+				st.Headline = h.headline(st.Headline)
 			}
 			d.Story = &st
 		} else if !errors.Is(err, store.ErrNotFound) {

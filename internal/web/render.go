@@ -34,6 +34,7 @@ type page struct {
 	Feed      string // path of an Atom feed for this page, if any
 	Comments  template.HTML
 	Reader    *Reader // the signed-in reader; render looks them up when nil
+	Accounts  bool    // accounts are on: the header links to log-in
 	Data      any
 }
 
@@ -60,7 +61,7 @@ func (s *server) parseTemplates() map[string]*template.Template {
 
 func (s *server) funcs() template.FuncMap {
 	return template.FuncMap{
-		"ago":        func(t time.Time) string { return relativeTime(s.now(), t) },
+		"ago":        func(t time.Time) string { return relativeTime(s.now(), t, time.UTC) },
 		"exact":      exactTime,
 		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"asset":      func(name string) string { return s.asset(name) },
@@ -72,7 +73,6 @@ func (s *server) funcs() template.FuncMap {
 		"pathq":      url.PathEscape,
 		"nonzero":    func(t time.Time) bool { return !t.IsZero() },
 		"outlet":     sourceName,
-		"img":        httpsOnly,
 		"tag":        func(h string) string { return strings.TrimPrefix(h, "#") },
 		"paragraphs": paragraphs,
 		"followTopic": func(rd *Reader, tag string) followButton {
@@ -110,6 +110,7 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if p.Reader == nil {
 		p.Reader = s.reader(r)
 	}
+	p.Accounts = s.opt.Comments != nil
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
@@ -192,28 +193,54 @@ func writeJSONError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
-// relativeTime says how long ago t was, the way a reader says it.
-func relativeTime(now, t time.Time) string {
+// relativeTime says when t was the way a reader says it, counting days by
+// the calendar in loc (the server shows UTC; app.js redoes it in the reader's
+// own time zone): an item from the day before yesterday is "2 days ago" even
+// when it is 30 hours old. A time in the future (a publisher's wrong clock)
+// is shown as the time itself, never as "just now".
+func relativeTime(now, t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "never"
 	}
+	now, t = now.In(loc), t.In(loc)
 	d := now.Sub(t)
+	days := calendarDays(t, now)
 	switch {
+	case d < -time.Minute:
+		if days == 0 {
+			return t.Format("15:04")
+		}
+		return shortDate(now, t) + " " + t.Format("15:04")
 	case d < time.Minute:
 		return "just now"
 	case d < time.Hour:
 		return count(int(d/time.Minute), "minute") + " ago"
-	case d < 24*time.Hour:
+	case days == 0 || d < 3*time.Hour:
 		return count(int(d/time.Hour), "hour") + " ago"
-	case d < 48*time.Hour:
+	case days == 1:
 		return "yesterday"
-	case d < 30*24*time.Hour:
-		return count(int(d/(24*time.Hour)), "day") + " ago"
-	case now.Year() == t.Year():
-		return t.UTC().Format("2 Jan")
+	case days < 30:
+		return count(days, "day") + " ago"
 	default:
-		return t.UTC().Format("2 Jan 2006")
+		return shortDate(now, t)
 	}
+}
+
+// calendarDays is how many midnights lie between t and now (both in the
+// same location); negative when t is later.
+func calendarDays(t, now time.Time) int {
+	ty, tm, td := t.Date()
+	ny, nm, nd := now.Date()
+	a := time.Date(ty, tm, td, 12, 0, 0, 0, time.UTC)
+	b := time.Date(ny, nm, nd, 12, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Round(24*time.Hour) / (24 * time.Hour))
+}
+
+func shortDate(now, t time.Time) string {
+	if now.Year() == t.Year() {
+		return t.Format("2 Jan")
+	}
+	return t.Format("2 Jan 2006")
 }
 
 func exactTime(t time.Time) string {
@@ -233,15 +260,6 @@ func count(n int, word string) string {
 		return strconv.Itoa(n) + " " + word[:len(word)-1] + "ies"
 	}
 	return strconv.Itoa(n) + " " + word + "s"
-}
-
-// httpsOnly keeps an image URL only when the CSP lets it load (img-src
-// 'self' https: data:), so readers never see a broken image.
-func httpsOnly(u string) string {
-	if strings.HasPrefix(u, "https://") {
-		return u
-	}
-	return ""
 }
 
 // paragraphs splits plain text on its newlines, dropping blank lines.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,19 +15,6 @@ import (
 
 // findChromium returns the chromium binary, skipping the test when it is
 // absent (failing instead under CI=true).
-func findChromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium not installed and CI=true")
-	}
-	t.Skip("chromium not installed (apt-get install chromium)")
-	return ""
-}
-
 // TestBrowserStorylineTimeline loads a storyline page in headless Chromium
 // at a phone's and a desktop's width: the timeline lists the events newest
 // first, nothing overflows sideways, and the console stays empty (no CSP

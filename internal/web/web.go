@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dateline-news/dateline/internal/feedadmin"
+	"github.com/dateline-news/dateline/internal/media"
 	"github.com/dateline-news/dateline/internal/store"
 )
 
@@ -48,6 +49,9 @@ type Options struct {
 	// /admin/feeds: the guarded outbound client. Nil subscribes to URLs as
 	// given, unchecked.
 	Fetcher feedadmin.Getter
+	// Images stores and serves lead images (fetched in the background);
+	// nil shows no images.
+	Images *media.Cache
 }
 
 // Comments is the extension point for accounts and discussion. Implementations
@@ -71,6 +75,8 @@ type server struct {
 	pages      map[string]*template.Template
 	assets     map[string]string // static file name -> name?v=hash
 	insight    *insightCache
+	titles     *titleCleaner
+	editions   editionsCache
 	heads      *headCache // newest articles of each listed story
 	coverage   *headCache // all (up to storyArticleCap) articles of viewed stories
 	cache      *microCache
@@ -120,8 +126,9 @@ func newServer(st store.Store, opts Options) *server {
 	}
 	s.assets = assetVersions()
 	s.pages = s.parseTemplates()
-	s.heads = newHeadCache(50, 4096)
-	s.coverage = newHeadCache(storyArticleCap, 256)
+	s.titles = newTitleCleaner(st)
+	s.heads = newHeadCache(50, 4096, s.titles)
+	s.coverage = newHeadCache(storyArticleCap, 256, s.titles)
 	s.cache = newMicroCache(opts.CacheTTL)
 	s.gate, s.slowGate = newGate(runtime.GOMAXPROCS(0)), newGate(2*runtime.GOMAXPROCS(0))
 	s.searchGate = newSheddingGate(searchSlots(), searchQueue, s.searchBusy)
@@ -171,6 +178,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /icon-512.png", servePNGIcon)
 	mux.HandleFunc("GET /favicon.ico", serveIconSVG)
 	mux.Handle("GET /static/", staticHandler())
+	mux.HandleFunc("GET /img/{id}", g(s.serveImage))
 
 	s.adminRoutes(mux)
 

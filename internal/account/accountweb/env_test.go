@@ -90,6 +90,10 @@ func newEnvAccounts(t *testing.T, opts Options, useTLS bool, aopts account.Optio
 		w.Header().Set("Content-Type", "text/css")
 		io.WriteString(w, "body{font-family:sans-serif}.inline{display:inline}\n")
 	})
+	mux.HandleFunc("GET /static/app.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		io.WriteString(w, "// the site's script (internal/web) is not part of this test\n")
+	})
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Home</title><link rel="stylesheet" href="/static/style.css"></head><body><p>Home</p></body></html>`)

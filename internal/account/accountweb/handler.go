@@ -8,6 +8,7 @@
 package accountweb
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -45,6 +46,8 @@ type Options struct {
 	// http.NewCrossOriginProtection(). Pass the site's own to share trusted origins.
 	CrossOrigin *http.CrossOriginProtection
 	Logger      *slog.Logger
+	// SiteName is shown in the shared page header and titles; default "Dateline".
+	SiteName string
 }
 
 // Handler serves the account and comment routes.
@@ -210,6 +213,7 @@ func localPath(next string) string {
 
 // view is what every page template receives.
 type view struct {
+	Site     string // the site's name, for the shared header
 	Title    string
 	User     account.User
 	LoggedIn bool
@@ -224,6 +228,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, pag
 	if v.Form == nil {
 		v.Form = map[string]string{}
 	}
+	v.Site = cmp.Or(h.opts.SiteName, "Dateline")
 	if v.User.ID == 0 {
 		v.User, v.LoggedIn = h.User(r)
 	} else {

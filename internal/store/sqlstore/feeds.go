@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dateline-news/dateline/internal/model"
@@ -31,6 +32,32 @@ RETURNING id, name, home_url, country, language, category`
 		return model.Source{}, fmt.Errorf("upsert source %q: %w", s.Name, err)
 	}
 	return out, nil
+}
+
+// SetSourceName renames source id; names stay unique.
+func (db *Store) SetSourceName(ctx context.Context, id int64, name string) error {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return fmt.Errorf("rename source %d: empty name", id)
+	}
+	var other int64
+	err := db.queryRow(ctx, db.W, `SELECT id FROM sources WHERE name = ? AND id <> ?`, name, id).Scan(&other)
+	if err == nil {
+		return fmt.Errorf("rename source %d to %q: %w (source %d)", id, name, store.ErrNameTaken, other)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("rename source %d: %w", id, err)
+	}
+	res, err := db.exec(ctx, db.W, `UPDATE sources SET name = ? WHERE id = ?`, name, id)
+	if err != nil {
+		// A concurrent rename may have taken the name between the check and
+		// the update; the unique index refuses it.
+		return fmt.Errorf("rename source %d to %q: %w", id, name, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("rename source %d: %w", id, store.ErrNotFound)
+	}
+	return nil
 }
 
 // Sources lists all sources by name.

@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		fn   func(t *testing.T, s store.Store)
 	}{
 		{"Sources", testSources},
+		{"SetSourceName", testSetSourceName},
 		{"Feeds", testFeeds},
 		{"FeedAdmin", testFeedAdmin},
 		{"Audit", testAudit},
@@ -1124,5 +1125,43 @@ func AppliedOnce(t *testing.T, db *sql.DB, fsys fs.FS) {
 	var applied int
 	if err := db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM schema_migrations`).Scan(&applied); err != nil || applied != len(files) {
 		t.Fatalf("schema_migrations rows: %d for %d files (%v)", applied, len(files), err)
+	}
+}
+
+func testSetSourceName(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a := source(t, s, "127.0.0.57", "GB")
+	b := source(t, s, "other", "US")
+	tests := []struct {
+		name    string
+		id      int64
+		to      string
+		wantErr error
+		anyErr  bool
+	}{
+		{"rename", a.ID, "Example Gazette", nil, false},
+		{"same name again", a.ID, "Example Gazette", nil, false},
+		{"taken by another", b.ID, "Example Gazette", store.ErrNameTaken, true},
+		{"missing source", 999999, "Nobody", store.ErrNotFound, true},
+		{"empty", a.ID, "  ", nil, true},
+	}
+	for _, tt := range tests {
+		err := s.SetSourceName(ctx, tt.id, tt.to)
+		if tt.anyErr != (err != nil) || (tt.wantErr != nil && !errors.Is(err, tt.wantErr)) {
+			t.Errorf("%s: SetSourceName(%d, %q) = %v, want %v", tt.name, tt.id, tt.to, err, tt.wantErr)
+		}
+	}
+	srcs := val(s.Sources(ctx)).must(t)
+	names := map[int64]string{}
+	for _, src := range srcs {
+		names[src.ID] = src.Name
+	}
+	if names[a.ID] != "Example Gazette" || names[b.ID] != "other" {
+		t.Errorf("names after renames = %v", names)
+	}
+	// The renamed source keeps its other fields.
+	got := val(s.UpsertSource(ctx, model.Source{Name: "Example Gazette"})).must(t)
+	if got.ID != a.ID || got.Country != "GB" {
+		t.Errorf("renamed source = %+v, want id %d country GB", got, a.ID)
 	}
 }
