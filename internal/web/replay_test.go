@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -188,8 +189,9 @@ func TestReplayThroughPolling(t *testing.T) {
 			front := get("/")
 			lead := front[strings.Index(front, `<section class="lead-story"`):]
 			lead = lead[:strings.Index(lead, "</section>")]
-			for _, want := range []string{"Crane collapse", `<img class="thumb" src="/img/`, "3 outlets"} {
-				if !strings.Contains(lead, want) {
+			// The event's headline is whichever report's title best covers it.
+			for _, want := range []string{"crane collapse", `<img class="thumb" src="/img/`, "3 outlets"} {
+				if !strings.Contains(strings.ToLower(lead), strings.ToLower(want)) {
 					t.Errorf("lead story lacks %q:\n%s", want, lead)
 				}
 			}
@@ -198,16 +200,25 @@ func TestReplayThroughPolling(t *testing.T) {
 					t.Errorf("front page does not name %s", name)
 				}
 			}
-			for _, bad := range []string{"127.0.0.5", "127.0.0.60", "- The Sample Courier", "just now"} {
+			for _, bad := range []string{"127.0.0.5", "127.0.0.60", "- The Sample Courier"} {
 				if strings.Contains(front, bad) {
 					t.Errorf("front page shows %q", bad)
 				}
 			}
-			if strings.Index(front, "Council publishes") < strings.Index(front, "Crane collapse") {
+			// The item dated 9999 was clamped to its fetch time at ingest: no
+			// time on the page lies in the future, and one outlet's item stays
+			// below the story three outlets covered.
+			for _, m := range regexp.MustCompile(`datetime="([^"]+)"`).FindAllStringSubmatch(front, -1) {
+				if at, err := time.Parse(time.RFC3339, m[1]); err != nil || at.After(time.Now().Add(time.Minute)) {
+					t.Errorf("front page shows time %s (%v)", m[1], err)
+				}
+			}
+			crane := strings.Index(strings.ToLower(front), "crane collapse")
+			if strings.Index(front, "Council publishes") < crane {
 				t.Error("the future-dated item is above today's news")
 			}
 			fr := get("/?country=FR")
-			if !strings.Contains(fr, "Crane collapse") || strings.Contains(fr, "Council publishes") {
+			if !strings.Contains(strings.ToLower(fr), "crane collapse") || strings.Contains(fr, "Council publishes") {
 				t.Error("FR edition wrong")
 			}
 			if en := get("/?lang=en"); !strings.Contains(en, "Council publishes") {
