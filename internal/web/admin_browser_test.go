@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -16,31 +14,17 @@ import (
 
 	"github.com/dateline-news/dateline/internal/account"
 	"github.com/dateline-news/dateline/internal/account/accountweb"
+	"github.com/dateline-news/dateline/internal/browsertest"
 	"github.com/dateline-news/dateline/internal/fetch"
 	"github.com/dateline-news/dateline/internal/model"
 )
-
-// chromium returns the browser binary, skipping the test when it is absent
-// (failing instead under CI=true).
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium not installed and CI=true")
-	}
-	t.Skip("chromium not installed (apt-get install chromium)")
-	return ""
-}
 
 // TestBrowserAdminFeeds drives headless Chromium through /admin/feeds as an
 // administrator: sign in, subscribe by a site's address, pause the feed,
 // rename its outlet — plain forms under the site's CSP, with no console
 // errors, exceptions or CSP violations.
 func TestBrowserAdminFeeds(t *testing.T) {
-	bin := chromium(t)
+	browsertest.Chromium(t) // skip before building the site when there is none
 	ctx := context.Background()
 	pub := http.NewServeMux()
 	pub.HandleFunc("/rss.xml", func(w http.ResponseWriter, r *http.Request) {
@@ -64,22 +48,7 @@ func TestBrowserAdminFeeds(t *testing.T) {
 		Comments: adminHook{accountweb.New(svc, accountweb.Options{}), svc}}))
 	defer srv.Close()
 
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(bin),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 90*time.Second)
-	defer cancel()
+	bctx := browsertest.Start(t, 90*time.Second)
 
 	var mu sync.Mutex
 	var problems []string

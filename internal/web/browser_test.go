@@ -1,12 +1,10 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,23 +17,9 @@ import (
 
 	"github.com/dateline-news/dateline/internal/account"
 	"github.com/dateline-news/dateline/internal/account/accountweb"
+	"github.com/dateline-news/dateline/internal/browsertest"
 	"github.com/dateline-news/dateline/internal/store/sqlite"
 )
-
-// findChromium returns a Chromium binary, skipping the test when none is
-// installed (failing instead under CI=true).
-func findChromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium not installed and CI=true")
-	}
-	t.Skip("chromium not installed (apt-get install chromium)")
-	return ""
-}
 
 // pageCheck is what the browser test measures on every page.
 type pageCheck struct {
@@ -71,7 +55,6 @@ const checkJS = `(async () => {
 // story page in reading order. Screenshots go to a temporary folder
 // (DATELINE_SCREENSHOTS names a folder to keep them).
 func TestBrowserPages(t *testing.T) {
-	bin := findChromium(t)
 	n := newNewsroom(t)
 	sq := n.st.(*sqlite.Store)
 	svc, err := account.New(sq.DB(), account.SQLite, account.Options{ReadDB: sq.ReadDB(),
@@ -87,23 +70,7 @@ func TestBrowserPages(t *testing.T) {
 		shots = t.TempDir()
 	}
 
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(bin),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 120*time.Second)
-	defer cancel()
+	ctx := browsertest.Start(t, 120*time.Second)
 
 	var mu sync.Mutex
 	var problems []string

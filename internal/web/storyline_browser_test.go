@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/dateline-news/dateline/internal/browsertest"
 )
 
 // findChromium returns the chromium binary, skipping the test when it is
@@ -21,7 +22,6 @@ import (
 // violation, no error). Screenshots go to t.TempDir(), or to
 // $DATELINE_TEST_SCREENSHOTS when set, for a person to look at.
 func TestBrowserStorylineTimeline(t *testing.T) {
-	bin := findChromium(t)
 	st := openSQLite(t)
 	storylineFixture(t, st)
 	srv := storylineServer(t, st)
@@ -30,22 +30,7 @@ func TestBrowserStorylineTimeline(t *testing.T) {
 		shots = dir
 	}
 
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(bin),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	ctx := browsertest.Start(t, 90*time.Second)
 	messages := chromedp.Console(ctx) // subscribed now, read at the end
 
 	for _, width := range []int64{390, 1280} {

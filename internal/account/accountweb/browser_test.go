@@ -1,9 +1,6 @@
 package accountweb
 
 import (
-	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -11,46 +8,17 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-)
 
-// findChromium returns the Debian chromium binary, skipping the test when it
-// is absent (failing instead under CI=true).
-func findChromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium not installed and CI=true")
-	}
-	t.Skip("chromium not installed (apt-get install chromium chromium-driver)")
-	return ""
-}
+	"github.com/dateline-news/dateline/internal/browsertest"
+)
 
 // TestBrowserSignUpCommentReply drives headless Chromium through the real
 // pages under the site's CSP: sign up, comment, reply, see both, with no
 // console errors, exceptions or CSP violations.
 func TestBrowserSignUpCommentReply(t *testing.T) {
-	bin := findChromium(t)
 	e := newEnv(t, Options{}, false)
 
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(bin),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	ctx := browsertest.Start(t, 90*time.Second)
 
 	// Every console message, exception and browser-log entry (CSP violations
 	// land there) is a problem: the pages run no script at all.
