@@ -19,6 +19,7 @@ type Subscription struct {
 	HomeURL  string
 	Country  string // ISO 3166-1 alpha-2, upper-case; may be empty
 	Language string // ISO 639-1, lower-case; may be empty
+	Category string // the outline's first category, without slashes; may be empty
 }
 
 // ErrNotOPML is returned when the document has no <opml> root.
@@ -26,14 +27,14 @@ var ErrNotOPML = errors.New("not an OPML document")
 
 // ParseOPML reads the feeds from an OPML document. Outlines may nest (as
 // folders); attributes are matched case-insensitively (xmlUrl, xmlurl) and
-// country/language are inherited from an enclosing folder outline. Entries
+// country, language and category are inherited from an enclosing folder outline. Entries
 // without a feed URL are folders and skipped; repeated feed URLs are kept
 // once.
 func ParseOPML(r io.Reader) ([]Subscription, error) {
 	d := xml.NewDecoder(r)
 	d.Strict = false // exported OPML often carries bare & in URLs
 	d.CharsetReader = charset.NewReaderLabel
-	type scope struct{ country, language string }
+	type scope struct{ country, language, category string }
 	var (
 		stack  []scope
 		subs   []Subscription
@@ -72,6 +73,9 @@ func ParseOPML(r io.Reader) ([]Subscription, error) {
 			if v := a["language"]; v != "" {
 				sc.language = strings.ToLower(v)
 			}
+			if v, _, _ := strings.Cut(a["category"], ","); strings.Trim(strings.TrimSpace(v), "/") != "" {
+				sc.category = strings.Trim(strings.TrimSpace(v), "/")
+			}
 			stack = append(stack, sc)
 			u := a["xmlurl"]
 			if u == "" || seen[u] {
@@ -85,7 +89,7 @@ func ParseOPML(r io.Reader) ([]Subscription, error) {
 			if name == "" {
 				name = u
 			}
-			subs = append(subs, Subscription{FeedURL: u, Name: name, HomeURL: a["htmlurl"], Country: sc.country, Language: sc.language})
+			subs = append(subs, Subscription{FeedURL: u, Name: name, HomeURL: a["htmlurl"], Country: sc.country, Language: sc.language, Category: sc.category})
 		case xml.EndElement:
 			if strings.EqualFold(t.Name.Local, "outline") && len(stack) > 0 {
 				stack = stack[:len(stack)-1]
@@ -119,18 +123,19 @@ type opmlOutline struct {
 	Type     string `xml:"type,attr"`
 	XMLURL   string `xml:"xmlUrl,attr"`
 	HTMLURL  string `xml:"htmlUrl,attr,omitempty"`
+	Category string `xml:"category,attr,omitempty"`
 	Country  string `xml:"country,attr,omitempty"`
 	Language string `xml:"language,attr,omitempty"`
 }
 
 // WriteOPML writes subs as an OPML 2.0 document, one flat outline per feed,
-// with country and language as extra attributes.
+// with category, country and language as attributes (ParseOPML reads them back).
 func WriteOPML(w io.Writer, subs []Subscription) error {
 	doc := opmlDoc{Version: "2.0", Title: "Dateline subscriptions"}
 	for _, s := range subs {
 		doc.Body = append(doc.Body, opmlOutline{
 			Text: s.Name, Title: s.Name, Type: "rss", XMLURL: s.FeedURL, HTMLURL: s.HomeURL,
-			Country: s.Country, Language: s.Language,
+			Category: s.Category, Country: s.Country, Language: s.Language,
 		})
 	}
 	var buf bytes.Buffer

@@ -139,3 +139,42 @@ func TestDefaults(t *testing.T) {
 	}
 	t.Logf("%d feeds, %d countries, %d languages", len(subs), len(countries), len(languages))
 }
+
+// TestParseOPMLCategories: an outline's first category, without slashes, as
+// written in any case; a folder's category is inherited like its country.
+func TestParseOPMLCategories(t *testing.T) {
+	doc := `<?xml version="1.0"?><opml version="2.0"><body>
+<outline text="Folder" category="world, no feed">
+  <outline text="A" xmlUrl="https://a.example/rss" category="/Science/Space,Tech"/>
+  <outline text="B" xmlURL="https://b.example/rss" CATEGORY=" sport "/>
+  <outline text="C" xmlUrl="https://c.example/rss"/>
+</outline>
+<outline text="D" xmlUrl="https://d.example/rss"/></body></opml>`
+	subs, err := ParseOPML(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"https://a.example/rss": "Science/Space", "https://b.example/rss": "sport",
+		"https://c.example/rss": "world", "https://d.example/rss": ""}
+	if len(subs) != len(want) {
+		t.Fatalf("%d subscriptions, want %d: %+v", len(subs), len(want), subs)
+	}
+	for _, s := range subs {
+		if s.Category != want[s.FeedURL] {
+			t.Errorf("%s: category %q, want %q", s.FeedURL, s.Category, want[s.FeedURL])
+		}
+	}
+	var buf strings.Builder
+	if err := WriteOPML(&buf, subs); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseOPML(strings.NewReader(buf.String()))
+	if err != nil || len(back) != len(subs) {
+		t.Fatalf("round trip: %v, %+v", err, back)
+	}
+	for i := range back {
+		if back[i] != subs[i] {
+			t.Errorf("round trip: %+v, want %+v", back[i], subs[i])
+		}
+	}
+}

@@ -7,7 +7,6 @@ package feedadmin
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -21,7 +20,6 @@ import (
 	"github.com/dateline-news/dateline/internal/fetch"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
-	"golang.org/x/net/html/charset"
 )
 
 // maxFeedBytes matches the poller's cap on a feed body.
@@ -287,56 +285,11 @@ func ImportOPML(ctx context.Context, st store.Store, get Getter, r io.Reader, bu
 	if err != nil {
 		return nil, err
 	}
-	cats := categories(doc)
 	reqs := make([]Request, len(subs))
 	for i, s := range subs {
-		reqs[i] = Request{URL: s.FeedURL, Name: s.Name, Country: s.Country, Language: s.Language, Category: cats[s.FeedURL]}
+		reqs[i] = Request{URL: s.FeedURL, Name: s.Name, Country: s.Country, Language: s.Language, Category: s.Category}
 	}
 	return AddAll(ctx, st, get, reqs, 8, budget), nil
-}
-
-// categories maps each outline's xmlUrl to its category attribute. The
-// document already parsed as OPML; anything unreadable here just has none.
-func categories(doc []byte) map[string]string {
-	out := map[string]string{}
-	d := xml.NewDecoder(bytes.NewReader(doc))
-	d.Strict = false
-	d.CharsetReader = charset.NewReaderLabel
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return out
-		}
-		el, ok := tok.(xml.StartElement)
-		if !ok || !strings.EqualFold(el.Name.Local, "outline") {
-			continue
-		}
-		var u, c string
-		for _, a := range el.Attr {
-			switch strings.ToLower(a.Name.Local) {
-			case "xmlurl":
-				u = strings.TrimSpace(a.Value)
-			case "category":
-				c, _, _ = strings.Cut(a.Value, ",")
-				c = strings.Trim(strings.TrimSpace(c), "/")
-			}
-		}
-		if u != "" && c != "" {
-			out[u] = c
-		}
-	}
-}
-
-// opmlOutline is one feed in an exported OPML document.
-type opmlOutline struct {
-	Text     string `xml:"text,attr"`
-	Title    string `xml:"title,attr,omitempty"`
-	Type     string `xml:"type,attr"`
-	XMLURL   string `xml:"xmlUrl,attr"`
-	HTMLURL  string `xml:"htmlUrl,attr,omitempty"`
-	Category string `xml:"category,attr,omitempty"`
-	Country  string `xml:"country,attr,omitempty"`
-	Language string `xml:"language,attr,omitempty"`
 }
 
 // ExportOPML writes every subscription as OPML 2.0, one flat outline per
@@ -347,28 +300,12 @@ func ExportOPML(ctx context.Context, st store.Store, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	doc := struct {
-		XMLName xml.Name      `xml:"opml"`
-		Version string        `xml:"version,attr"`
-		Title   string        `xml:"head>title"`
-		Body    []opmlOutline `xml:"body>outline"`
-	}{Version: "2.0", Title: "Dateline subscriptions"}
+	subs := make([]feed.Subscription, 0, len(list))
 	for _, f := range list {
-		doc.Body = append(doc.Body, opmlOutline{Text: f.Source.Name, Title: f.Source.Name, Type: "rss", XMLURL: f.URL,
-			HTMLURL: f.Source.HomeURL, Category: f.Source.Category, Country: f.Source.Country, Language: f.Source.Language})
+		subs = append(subs, feed.Subscription{FeedURL: f.URL, Name: f.Source.Name, HomeURL: f.Source.HomeURL,
+			Category: f.Source.Category, Country: f.Source.Country, Language: f.Source.Language})
 	}
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("write opml: %w", err)
-	}
-	buf.WriteByte('\n')
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("write opml: %w", err)
-	}
-	return nil
+	return feed.WriteOPML(w, subs)
 }
 
 // Remove unsubscribes from the feed at url; its articles stay.

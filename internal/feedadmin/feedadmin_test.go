@@ -208,17 +208,3 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
-
-func TestCategories(t *testing.T) {
-	doc := `<?xml version="1.0"?><opml version="2.0"><body>
-<outline text="Folder" category="ignored, no feed">
-  <outline text="A" xmlUrl="https://a.example/rss" category="/Science/Space,Tech"/>
-  <outline text="B" xmlURL="https://b.example/rss" CATEGORY=" world "/>
-  <outline text="C" xmlUrl="https://c.example/rss"/>
-</outline></body></opml>`
-	got := categories([]byte(doc))
-	want := map[string]string{"https://a.example/rss": "Science/Space", "https://b.example/rss": "world"}
-	if len(got) != len(want) || got["https://a.example/rss"] != want["https://a.example/rss"] || got["https://b.example/rss"] != want["https://b.example/rss"] {
-		t.Fatalf("categories %v, want %v", got, want)
-	}
-}
