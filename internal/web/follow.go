@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dateline-news/dateline/internal/model"
@@ -278,6 +279,6 @@ func (s *server) sourcePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rd := s.reader(r)
-	s.render(w, r, http.StatusOK, "source.html", page{Title: name, Reader: rd,
+	s.render(w, r, http.StatusOK, "source.html", page{Title: name, Reader: rd, Feed: "/source/" + strconv.FormatInt(id, 10) + "/feed.xml",
 		Data: sourceData{Source: all[i], Name: name, Articles: arts, Next: next, Cursor: cursor, Reader: rd, Follow: s.readers() != nil, Missed: missed}})
 }

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -555,7 +556,7 @@ func (s *server) topicPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rd := s.reader(r)
-	s.render(w, r, http.StatusOK, "list.html", page{Title: "#" + tag, Reader: rd,
+	s.render(w, r, http.StatusOK, "list.html", page{Title: "#" + tag, Reader: rd, Feed: "/topic/" + url.PathEscape(tag) + "/feed.xml",
 		Data: listData{Heading: "#" + tag, Kind: "topic", Query: tag, Cards: cards, Reader: rd, Follow: s.readers() != nil}})
 }
 
@@ -571,7 +572,7 @@ func (s *server) entityPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "list.html", page{Title: name,
+	s.render(w, r, http.StatusOK, "list.html", page{Title: name, Feed: "/entity/" + url.PathEscape(name) + "/feed.xml",
 		Data: listData{Heading: name, Kind: "entity", Query: name, Cards: cards, Quotes: quotes}})
 }
 

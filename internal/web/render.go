@@ -66,6 +66,7 @@ func (s *server) funcs() template.FuncMap {
 		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"asset":      func(name string) string { return s.asset(name) },
 		"count":      count,
+		"feedJSON":   func(atom string) string { return strings.TrimSuffix(atom, ".xml") + ".json" },
 		"host":       host,
 		"join":       strings.Join,
 		"add":        func(a, b int) int { return a + b },

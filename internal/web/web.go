@@ -150,7 +150,14 @@ func (s *server) routes(mux *http.ServeMux) {
 	g, slow, search := s.gate.wrap, s.slowGate.wrap, s.searchGate.wrap
 	mux.HandleFunc("GET /{$}", s.cache.wrap(g(s.frontPage)))
 	mux.HandleFunc("GET /story/{id}", slow(s.storyPage))
-	mux.HandleFunc("GET /story/{id}/feed.xml", g(s.storyFeed))
+	// Feeds: Atom (.xml) and JSON Feed (.json) of the same entries.
+	for _, ext := range []string{".xml", ".json"} {
+		mux.HandleFunc("GET /feed"+ext, s.cache.wrap(g(s.frontFeed)))
+		mux.HandleFunc("GET /story/{id}/feed"+ext, g(s.storyFeed))
+		mux.HandleFunc("GET /topic/{tag}/feed"+ext, s.cache.wrap(slow(s.topicFeed)))
+		mux.HandleFunc("GET /entity/{name}/feed"+ext, slow(s.entityFeed))
+		mux.HandleFunc("GET /source/{id}/feed"+ext, s.cache.wrap(g(s.sourceFeed)))
+	}
 	mux.HandleFunc("GET /article/{id}", g(s.articlePage))
 	mux.HandleFunc("GET /sources", s.cache.wrap(g(s.sourcesPage)))
 	mux.HandleFunc("GET /topic/{tag}", s.cache.wrap(slow(s.topicPage)))
@@ -168,7 +175,6 @@ func (s *server) routes(mux *http.ServeMux) {
 		searchPage(w, r)
 	})
 	mux.HandleFunc("GET /offline", s.offlinePage)
-	mux.HandleFunc("GET /feed.xml", s.cache.wrap(g(s.frontFeed)))
 	mux.HandleFunc("GET /healthz", g(s.healthz))
 
 	mux.HandleFunc("GET /manifest.webmanifest", s.manifest)
