@@ -1048,8 +1048,8 @@ func testLeader(t *testing.T, s store.Store) {
 	}
 	first.Release()
 	first.Release() // idempotent
-	<-first.Lost     // closed by Release
-	<-work.Done()    // and the work under it ends
+	<-first.Lost    // closed by Release
+	<-work.Done()   // and the work under it ends
 	if cause := context.Cause(work); !errors.Is(cause, store.ErrFenced) {
 		t.Fatalf("cause of the leader's context end: %v, want ErrFenced", cause)
 	}
