@@ -208,20 +208,19 @@ func clusterWhileLeading(ctx context.Context, st store.Store, l store.Leadership
 	work, stop := l.Context(ctx)
 	defer stop()
 	g, err := ingest.NewGrouper(work, st, log, nil)
-	if err != nil {
-		if work.Err() == nil {
-			log.Error("start clusterer", "err", err)
-		}
-		return
+	if err == nil {
+		g.OnMerge = onMerge
+		g.Epoch = l.Epoch
+		err = g.Run(work, 2*time.Second) // nil when work ends
 	}
-	g.OnMerge = onMerge
-	g.Epoch = l.Epoch
-	err = g.Run(work, 2*time.Second)
 	switch {
-	case err != nil:
-		log.Warn("stopped clustering: its writes were fenced off", "err", err)
-	case ctx.Err() == nil:
+	case ctx.Err() != nil: // shutting down
+	case work.Err() != nil:
 		log.Warn("lost the clustering leadership; stopped clustering", "cause", context.Cause(work))
+	case errors.Is(err, store.ErrFenced):
+		log.Warn("stopped clustering: its writes were fenced off", "err", err)
+	case err != nil:
+		log.Error("start clusterer", "err", err)
 	}
 }
 
