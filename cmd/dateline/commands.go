@@ -314,32 +314,38 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("import %s: %w", fs.Arg(0), err)
 	}
-	clustered, err := clusterAll(ctx, st)
+	clustered, led, err := clusterAll(ctx, st)
 	fmt.Fprintf(stdout, "read %d, added %d, already stored %d, clustered %d\n", res.Read, res.Added, res.Skipped, clustered)
+	if !led && err == nil {
+		fmt.Fprintln(stdout, "another process (a running server) is clustering this database: it groups the imported articles")
+	}
 	return err
 }
 
-// clusterAll groups every waiting article, holding the leadership so that a
-// running server on the same PostgreSQL database does not cluster at once.
-func clusterAll(ctx context.Context, st store.Store) (int, error) {
-	release, ok, err := st.TryLeader(ctx, "cluster")
+// clusterAll groups every waiting article while holding the leadership, so
+// that a running server on the same database does not cluster at once.
+// led=false: another process leads; the articles stay for it to cluster.
+func clusterAll(ctx context.Context, st store.Store) (clustered int, led bool, err error) {
+	l, ok, err := st.TryLeader(ctx, store.ClusterLeader)
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	defer l.Release()
+	work, stop := l.Context(ctx)
+	defer stop()
+	g, err := ingest.NewGrouper(work, st, nil, nil)
 	if err != nil {
-		return 0, err
+		return 0, true, err
 	}
-	if !ok {
-		return 0, errors.New("another process is clustering this database; it will group the imported articles")
-	}
-	defer release()
-	g, err := ingest.NewGrouper(ctx, st, nil, nil)
-	if err != nil {
-		return 0, err
-	}
-	total := 0
+	g.Epoch = l.Epoch
 	for {
-		n, err := g.Step(ctx, 1000)
-		total += n
+		n, err := g.Step(work, 1000)
+		clustered += n
+		if errors.Is(context.Cause(work), store.ErrFenced) || errors.Is(err, store.ErrFenced) {
+			return clustered, true, fmt.Errorf("lost the clustering leadership after %d articles; the next leader clusters the rest: %w", clustered, store.ErrFenced)
+		}
 		if err != nil || n == 0 {
-			return total, err
+			return clustered, true, err
 		}
 	}
 }

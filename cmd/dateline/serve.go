@@ -181,29 +181,46 @@ func warnPollInterval(log *slog.Logger, d time.Duration) {
 }
 
 // lead runs the clusterer while this process holds the leadership; with
-// several processes on one PostgreSQL database, another takes over when the
-// leader dies.
+// several processes on one database, another takes over when the leader
+// dies, and one that lost its lock stops and tries again later.
 func lead(ctx context.Context, st store.Store, log *slog.Logger, onMerge func(ctx context.Context, from, into int64) error) {
 	for ctx.Err() == nil {
-		release, ok, err := st.TryLeader(ctx, "cluster")
+		l, ok, err := st.TryLeader(ctx, store.ClusterLeader)
 		if err != nil && ctx.Err() == nil {
 			log.Error("leader election", "err", err)
 		}
 		if ok {
-			log.Info("leading the clustering stage")
-			g, err := ingest.NewGrouper(ctx, st, log, nil)
-			if err != nil {
-				log.Error("start clusterer", "err", err)
-			} else {
-				g.OnMerge = onMerge
-				g.Run(ctx, 2*time.Second)
-			}
-			release()
+			clusterWhileLeading(ctx, st, l, log, onMerge)
 		}
 		select {
 		case <-ctx.Done():
 		case <-time.After(10 * time.Second):
 		}
+	}
+}
+
+// clusterWhileLeading runs a fresh Grouper (restored from the store) until
+// ctx ends, the leadership is lost, or a write is fenced off, then gives
+// the leadership up.
+func clusterWhileLeading(ctx context.Context, st store.Store, l store.Leadership, log *slog.Logger, onMerge func(ctx context.Context, from, into int64) error) {
+	defer l.Release()
+	log.Info("leading the clustering stage", "epoch", l.Epoch)
+	work, stop := l.Context(ctx)
+	defer stop()
+	g, err := ingest.NewGrouper(work, st, log, nil)
+	if err == nil {
+		g.OnMerge = onMerge
+		g.Epoch = l.Epoch
+		err = g.Run(work, 2*time.Second) // nil when work ends
+	}
+	switch {
+	case ctx.Err() != nil: // shutting down
+	case work.Err() != nil:
+		log.Warn("lost the clustering leadership; stopped clustering", "cause", context.Cause(work))
+	case errors.Is(err, store.ErrFenced):
+		log.Warn("stopped clustering: its writes were fenced off", "err", err)
+	case err != nil:
+		log.Error("start clusterer", "err", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -15,13 +16,22 @@ import (
 // yet, in id order, and records each decision: the article's event (a
 // story) and the event's storyline. Only one Grouper may run per
 // database at a time (see store.TryLeader), since the clusterer's state is
-// in memory.
+// in memory: its writes carry the leader's epoch and say which ids are new,
+// so one that outlived its leadership fails (store.ErrFenced) instead of
+// merging articles into another leader's stories.
 type Grouper struct {
 	st     store.Store
 	c      *story.Tracker
 	now    func() time.Time
 	log    *slog.Logger
 	window time.Duration
+	// lineHigh is the highest storyline id known: the tracker allocates new
+	// ones above it.
+	lineHigh int64
+	// Epoch is the leadership's fencing token (store.Leadership.Epoch),
+	// carried by every write; 0 writes unfenced (a test, a tool that owns
+	// the database).
+	Epoch int64
 	// OnMerge, when set, runs after a story is merged into another, so that
 	// what hangs off a story (comments) follows it.
 	OnMerge func(ctx context.Context, from, into int64) error
@@ -46,7 +56,7 @@ func NewGrouper(ctx context.Context, st store.Store, log *slog.Logger, now func(
 		return nil, fmt.Errorf("resume storyline ids: %w", err)
 	}
 	g := &Grouper{st: st, c: story.NewTracker(story.DefaultTrackerConfig(), maxID+1, maxLine+1),
-		now: now, log: log, window: 7 * 24 * time.Hour}
+		now: now, log: log, window: 7 * 24 * time.Hour, lineHigh: maxLine}
 	if err := g.restore(ctx); err != nil {
 		return nil, err
 	}
@@ -102,11 +112,14 @@ func (g *Grouper) restore(ctx context.Context) error {
 			lineOf[a.StoryID] = line
 		}
 		g.c.Seed(doc(a), a.StoryID, line)
+		g.lineHigh = max(g.lineHigh, line)
 	}
 	return nil
 }
 
 // Step clusters up to limit waiting articles and returns how many it did.
+// An error wrapping store.ErrFenced means this Grouper must stop: another
+// leader took over, or its ids collide with stored ones.
 func (g *Grouper) Step(ctx context.Context, limit int) (int, error) {
 	arts, err := g.st.Unclustered(ctx, limit)
 	if err != nil {
@@ -114,13 +127,18 @@ func (g *Grouper) Step(ctx context.Context, limit int) (int, error) {
 	}
 	for i, a := range arts {
 		as := g.c.Add(doc(a))
+		newLine := as.Storyline > g.lineHigh
 		_, err := g.st.Assign(ctx, store.Assignment{
 			ArticleID: a.ID, Story: as.Story, Merged: as.Merged, CopyOf: as.CopyOf,
 			Reason: as.Reason, Headline: as.Headline, Rank: story.Rank,
 			Storyline: as.Storyline, StorylinesMerged: as.StorylinesMerged,
+			New: as.New, NewStoryline: newLine, Epoch: g.Epoch,
 		})
 		if err != nil {
 			return i, fmt.Errorf("assign article %d to story %d: %w", a.ID, as.Story, err)
+		}
+		if newLine {
+			g.lineHigh = as.Storyline
 		}
 		for _, m := range as.Merged {
 			if g.OnMerge != nil {
@@ -133,10 +151,16 @@ func (g *Grouper) Step(ctx context.Context, limit int) (int, error) {
 	return len(arts), nil
 }
 
-// Run clusters new articles until ctx ends.
-func (g *Grouper) Run(ctx context.Context, tick time.Duration) {
+// Run clusters new articles until ctx ends (nil) or a write is fenced off
+// (an error wrapping store.ErrFenced): the caller then gives up the
+// leadership, and whoever leads next restores a fresh Grouper from the
+// store.
+func (g *Grouper) Run(ctx context.Context, tick time.Duration) error {
 	for {
 		n, err := g.Step(ctx, 500)
+		if errors.Is(err, store.ErrFenced) {
+			return err
+		}
 		if err != nil && ctx.Err() == nil {
 			g.log.Error("cluster articles", "err", err)
 		}
@@ -145,7 +169,7 @@ func (g *Grouper) Run(ctx context.Context, tick time.Duration) {
 		}
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-time.After(tick):
 		}
 	}

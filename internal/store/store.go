@@ -24,6 +24,41 @@ import (
 // ErrNotFound is returned when a looked-up row does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrFenced is returned (wrapped) by a write carrying a leader's fencing
+// token (Assignment.Epoch) after another leader took over, and by Assign
+// when a story or storyline it was told to create already exists: the
+// writer must stop, and the next leader restores from the store.
+var ErrFenced = errors.New("not the leader any more")
+
+// ClusterLeader is the leadership the clustering stage holds.
+const ClusterLeader = "cluster"
+
+// Leadership is a held leadership (see Store.TryLeader).
+type Leadership struct {
+	// Epoch is the fencing token: it grows with every acquisition of the
+	// name, so a deposed leader's writes (Assignment.Epoch) are refused.
+	Epoch int64
+	// Lost is closed when the leadership ends: its lock was lost (the
+	// connection holding it failed) or Release ran. The leader stops then.
+	Lost <-chan struct{}
+	// Release gives the leadership up (idempotent).
+	Release func()
+}
+
+// Context returns a context that ends with parent or when the leadership
+// is lost, for running the leader's work; cancel frees it.
+func (l Leadership) Context(parent context.Context) (ctx context.Context, cancel context.CancelFunc) {
+	ctx, cancelCause := context.WithCancelCause(parent)
+	go func() {
+		select {
+		case <-l.Lost:
+			cancelCause(ErrFenced) // context.Cause tells a lost lock from a shutdown
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { cancelCause(context.Canceled) }
+}
+
 // ErrBadCursor is returned (wrapped) when a page cursor cannot be decoded; a
 // web handler should answer 400.
 var ErrBadCursor = errors.New("invalid cursor")
@@ -78,6 +113,14 @@ type Assignment struct {
 	// storylines folded into Storyline: all their events move to it.
 	Storyline        int64
 	StorylinesMerged []int64
+	// New says Story is a new story and NewStoryline that Storyline is a
+	// new storyline: Assign then fails with ErrFenced, rather than merging
+	// the article into someone else's, when the id is already in use.
+	New, NewStoryline bool
+	// Epoch, when set, is the clustering leader's fencing token
+	// (Leadership.Epoch of ClusterLeader): Assign fails with ErrFenced once
+	// another process has become the leader since.
+	Epoch int64
 	// Rank, when set, scores a story from its aggregates; Assign stores the
 	// score of every story it recomputes (Story, and a story the article
 	// left) in the same transaction, so the front page never sees a story
@@ -189,11 +232,17 @@ type Store interface {
 	// ranked by their best article's relevance and recency.
 	SearchStories(ctx context.Context, q string, limit int) ([]model.Story, error)
 
-	// TryLeader makes this process the leader for name (e.g. "cluster") if
-	// no other holder exists; ok=false means someone else leads. The leader
-	// calls release when it stops leading. On PostgreSQL leadership is a
-	// session advisory lock held by a dedicated connection, so a crashed
-	// leader frees it at once; on SQLite (one process) it is an in-process
-	// lock.
-	TryLeader(ctx context.Context, name string) (release func(), ok bool, err error)
+	// TryLeader makes this process the leader for name (e.g. ClusterLeader)
+	// if no other holder exists; ok=false means someone else leads. ctx
+	// bounds only the attempt. A leader stops leading when its Leadership's
+	// Lost channel closes (the lock was lost, or Release ran) and calls
+	// Release when it is done. On PostgreSQL leadership is a session
+	// advisory lock held by a dedicated connection, pinged every few
+	// seconds: a crashed leader frees it at once, and a leader whose
+	// connection failed learns it was deposed. On SQLite it is an exclusive
+	// lock on the file "<database>.<name>.lock", held by every process that
+	// leads (a server, or an import next to it) and freed when that process
+	// exits. Each acquisition moves name's epoch on (Leadership.Epoch), the
+	// fencing token the leader's writes carry.
+	TryLeader(ctx context.Context, name string) (lead Leadership, ok bool, err error)
 }

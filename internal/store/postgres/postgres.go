@@ -15,6 +15,7 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"sync"
+	"time"
 
 	"github.com/dateline-news/dateline/internal/store"
 	"github.com/dateline-news/dateline/internal/store/sqlstore"
@@ -100,37 +101,86 @@ func (s *Store) DB() *sql.DB { return s.W }
 // Close closes the pool.
 func (s *Store) Close() error { return s.W.Close() }
 
+// LeaderCheck is how often a leader pings the connection holding its lock,
+// and LeaderPingTimeout how long a ping may take before the lock counts as
+// lost (generous: a slow answer on a loaded server is not a lost session,
+// and the fencing token guards the writes meanwhile).
+const (
+	LeaderCheck       = 2 * time.Second
+	LeaderPingTimeout = 15 * time.Second
+)
+
 // TryLeader takes the session advisory lock for name on a dedicated
 // connection and keeps that *sql.Conn out of the pool while leading: the
 // lock belongs to the database session, so it must be held (not returned
-// to the pool) and is released by release — or by PostgreSQL itself when
-// the leader's process or connection dies.
-func (s *Store) TryLeader(ctx context.Context, name string) (func(), bool, error) {
+// to the pool) and is released by Release — or by PostgreSQL itself when
+// the leader's process or connection dies. A watcher pings that connection
+// every LeaderCheck and closes Lost when a ping fails: the session (and so
+// the lock) may be gone, and another process may lead already.
+func (s *Store) TryLeader(ctx context.Context, name string) (store.Leadership, bool, error) {
 	conn, err := s.W.Conn(ctx)
 	if err != nil {
-		return nil, false, fmt.Errorf("try leader %s: %w", name, err)
+		return store.Leadership{}, false, fmt.Errorf("try leader %s: %w", name, err)
 	}
 	key := lockKey("leader:" + name)
 	var ok bool
 	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&ok); err != nil {
 		conn.Close()
-		return nil, false, fmt.Errorf("try leader %s: %w", name, err)
+		return store.Leadership{}, false, fmt.Errorf("try leader %s: %w", name, err)
 	}
 	if !ok {
 		conn.Close()
-		return nil, false, nil
+		return store.Leadership{}, false, nil
 	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			// If unlocking fails the connection is discarded, which ends the
-			// session and so the lock.
-			if _, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, key); err != nil {
-				conn.Raw(func(any) error { return driver.ErrBadConn })
+	unlock := func() {
+		// If unlocking fails the connection is discarded, which ends the
+		// session and so the lock.
+		if _, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, key); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}
+	epoch, err := s.NextEpoch(ctx, conn, name)
+	if err != nil {
+		unlock()
+		return store.Leadership{}, false, fmt.Errorf("try leader %s: %w", name, err)
+	}
+	lost := make(chan struct{})
+	stop := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		t := time.NewTicker(LeaderCheck)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
 			}
-			conn.Close()
+			pctx, cancel := context.WithTimeout(context.Background(), LeaderPingTimeout)
+			err := conn.PingContext(pctx)
+			cancel()
+			if err != nil {
+				close(lost)
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	release := func() {
+		once.Do(func() {
+			close(stop)
+			<-watched // the watcher no longer uses conn
+			select {
+			case <-lost:
+			default:
+				close(lost)
+			}
+			unlock()
 		})
-	}, true, nil
+	}
+	return store.Leadership{Epoch: epoch, Lost: lost, Release: release}, true, nil
 }
 
 var _ store.Store = (*Store)(nil)

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"github.com/dateline-news/dateline/internal/store/sqlstore"
 	"io/fs"
@@ -38,39 +39,68 @@ func TestSharedDatabase(t *testing.T) {
 	stores := storetest.OpenAtOnce(t, 3, func() (*Store, error) { return Open(ctx, dsn) })
 	storetest.AppliedOnce(t, stores[0].W, migrations)
 
-	// Leadership: one process at a time; a dead leader's lock frees itself.
-	release, ok, err := stores[0].TryLeader(ctx, "cluster")
+	// Leadership: one process at a time; a dead leader's lock frees itself,
+	// and a leader whose session died learns it was deposed.
+	first, ok, err := stores[0].TryLeader(ctx, store.ClusterLeader)
 	if err != nil || !ok {
 		t.Fatalf("first leader: %v %v", ok, err)
 	}
-	if _, ok, err := stores[1].TryLeader(ctx, "cluster"); err != nil || ok {
+	if _, ok, err := stores[1].TryLeader(ctx, store.ClusterLeader); err != nil || ok {
 		t.Fatalf("second process led too: %v %v", ok, err)
 	}
-	release()
-	_, ok, err = stores[1].TryLeader(ctx, "cluster")
+	first.Release()
+	second, ok, err := stores[1].TryLeader(ctx, store.ClusterLeader)
 	if err != nil || !ok {
 		t.Fatalf("no leader after release: %v %v", ok, err)
 	}
-	// Kill the leader's session as a crash would.
-	if _, err := stores[2].W.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks
+	work, stop := second.Context(ctx)
+	defer stop()
+	// Kill the leader's session as a crash or a network cut would; the
+	// timeout argument makes PostgreSQL wait until the backend has exited
+	// (and so freed its locks).
+	var pids []int
+	rows, err := stores[2].W.QueryContext(ctx, `SELECT pid FROM pg_locks
 WHERE locktype = 'advisory' AND pid <> pg_backend_pid()
-  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`); err != nil {
+  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)
+	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		rel, ok, err := stores[2].TryLeader(ctx, "cluster")
-		if err != nil {
+	for rows.Next() {
+		var pid int
+		if err := rows.Scan(&pid); err != nil {
 			t.Fatal(err)
 		}
-		if ok {
-			rel()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("lock of a dead leader never freed")
-		}
-		time.Sleep(50 * time.Millisecond)
+		pids = append(pids, pid)
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(pids) != 1 {
+		t.Fatalf("sessions holding advisory locks: %v, want the leader's one", pids)
+	}
+	var killed bool
+	if err := stores[2].W.QueryRowContext(ctx, `SELECT pg_terminate_backend($1, 30000)`, pids[0]).Scan(&killed); err != nil || !killed {
+		t.Fatalf("terminate the leader's session: %v %v", killed, err)
+	}
+	third, ok, err := stores[2].TryLeader(ctx, store.ClusterLeader)
+	if err != nil || !ok {
+		t.Fatalf("lock of a dead leader not freed: %v %v", ok, err)
+	}
+	defer third.Release()
+	if third.Epoch <= second.Epoch {
+		t.Fatalf("epoch %d after %d", third.Epoch, second.Epoch)
+	}
+	// The deposed leader's ping fails: Lost closes and its work stops (the
+	// test times out, rather than passes, if it never does).
+	<-second.Lost
+	<-work.Done()
+	if !errors.Is(context.Cause(work), store.ErrFenced) {
+		t.Fatalf("deposed leader's context ended with %v", context.Cause(work))
+	}
+	second.Release() // after a loss too
+	// Its writes are refused meanwhile: the epoch fences them.
+	if _, err := stores[1].Assign(ctx, store.Assignment{Story: 1, New: true, Epoch: second.Epoch}); !errors.Is(err, store.ErrFenced) {
+		t.Fatalf("deposed leader's write: %v, want ErrFenced", err)
 	}
 
 	// Leases across processes: every due feed goes to exactly one owner.

@@ -39,13 +39,35 @@ func BenchmarkSearch(b *testing.B) {
 
 // BenchmarkIngest stores one ~300-word article and assigns it to a story
 // (five articles per story), the write path of the pipeline.
+// BenchmarkIngest inserts and assigns one article per op, every fifth one
+// creating a story (and its storyline): unfenced, and as the clustering leader does it (its
+// epoch checked, new ids checked not to exist).
 func BenchmarkIngest(b *testing.B) {
+	for _, fenced := range []bool{false, true} {
+		name := "unfenced"
+		if fenced {
+			name = "fenced"
+		}
+		b.Run(name, func(b *testing.B) { benchIngest(b, fenced) })
+	}
+}
+
+func benchIngest(b *testing.B, fenced bool) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
+	var epoch int64
+	if fenced {
+		l, ok, err := s.TryLeader(ctx, store.ClusterLeader)
+		if err != nil || !ok {
+			b.Fatalf("lead: %v %v", ok, err)
+		}
+		defer l.Release()
+		epoch = l.Epoch
+	}
 	src, err := s.UpsertSource(ctx, model.Source{Name: "Bench", Country: "US"})
 	if err != nil {
 		b.Fatal(err)
@@ -58,7 +80,11 @@ func BenchmarkIngest(b *testing.B) {
 		if _, err := s.InsertArticle(ctx, &a); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.Assign(ctx, store.Assignment{ArticleID: a.ID, Story: int64(1 + i/5)}); err != nil {
+		as := store.Assignment{ArticleID: a.ID, Story: int64(1 + i/5), Storyline: int64(1 + i/5)}
+		if fenced {
+			as.Epoch, as.New, as.NewStoryline = epoch, i%5 == 0, i%5 == 0
+		}
+		if _, err := s.Assign(ctx, as); err != nil {
 			b.Fatal(err)
 		}
 		i++

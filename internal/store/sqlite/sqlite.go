@@ -40,8 +40,11 @@ const BusyTimeoutMS = 10000
 type Store struct {
 	*sqlstore.Store
 
-	mu      sync.Mutex
-	leaders map[string]bool
+	path string // absolute, for the leaders' lock files
+
+	mu   sync.Mutex
+	held map[uint64]func() // Release of each leadership held, for Close
+	next uint64
 }
 
 // Open opens (creating it and its directory if needed) the database file at
@@ -51,6 +54,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	path = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(path, "sqlite://"), "sqlite:"), "file:")
 	if path == "" || strings.Contains(path, "?") || strings.Contains(path, ":memory:") {
 		return nil, fmt.Errorf("open sqlite: unsupported path %q", path)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -83,8 +90,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	return &Store{
-		Store:   &sqlstore.Store{W: w, R: r, D: sqlstore.Dialect{Name: "sqlite", CacheStmts: true}},
-		leaders: map[string]bool{},
+		Store: &sqlstore.Store{W: w, R: r, D: sqlstore.Dialect{Name: "sqlite", CacheStmts: true}},
+		path:  abs,
+		held:  map[uint64]func(){},
 	}, nil
 }
 
@@ -116,32 +124,75 @@ func (s *Store) DB() *sql.DB { return s.W }
 // ReadDB returns the query-only reader pool.
 func (s *Store) ReadDB() *sql.DB { return s.R }
 
-// Close closes both pools.
+// Close gives up the leaderships still held and closes both pools.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	var rels []func()
+	for _, r := range s.held {
+		rels = append(rels, r)
+	}
+	s.mu.Unlock()
+	for _, r := range rels {
+		r()
+	}
 	s.CloseStmts()
 	return errors.Join(s.R.Close(), s.W.Close())
 }
 
-// TryLeader grants leadership of name to one caller at a time within this
-// process: a SQLite database is served by one process.
-func (s *Store) TryLeader(ctx context.Context, name string) (func(), bool, error) {
+// TryLeader takes an exclusive lock on the file "<database>.<name>.lock"
+// next to the database, so one process leads however many open the file
+// (a server and an import beside it, or two servers). The kernel frees the
+// lock when the process dies; a lock on the local file is never lost while
+// held, so Lost closes only on Release (the epoch still fences the writes,
+// should the lock file be removed under a running leader).
+func (s *Store) TryLeader(ctx context.Context, name string) (store.Leadership, bool, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, false, err
+		return store.Leadership{}, false, err
 	}
+	if !validName(name) {
+		return store.Leadership{}, false, fmt.Errorf("try leader %q: name must be letters, digits, - and _", name)
+	}
+	unlock, ok, err := lockFile(s.path + "." + name + ".lock")
+	if err != nil || !ok {
+		if err != nil {
+			err = fmt.Errorf("try leader %s: %w", name, err)
+		}
+		return store.Leadership{}, false, err
+	}
+	epoch, err := s.NextEpoch(ctx, s.W, name)
+	if err != nil {
+		unlock()
+		return store.Leadership{}, false, fmt.Errorf("try leader %s: %w", name, err)
+	}
+	lost := make(chan struct{})
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.leaders[name] {
-		return nil, false, nil
-	}
-	s.leaders[name] = true
+	s.next++
+	id := s.next
 	var once sync.Once
-	return func() {
+	release := func() {
 		once.Do(func() {
 			s.mu.Lock()
-			delete(s.leaders, name)
+			delete(s.held, id)
 			s.mu.Unlock()
+			unlock()
+			close(lost)
 		})
-	}, true, nil
+	}
+	s.held[id] = release
+	s.mu.Unlock()
+	return store.Leadership{Epoch: epoch, Lost: lost, Release: release}, true, nil
+}
+
+func validName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 var _ store.Store = (*Store)(nil)

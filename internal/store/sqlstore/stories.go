@@ -42,13 +42,23 @@ const effTime = `CASE WHEN a.published <> 0 THEN a.published ELSE a.fetched END`
 // that had been merged into them, so a redirect is always one hop. An
 // article moved out of another story leaves that story recomputed too.
 // A new story joins a.Storyline, or starts a storyline of its own id; the
-// events of a.StorylinesMerged move to a.Storyline.
+// events of a.StorylinesMerged move to a.Storyline. With a.Epoch set the
+// leader's fencing token is checked first, and a story or storyline marked
+// New must not exist yet (store.ErrFenced otherwise, nothing written).
 func (db *Store) Assign(ctx context.Context, a store.Assignment) (model.Story, error) {
 	if a.Story <= 0 {
 		return model.Story{}, fmt.Errorf("assign article %d: story id %d", a.ArticleID, a.Story)
 	}
 	var out model.Story
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if a.Epoch != 0 {
+			if err := db.checkEpoch(ctx, tx, store.ClusterLeader, a.Epoch); err != nil {
+				return err
+			}
+		}
+		if err := db.checkNew(ctx, tx, a); err != nil {
+			return err
+		}
 		// The storylines this step touches, read before and after it, get
 		// their newest event and event count refreshed at the end.
 		touched := append([]int64{a.Story}, a.Merged...)

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Search", testSearch},
 		{"SearchStories", testSearchStories},
 		{"Leader", testLeader},
+		{"Fencing", testFencing},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
@@ -1024,25 +1025,101 @@ func testSearchStories(t *testing.T, s store.Store) {
 
 func testLeader(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	release, ok, err := s.TryLeader(ctx, "cluster")
+	first, ok, err := s.TryLeader(ctx, store.ClusterLeader)
 	if err != nil || !ok {
 		t.Fatalf("first leader: %v %v", ok, err)
 	}
-	if _, ok, err := s.TryLeader(ctx, "cluster"); err != nil || ok {
+	if _, ok, err := s.TryLeader(ctx, store.ClusterLeader); err != nil || ok {
 		t.Fatalf("second leader while first leads: %v %v", ok, err)
 	}
 	other, ok, err := s.TryLeader(ctx, "other-job")
 	if err != nil || !ok {
 		t.Fatalf("independent name: %v %v", ok, err)
 	}
-	other()
-	release()
-	release() // idempotent
-	again, ok, err := s.TryLeader(ctx, "cluster")
+	other.Release()
+	work, stop := first.Context(ctx)
+	defer stop()
+	select {
+	case <-first.Lost:
+		t.Fatal("Lost closed while leading")
+	case <-work.Done():
+		t.Fatal("leader's context ended while leading")
+	default:
+	}
+	first.Release()
+	first.Release() // idempotent
+	<-first.Lost    // closed by Release
+	<-work.Done()   // and the work under it ends
+	if cause := context.Cause(work); !errors.Is(cause, store.ErrFenced) {
+		t.Fatalf("cause of the leader's context end: %v, want ErrFenced", cause)
+	}
+	again, ok, err := s.TryLeader(ctx, store.ClusterLeader)
 	if err != nil || !ok {
 		t.Fatalf("leader after release: %v %v", ok, err)
 	}
-	again()
+	defer again.Release()
+	if again.Epoch <= first.Epoch {
+		t.Fatalf("epoch %d after %d: the fencing token must grow", again.Epoch, first.Epoch)
+	}
+}
+
+// testFencing: a deposed leader's writes are refused, and a story or
+// storyline the clusterer says is new is never merged into one that exists.
+func testFencing(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	src := source(t, s, "F", "GB")
+	a := article(t, s, src, "https://f.example/a", t0, "Bridge reopens", "The bridge reopened.")
+	b := article(t, s, src, "https://f.example/b", t0.Add(time.Hour), "Election called", "An election was called.")
+	c := article(t, s, src, "https://f.example/c", t0.Add(2*time.Hour), "Bridge traffic returns", "Traffic returned to the bridge.")
+	lead := func() store.Leadership {
+		t.Helper()
+		l, ok, err := s.TryLeader(ctx, store.ClusterLeader)
+		if err != nil || !ok {
+			t.Fatalf("lead: %v %v", ok, err)
+		}
+		return l
+	}
+	unclustered := func(a model.Article) {
+		t.Helper()
+		if got := val(s.Article(ctx, a.ID)).must(t); got.StoryID != 0 {
+			t.Fatalf("article %d was put in story %d by a refused write", a.ID, got.StoryID)
+		}
+	}
+	first := lead()
+	val(s.Assign(ctx, store.Assignment{ArticleID: a.ID, Story: 1, New: true, Storyline: 1, NewStoryline: true, Epoch: first.Epoch})).must(t)
+	first.Release()
+	second := lead()
+	defer second.Release()
+
+	for _, tc := range []struct {
+		name string
+		as   store.Assignment
+	}{
+		{"stale epoch", store.Assignment{ArticleID: b.ID, Story: 2, New: true, Storyline: 2, NewStoryline: true, Epoch: first.Epoch}},
+		{"epoch never granted", store.Assignment{ArticleID: b.ID, Story: 2, New: true, Epoch: second.Epoch + 1}},
+		{"new story id exists", store.Assignment{ArticleID: b.ID, Story: 1, New: true, Storyline: 2, NewStoryline: true, Epoch: second.Epoch}},
+		{"new story id exists, unfenced", store.Assignment{ArticleID: b.ID, Story: 1, New: true}},
+		{"new storyline id in use", store.Assignment{ArticleID: b.ID, Story: 2, New: true, Storyline: 1, NewStoryline: true, Epoch: second.Epoch}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.Assign(ctx, tc.as)
+			if !errors.Is(err, store.ErrFenced) {
+				t.Fatalf("Assign %+v: %v, want ErrFenced", tc.as, err)
+			}
+			unclustered(b)
+			if st := val(s.Story(ctx, 1)).must(t); st.Articles != 1 || st.StorylineID != 1 {
+				t.Fatalf("story 1 changed by a refused write: %+v", st)
+			}
+			if _, err := s.Story(ctx, 2); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("story 2 created by a refused write: %v", err)
+			}
+		})
+	}
+	// The current leader's writes pass: a new story, and joining one.
+	val(s.Assign(ctx, store.Assignment{ArticleID: b.ID, Story: 2, New: true, Storyline: 2, NewStoryline: true, Epoch: second.Epoch})).must(t)
+	if st := val(s.Assign(ctx, store.Assignment{ArticleID: c.ID, Story: 1, Storyline: 1, Epoch: second.Epoch})).must(t); st.Articles != 2 {
+		t.Fatalf("joining story 1: %+v", st)
+	}
 }
 
 // SearchRanksNewestMatchesOnly checks the bound on ranked matches: with
