@@ -55,7 +55,7 @@ func Import(ctx context.Context, st store.Store, r io.Reader, now time.Time) (Im
 			return res, fmt.Errorf("line %d: %w", line, err)
 		}
 		res.Read++
-		name := strings.TrimSpace(rec.Source)
+		name := sourceName(rec.Source)
 		if name == "" {
 			name = hostOf(rec.URL)
 		}
@@ -130,4 +130,16 @@ func homeOf(raw string) string {
 		return ""
 	}
 	return u.Scheme + "://" + u.Host + "/"
+}
+
+// sourceName is a recorded outlet name, a host with its default port
+// ("example.com:80") being the same outlet as the bare host.
+func sourceName(s string) string {
+	s = strings.TrimSpace(s)
+	for _, port := range []string{":80", ":443"} {
+		if h, ok := strings.CutSuffix(s, port); ok && h != "" && !strings.ContainsAny(h, " /:") {
+			return h
+		}
+	}
+	return s
 }
