@@ -103,7 +103,11 @@ func (c *Cache) IconPath(ctx context.Context, home string) string {
 	case err == nil && now.Sub(time.UnixMicro(fetched)) < retryAfter:
 		// Failed within the day: not asked again yet.
 	case err == nil || errors.Is(err, sql.ErrNoRows):
+		// Remembered before asking, so a fetch finishing at once (which
+		// forgets the memo) is not shadowed by it.
+		memos.Store(o, iconMemo{checked: now})
 		c.WantIcon(o)
+		return ""
 	default:
 		c.log.Warn("icon lookup", "site", o, "err", err)
 	}
