@@ -3,6 +3,7 @@
 // client, decoded (which proves it is an image), re-encoded as JPEG at two
 // sizes and stored in the database (table media, created by the store's
 // migrations 0004_media.sql), and served by Dateline under /img/{id}.
+// Outlets' icons are kept the same way (icon.go).
 package media
 
 import (
