@@ -3,6 +3,7 @@
 // client, decoded (which proves it is an image), re-encoded as JPEG at two
 // sizes and stored in the database (table media, created by the store's
 // migrations 0004_media.sql), and served by Dateline under /img/{id}.
+// Outlets' icons are kept the same way (icon.go).
 package media
 
 import (
@@ -79,7 +80,8 @@ type Cache struct {
 	opt      Options
 	log      *slog.Logger
 	queue    chan string
-	inflight sync.Map // url -> true while queued or fetching
+	inflight sync.Map // url (or "icon:" + origin) -> true while queued or fetching
+	icons    sync.Map // origin -> iconMemo
 
 	afterFetch func(url string) // tests: called when a worker is done with a URL
 }
@@ -137,7 +139,11 @@ func (c *Cache) Run(ctx context.Context) {
 				case <-ctx.Done():
 					return
 				case u := <-c.queue:
-					if err := c.Fetch(ctx, u); err != nil && ctx.Err() == nil {
+					if site, ok := strings.CutPrefix(u, iconPrefix); ok {
+						if err := c.FetchIcon(ctx, site); err != nil && ctx.Err() == nil {
+							c.log.Debug("outlet icon", "site", site, "err", err)
+						}
+					} else if err := c.Fetch(ctx, u); err != nil && ctx.Err() == nil {
 						c.log.Debug("lead image", "url", u, "err", err)
 					}
 					c.inflight.Delete(u)
@@ -244,7 +250,8 @@ func (c *Cache) Ready(ctx context.Context, urls []string) (map[string]string, er
 	return out, nil
 }
 
-// Image returns the stored JPEG of id at size (Card or Large).
+// Image returns the stored copy of id at size: the JPEG at Card or Large,
+// or for an outlet icon (Icon) its PNG, which is kept in the card column.
 func (c *Cache) Image(ctx context.Context, id, size string) ([]byte, error) {
 	col := "card"
 	if size == Large {

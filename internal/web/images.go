@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dateline-news/dateline/internal/media"
 	"github.com/dateline-news/dateline/internal/model"
@@ -38,8 +39,11 @@ func (s *server) serveImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	size := media.Card
-	if r.URL.Query().Get("s") == media.Large {
+	switch r.URL.Query().Get("s") {
+	case media.Large:
 		size = media.Large
+	case media.Icon:
+		size = media.Icon
 	}
 	b, err := s.opt.Images.Image(r.Context(), id, size)
 	if errors.Is(err, media.ErrNotFound) {
@@ -52,13 +56,27 @@ func (s *server) serveImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "image/jpeg")
+	h.Set("Content-Type", http.DetectContentType(b)) // our own JPEG, or PNG for icons
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	// An id names one source URL's bytes, stored once: they never change.
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	if r.Method != http.MethodHead {
 		w.Write(b)
 	}
+}
+
+// outletIcon is the path of the stored icon of src's site, or "" when none
+// is stored (yet): the lookup then asks for it in the background, at most
+// once a day per site, and the page shows the name alone.
+func (s *server) outletIcon(src model.Source) string {
+	if s.opt.Images == nil || src.HomeURL == "" {
+		return ""
+	}
+	// Templates have no request context; the lookup is one indexed row, and
+	// usually answered from memory.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return imagePath(s.opt.Images.IconPath(ctx, src.HomeURL), media.Icon)
 }
 
 // storyImages are a story's candidate image URLs, best first: the story's

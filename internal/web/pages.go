@@ -41,6 +41,28 @@ type storyCard struct {
 	imgs  []string
 }
 
+// namedOutlet is an outlet named on a card, with its source for the icon.
+type namedOutlet struct {
+	Name   string
+	Source model.Source
+}
+
+// Named pairs the card's outlet names with their sources (found among the
+// articles read for the card; a name without one shows no icon).
+func (c storyCard) Named() []namedOutlet {
+	out := make([]namedOutlet, len(c.Outlets))
+	for i, n := range c.Outlets {
+		out[i].Name = n
+		for _, a := range c.heads {
+			if sourceName(a) == n {
+				out[i].Source = a.Source
+				break
+			}
+		}
+	}
+	return out
+}
+
 func (c storyCard) Single() bool { return c.Story.Articles <= 1 && c.Lead.ID != 0 }
 
 type frontData struct {

@@ -74,6 +74,7 @@ func (s *server) funcs() template.FuncMap {
 		"pathq":      url.PathEscape,
 		"nonzero":    func(t time.Time) bool { return !t.IsZero() },
 		"outlet":     sourceName,
+		"icon":       s.outletIcon,
 		"tag":        func(h string) string { return strings.TrimPrefix(h, "#") },
 		"paragraphs": paragraphs,
 		"followTopic": func(rd *Reader, tag string) followButton {
