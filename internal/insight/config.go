@@ -48,6 +48,11 @@ type Config struct {
 	// SameLeadShare is SameFactShare for two articles' leads published
 	// within 36 hours: they report one event's core in their own words.
 	SameLeadShare float64
+	// LeadCoreWords: for two such leads the share is taken of at most this
+	// many content words, the who-did-what core; a long lead's background
+	// clause ("after the Senate blocked …") must not hide that it tells the
+	// same happening (0: the whole shorter sentence).
+	LeadCoreWords int
 
 	// MaxQuotesPerArticle and MaxFiguresPerArticle bound what one article
 	// contributes before quotes and figures are merged across outlets
@@ -97,6 +102,7 @@ func DefaultConfig() Config {
 		Redundant:             0.45,
 		SameFactShare:         0.6,
 		SameLeadShare:         0.5,
+		LeadCoreWords:         15,
 		MaxQuotesPerArticle:   40,
 		MaxFiguresPerArticle:  20,
 		MaxStoryQuotes:        240,

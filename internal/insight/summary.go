@@ -318,7 +318,7 @@ func (c Config) summarize(ctx context.Context, arts []sumArticle, k int) ([]Sent
 		same := -1
 		for _, ch := range chosen {
 			st.pairs++
-			if dot(cands[ch].vec, cands[r.node].vec) >= c.Redundant || c.sameFact(bags[ch], bags[r.node], nameIDs, c.share(&cands[ch], &cands[r.node])) {
+			if dot(cands[ch].vec, cands[r.node].vec) >= c.Redundant || c.sameFact(bags[ch], bags[r.node], nameIDs, &cands[ch], &cands[r.node]) {
 				same = ch
 				break
 			}
@@ -345,11 +345,15 @@ func (c Config) summarize(ctx context.Context, arts []sumArticle, k int) ([]Sent
 // as when outlets reword one lead, and at least two of the shared words
 // are not names (two sentences naming the same club and city may tell an
 // attack and an arrest). Both bags are sorted term ids.
-func (c Config) sameFact(a, b []int, names map[int]bool, share float64) bool {
+func (c Config) sameFact(a, b []int, names map[int]bool, ca, cb *cand) bool {
 	ua, ub := uniqInts(a), uniqInts(b)
 	short := min(ua, ub)
 	if short < 4 {
 		return false
+	}
+	share, core := c.share(ca, cb)
+	if core > 0 && short > core {
+		short = core
 	}
 	shared, events := 0, 0
 	for i, j := 0, 0; i < len(a) && j < len(b); {
@@ -379,17 +383,17 @@ func (c Config) sameFact(a, b []int, names map[int]bool, share float64) bool {
 // different articles published within a day of each other report the same
 // event's core, so they need less (outlets word a lead each their own way);
 // other sentences need SameFactShare.
-func (c Config) share(a, b *cand) float64 {
+func (c Config) share(a, b *cand) (share float64, core int) {
 	if a.article != b.article && a.pos <= 1 && b.pos <= 1 {
 		d := a.published.Sub(b.published)
 		if d < 0 {
 			d = -d
 		}
 		if d <= 36*time.Hour {
-			return c.SameLeadShare
+			return c.SameLeadShare, c.LeadCoreWords
 		}
 	}
-	return c.SameFactShare
+	return c.SameFactShare, 0
 }
 
 // uniqInts counts the distinct values of a sorted slice.

@@ -205,8 +205,47 @@ func TestSameFactShares(t *testing.T) {
 		{"one article", cand{article: 0, pos: 0, published: day}, cand{article: 0, pos: 1, published: day}, c.SameFactShare},
 	}
 	for _, tt := range tests {
-		if got := c.share(&tt.a, &tt.b); got != tt.want {
+		got, core := c.share(&tt.a, &tt.b)
+		if got != tt.want {
 			t.Errorf("%s: share = %v, want %v", tt.name, got, tt.want)
 		}
+		if lead := tt.want == c.SameLeadShare; (core == c.LeadCoreWords) != lead || lead && core == 0 {
+			t.Errorf("%s: core %d, want %d only for leads", tt.name, core, c.LeadCoreWords)
+		}
+	}
+}
+
+// TestLongLeadsOneFact: two outlets' leads of one happening, one with a long
+// background clause, are one summary line crediting both; a lead about
+// another happening in the same place stays its own line. Texts written for
+// this test.
+func TestLongLeadsOneFact(t *testing.T) {
+	day := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	arts := []Article{
+		{Outlet: "Harbour Times", Published: day, Text: "The city council voted Tuesday to create a special commission " +
+			"to investigate the collapse of the Marrow Bridge, while shopkeepers along both banks counted losses and " +
+			"ferry crews warned that river traffic could stay closed until summer.\nEngineers began clearing the river on Wednesday."},
+		{Outlet: "Valley Courier", Published: day.Add(3 * time.Hour), Text: "The city council on Tuesday approved a special " +
+			"commission to investigate the collapse of the Marrow Bridge, after regional officials refused last month to " +
+			"open any inquiry and angry residents filled the town hall demanding compensation.\nThe river stays closed to boats."},
+		{Outlet: "Coast Daily", Published: day.Add(4 * time.Hour), Text: "Divers recovered a crane from the river beside " +
+			"the Marrow Bridge on Tuesday, the port authority said.\nTraffic resumed at noon."},
+	}
+	in, err := Story(context.Background(), arts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := in.Summary
+	commission := 0
+	for _, s := range sum {
+		if strings.Contains(s.Text, "commission") {
+			commission++
+			if len(s.Outlets) < 2 {
+				t.Errorf("the commission line credits %v, want both outlets that reported it", s.Outlets)
+			}
+		}
+	}
+	if commission != 1 {
+		t.Errorf("%d summary lines tell the commission vote, want 1: %+v", commission, sum)
 	}
 }
