@@ -237,8 +237,11 @@ func BenchmarkPagesDuringHostileIngest(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if f, _ := srv.polled(); f != len(hostile) {
-			b.Fatalf("the round polled %d feeds, want the %d hostile ones; log:\n%s", f, len(hostile), srv.logs.String())
+		// Feeds with more than a poll's worth of new items come back after
+		// feed.MinInterval, within the same round when it lasts longer.
+		polledFeeds, _ := srv.polled()
+		if polledFeeds < len(hostile) {
+			b.Fatalf("the round polled %d feeds, want at least the %d hostile ones; log:\n%s", polledFeeds, len(hostile), srv.logs.String())
 		}
 		if n := count(db, `SELECT COUNT(*) FROM feeds WHERE last_error <> ''`); n != 4 {
 			b.Fatalf("%d feeds failing, want the 4 bombs", n)
@@ -257,6 +260,7 @@ func BenchmarkPagesDuringHostileIngest(b *testing.B) {
 		b.ReportMetric(float64(len(latencies)), "requests")
 		b.ReportMetric(float64(failed), "non200")
 		b.ReportMetric(round.Seconds(), "round-s")
+		b.ReportMetric(float64(polledFeeds), "polls")
 		b.ReportMetric(float64(rss)/(1<<20), "peakRSS-MiB")
 		b.StartTimer()
 	}
