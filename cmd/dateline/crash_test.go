@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -31,11 +33,14 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// slowSite serves one feed of n items whose pages take a little while, so a
-// process can be killed in the middle of ingesting them.
-func slowSite(t *testing.T, n int, delay time.Duration) *httptest.Server {
+// gatedSite serves one feed of n items. Article pages from index open on
+// wait until release is called (or their request ends), so a process can be
+// killed in the middle of ingesting them however fast or slow the machine is.
+func gatedSite(t *testing.T, n, open int) (srv *httptest.Server, release func()) {
+	gate := make(chan struct{})
+	var once sync.Once
+	release = func() { once.Do(func() { close(gate) }) }
 	mux := http.NewServeMux()
-	var srv *httptest.Server
 	mux.HandleFunc("GET /feed.xml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/rss+xml")
 		var b strings.Builder
@@ -46,16 +51,22 @@ func slowSite(t *testing.T, n int, delay time.Duration) *httptest.Server {
 		fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Slow Gazette</title>%s</channel></rss>`, b.String())
 	})
 	mux.HandleFunc("GET /a/{n}", func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(delay)
 		i := r.PathValue("n")
+		if k, _ := strconv.Atoi(i); k >= open {
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		fmt.Fprintf(w, `<html><head><title>Council report %s</title></head><body><article><h1>Council report %s</h1>
 <p>The city council met on Tuesday evening to discuss report number %s on the repair of the harbour bridge, which has been closed to lorries since the spring.</p>
 <p>Engineers told councillors that the repairs would take another eleven weeks and cost more than the original estimate, because corrosion was found in two of the main cables.</p>
 <p>Residents who attended the meeting asked for a temporary ferry service while the work goes on.</p></article></body></html>`, i, i, i)
 	})
 	srv = httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv
+	t.Cleanup(func() { release(); srv.Close() })
+	return srv, release
 }
 
 func countArticles(base string) (total int, urls map[string]int, clustered int, err error) {
@@ -91,8 +102,10 @@ func countArticles(base string) (total int, urls map[string]int, clustered int, 
 // and nothing was stored twice.
 func TestKillMidIngest(t *testing.T) {
 	bin := buildBinary(t)
-	const n = 120
-	site := slowSite(t, n, 60*time.Millisecond)
+	// Pages from 20 on hang until the kill, so the process dies with at
+	// most 20 of the 120 articles stored and some fetches in flight.
+	const n, open = 120, 20
+	site, release := gatedSite(t, n, open)
 	db := filepath.Join(t.TempDir(), "dateline.db")
 	if err := run(context.Background(), []string{"feeds", "add", "--database", db, site.URL + "/feed.xml"}, nil, &strings.Builder{}, &strings.Builder{}); err != nil {
 		t.Fatal(err)
@@ -128,10 +141,11 @@ func TestKillMidIngest(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Wait()
-	if before >= n {
-		t.Fatalf("ingest finished before the kill (%d articles); slow the site down", before)
+	if before > open {
+		t.Fatalf("%d articles stored before the kill, but only %d pages could be fetched", before, open)
 	}
 
+	release()
 	cmd, base = start()
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
 	// The lease of the killed process must expire or be taken over; the

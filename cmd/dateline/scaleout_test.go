@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -176,6 +177,19 @@ func stored(db *sql.DB) (articles, clustered int, err error) {
 	return articles, clustered, err
 }
 
+// withAppName returns dsn with its sessions named name in pg_stat_activity.
+func withAppName(tb testing.TB, dsn, name string) string {
+	tb.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", name)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t *testing.T, within time.Duration, what string, cond func() (bool, string)) {
 	t.Helper()
@@ -224,7 +238,9 @@ func TestScaleOutPostgres(t *testing.T) {
 	const interval, lease = time.Minute, 3 * time.Second
 	flags := []string{"--poll-interval", interval.String(), "--lease", lease.String()}
 	mark := site.Logged()
-	procs := []*server{startServe(t, bin, dsn, flags...), startServe(t, bin, dsn, flags...)}
+	// Each process names its PostgreSQL sessions, so the test can see when
+	// a killed one's sessions are gone.
+	procs := []*server{startServe(t, bin, withAppName(t, dsn, "dateline-0"), flags...), startServe(t, bin, withAppName(t, dsn, "dateline-1"), flags...)}
 	defer func() {
 		if t.Failed() || testing.Verbose() {
 			for i, p := range procs {
@@ -248,7 +264,17 @@ func TestScaleOutPostgres(t *testing.T) {
 			fmt.Sprintf("%d of %d articles, %d clustered, %d feeds not saved, err %v", n, want, c, unsaved, err)
 	}
 	waitFor(t, 60*time.Second, "first interval ingested and clustered", done)
-	time.Sleep(time.Second) // anything polled early would show now
+	// A process logs "polled feeds" when its round ends, after every poll
+	// it started has finished (and so reached the publisher's log); only
+	// then can the log show whether a feed was polled twice.
+	waitFor(t, 30*time.Second, "both processes ended their first round", func() (bool, string) {
+		var ended []bool
+		for _, p := range procs {
+			f, _ := p.polled()
+			ended = append(ended, f > 0)
+		}
+		return !slices.Contains(ended, false), fmt.Sprintf("round ended per process: %v", ended)
+	})
 	reqs := site.Requests(mark)
 	checkOnce(t, "interval 1", reqs, feeds, 0, items, 1, nil)
 	total := 0
@@ -289,9 +315,9 @@ func TestScaleOutPostgres(t *testing.T) {
 		n, _, err := stored(db)
 		return err == nil && n >= want-2*feeds*items/3, fmt.Sprintf("%d articles, err %v", n, err)
 	})
-	dead, survivor := procs[0], procs[1]
+	dead, survivor, deadApp := procs[0], procs[1], "dateline-0"
 	if !dead.leads() {
-		dead, survivor = survivor, dead
+		dead, survivor, deadApp = survivor, dead, "dateline-1"
 	}
 	if survivor.leads() {
 		t.Fatal("both processes lead clustering")
@@ -306,8 +332,13 @@ func TestScaleOutPostgres(t *testing.T) {
 	if before >= want {
 		t.Fatalf("ingest finished before the kill (%d articles); slow the site down", before)
 	}
-	time.Sleep(300 * time.Millisecond) // let PostgreSQL end the dead sessions
-	held := map[string]time.Time{}     // feed path -> lease end, for the dead process's leases
+	// A lease the dead process asked for may still commit until PostgreSQL
+	// has ended its sessions; read its leases after that.
+	waitFor(t, 30*time.Second, "PostgreSQL ended the killed process's sessions", func() (bool, string) {
+		n := count(db, `SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1`, deadApp)
+		return n == 0, fmt.Sprintf("%d sessions left", n)
+	})
+	held := map[string]time.Time{} // feed path -> lease end, for the dead process's leases
 	rows, err := db.Query(`SELECT url, lease_until FROM feeds WHERE lease_owner = $1`, dead.owner)
 	if err != nil {
 		t.Fatal(err)
