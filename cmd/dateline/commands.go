@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/user"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -26,7 +27,7 @@ import (
 )
 
 // feedSubs are the feeds subcommands, for the error that lists them.
-const feedSubs = "list, add, remove, import, export, pause, resume or set"
+const feedSubs = "list, add, remove, import, export, pause, resume, set or rename"
 
 func feeds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -54,7 +55,7 @@ func feeds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "add", "import":
 		check = fs.Bool("check", true, "fetch each URL first: find the feed a web page advertises, refuse pages without one")
 		allowPrivate = fs.Bool("allow-private-networks", false, "let the check reach private, loopback and link-local addresses")
-	case "list", "remove", "export", "pause", "resume", "set":
+	case "list", "remove", "export", "pause", "resume", "set", "rename":
 	default:
 		return fmt.Errorf("feeds: unknown subcommand %q (want %s)", sub, feedSubs)
 	}
@@ -75,6 +76,10 @@ func feeds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "set":
 		if fs.NArg() != 1 {
 			return errors.New("feeds set: give one feed URL")
+		}
+	case "rename":
+		if fs.NArg() != 2 || strings.TrimSpace(fs.Arg(1)) == "" {
+			return errors.New("feeds rename: give a feed URL and the outlet's new name")
 		}
 	case "list", "export":
 		if fs.NArg() != 0 {
@@ -183,6 +188,18 @@ func feeds(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("feeds set: %w", err)
 		}
 		fmt.Fprintf(stdout, "outlet %s: country %q, language %q, category %q\n", src.Name, src.Country, src.Language, src.Category)
+		return nil
+	case "rename":
+		newName := strings.TrimSpace(fs.Arg(1))
+		src, err := feedadmin.Update(ctx, st, fs.Arg(0), feedadmin.Change{Name: &newName})
+		audit(ctx, st, "update", fs.Arg(0), "outlet "+src.Name, err)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("feeds rename: no feed %s (dateline feeds list shows them)", fs.Arg(0))
+		}
+		if err != nil {
+			return fmt.Errorf("feeds rename: %w", err)
+		}
+		fmt.Fprintf(stdout, "outlet renamed %s\n", src.Name)
 		return nil
 	case "export":
 		return feedadmin.ExportOPML(ctx, st, stdout)

@@ -35,6 +35,7 @@ var commands = []command{
 	{"feeds pause", "URL…", "stop polling feeds until resumed"},
 	{"feeds resume", "URL…", "poll paused feeds again"},
 	{"feeds set", "URL", "rename a feed's outlet or set its country, language or category"},
+	{"feeds rename", "URL NAME", "rename a feed's outlet (the name readers see)"},
 	{"import", "FILE.jsonl", "replay a recorded corpus through the pipeline minus fetching; re-importing adds nothing"},
 	{"eval extract", "", "score the production extractor on a Zyte-format benchmark folder"},
 	{"eval cluster", "", "stream a labelled corpus through the production event and storyline clusterer and score one level"},
