@@ -325,3 +325,17 @@ func dict(kv ...any) (map[string]any, error) {
 	}
 	return m, nil
 }
+
+// TokenUser returns the account behind an API token secret (from an
+// Authorization: Bearer header; never a cookie). Failed look-ups count
+// against r's client address; a rate limit is an *account.LimitError.
+func (h *Handler) TokenUser(r *http.Request, secret string) (account.User, bool, error) {
+	u, err := h.svc.UserByTokenFrom(r.Context(), secret, h.clientAddr(r))
+	switch {
+	case errors.Is(err, account.ErrNoToken), errors.Is(err, account.ErrSuspended):
+		return account.User{}, false, nil
+	case err != nil:
+		return account.User{}, false, err
+	}
+	return u, true, nil
+}
