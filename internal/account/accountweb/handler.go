@@ -107,6 +107,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		"POST /logout":                       h.logout,
 		"GET /account":                       h.accountPage,
 		"POST /account/password":             h.changePassword,
+		"POST /account/tokens":               h.createToken,
+		"POST /account/tokens/{id}/revoke":   h.revokeToken,
 		"POST /follow":                       h.follow,
 		"POST /comments":                     h.postComment,
 		"GET /comments/{id}/edit":            h.editForm,
