@@ -49,7 +49,7 @@ func bearer(r *http.Request) string {
 // cookie: no browser-held credential is involved, so the cross-origin check
 // (which guards cookies) does not apply to it.
 func bearerOnly(r *http.Request) bool {
-	return strings.HasPrefix(r.URL.Path, "/api/v1/") && bearer(r) != "" && r.Header.Get("Cookie") == ""
+	return strings.HasPrefix(r.URL.Path, "/api/v1/") && bearer(r) != "" && len(r.Header.Values("Cookie")) == 0
 }
 
 // crossOrigin refuses cross-site state-changing requests, which could ride
