@@ -324,7 +324,10 @@ func (p pinnedHost) RoundTrip(req *http.Request) (*http.Response, error) {
 	return p.next.RoundTrip(req)
 }
 
-var _ web.Readers = readersHook{}
+var (
+	_ web.Readers    = readersHook{}
+	_ web.APIReaders = readersHook{}
+)
 
 // readersHook is the accounts hook as the web layer sees it: accountweb's
 // handler, which also names the signed-in reader and what they follow (for
@@ -343,7 +346,36 @@ func (h readersHook) Reader(r *http.Request) (web.Reader, bool, error) {
 	if err != nil {
 		return web.Reader{}, false, err
 	}
-	return web.Reader{Name: u.Username, Topics: topics, Sources: sources, Admin: u.Role == account.Admin && !u.Suspended}, true, nil
+	return web.Reader{Name: u.Username, Topics: topics, Sources: sources, Admin: u.Role == account.Admin && !u.Suspended, Role: string(u.Role)}, true, nil
+}
+
+// APIReader is the reader behind a personal API token.
+func (h readersHook) APIReader(r *http.Request, token string) (web.Reader, bool, error) {
+	u, ok, err := h.TokenUser(r, token)
+	if !ok || err != nil {
+		return web.Reader{}, false, err
+	}
+	topics, sources, err := h.svc.Follows(r.Context(), u.ID)
+	if err != nil {
+		return web.Reader{}, false, err
+	}
+	return web.Reader{Name: u.Username, Topics: topics, Sources: sources, Admin: u.Role == account.Admin, Role: string(u.Role)}, true, nil
+}
+
+// APIFollow follows or unfollows for the owner of a personal API token.
+func (h readersHook) APIFollow(r *http.Request, token, kind, value string, on bool) error {
+	u, ok, err := h.TokenUser(r, token)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &web.InputError{Msg: "invalid API token"}
+	}
+	err = h.svc.Follow(r.Context(), u, kind, value, on)
+	if inv := (*account.InvalidError)(nil); errors.As(err, &inv) {
+		return &web.InputError{Msg: inv.Msg}
+	}
+	return err
 }
 
 func fetchOptions(allowPrivate bool, perHost time.Duration) fetch.Options {

@@ -29,7 +29,7 @@ func (d Dialect) bind(q string) string {
 
 // tables are the ones the service reads and writes. The store creates them
 // (internal/store/<backend>/migrations/0002_accounts.sql) when it opens.
-var tables = []string{"users", "user_sessions", "comments", "comment_reports", "user_follows"}
+var tables = []string{"users", "user_sessions", "comments", "comment_reports", "user_follows", "api_tokens"}
 
 // checkTables returns an error naming the service's tables db lacks, so a
 // database not opened through the store fails at start rather than on the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -42,6 +43,33 @@ func (h adminHook) Reader(r *http.Request) (Reader, bool, error) {
 		return Reader{}, false, nil
 	}
 	return Reader{Name: u.Username, Admin: u.Role == account.Admin && !u.Suspended}, true, nil
+}
+
+func (h adminHook) APIReader(r *http.Request, token string) (Reader, bool, error) {
+	u, ok, err := h.TokenUser(r, token)
+	if !ok || err != nil {
+		return Reader{}, false, err
+	}
+	topics, sources, err := h.svc.Follows(r.Context(), u.ID)
+	if err != nil {
+		return Reader{}, false, err
+	}
+	return Reader{Name: u.Username, Topics: topics, Sources: sources, Admin: u.Role == account.Admin, Role: string(u.Role)}, true, nil
+}
+
+func (h adminHook) APIFollow(r *http.Request, token, kind, value string, on bool) error {
+	u, ok, err := h.TokenUser(r, token)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &InputError{Msg: "invalid API token"}
+	}
+	err = h.svc.Follow(r.Context(), u, kind, value, on)
+	if inv := (*account.InvalidError)(nil); errors.As(err, &inv) {
+		return &InputError{Msg: inv.Msg}
+	}
+	return err
 }
 
 // backends are the stores the operator pages are tested on: SQLite, and

@@ -20,6 +20,7 @@ type Reader struct {
 	Topics  []string // followed hashtags, without '#'
 	Sources []int64  // followed outlets' source IDs
 	Admin   bool     // may manage feeds (/admin/feeds)
+	Role    string   // reader, moderator or admin, for /api/v1/me; "" derives it from Admin
 }
 
 // IsAdmin reports whether the reader may manage feeds; false when nobody is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -37,6 +38,33 @@ func (h accountsHook) Reader(r *http.Request) (Reader, bool, error) {
 		return Reader{}, false, err
 	}
 	return Reader{Name: u.Username, Topics: topics, Sources: sources}, true, nil
+}
+
+func (h accountsHook) APIReader(r *http.Request, token string) (Reader, bool, error) {
+	u, ok, err := h.TokenUser(r, token)
+	if !ok || err != nil {
+		return Reader{}, false, err
+	}
+	topics, sources, err := h.svc.Follows(r.Context(), u.ID)
+	if err != nil {
+		return Reader{}, false, err
+	}
+	return Reader{Name: u.Username, Topics: topics, Sources: sources, Admin: u.Role == account.Admin, Role: string(u.Role)}, true, nil
+}
+
+func (h accountsHook) APIFollow(r *http.Request, token, kind, value string, on bool) error {
+	u, ok, err := h.TokenUser(r, token)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &InputError{Msg: "invalid API token"}
+	}
+	err = h.svc.Follow(r.Context(), u, kind, value, on)
+	if inv := (*account.InvalidError)(nil); errors.As(err, &inv) {
+		return &InputError{Msg: inv.Msg}
+	}
+	return err
 }
 
 // browser is a cookie-keeping client that reports redirects instead of

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dateline-news/dateline/internal/account"
 	"github.com/dateline-news/dateline/internal/account/accountweb"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
@@ -116,29 +117,37 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 	}
 	paths := doc["paths"].(map[string]any)
 
-	// The routes, read from the files that register them.
-	routeRE := regexp.MustCompile(`"GET (/api/v1/[^"]+)"`)
+	// The routes ("METHOD /path"), read from the files that register them.
+	routeRE := regexp.MustCompile(`"(GET|POST|PUT|DELETE) (/api/v1/[^"]+)"`)
 	var routes []string
-	for _, f := range []string{"web.go", "admin.go", "storyline.go", "../account/accountweb/handler.go"} {
+	for _, f := range []string{"web.go", "admin.go", "storyline.go", "apitokens.go", "../account/accountweb/handler.go"} {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, m := range routeRE.FindAllStringSubmatch(string(src), -1) {
-			routes = append(routes, m[1])
+			routes = append(routes, m[1]+" "+m[2])
 		}
 	}
 	if len(routes) < 8 {
 		t.Fatalf("found only %d routes: %v", len(routes), routes)
 	}
+	var described []string
+	for p, item := range paths {
+		for m := range item.(map[string]any) {
+			if m != "parameters" {
+				described = append(described, strings.ToUpper(m)+" "+p)
+			}
+		}
+	}
 	for _, r := range routes {
-		if _, ok := paths[r]; !ok {
+		if !slices.Contains(described, r) {
 			t.Errorf("route %s is not described", r)
 		}
 	}
-	for p := range paths {
-		if !slices.Contains(routes, p) {
-			t.Errorf("%s is described but no handler serves it", p)
+	for _, d := range described {
+		if !slices.Contains(routes, d) {
+			t.Errorf("%s is described but no handler serves it", d)
 		}
 	}
 
@@ -162,9 +171,25 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 	svc := accountsOn(t, st)
 	h := New(st, Options{CacheTTL: -1, Comments: adminHook{accountweb.New(svc, accountweb.Options{
 		TargetExists: func(ctx context.Context, kind string, id int64) (bool, error) { return id == 1, nil }}), svc}})
+	// Operations that need a token get one of a reader who follows the outlet.
+	reader, err := svc.CreateUser(ctx, "reader1", "correct horse battery", account.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Follow(ctx, reader, account.FollowSource, strconv.FormatInt(src.ID, 10), true); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := svc.CreateToken(ctx, reader.ID, "openapi test")
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	for p, item := range paths {
-		op := item.(map[string]any)["get"].(map[string]any)
+		op, ok := item.(map[string]any)["get"].(map[string]any)
+		if !ok {
+			continue // writes are exercised in apitokens_test.go
+		}
+		_, secured := op["security"]
 		responses := op["responses"].(map[string]any)
 		query := []string{}
 		hasLimit, hasID := false, strings.Contains(p, "{id}")
@@ -189,9 +214,18 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 		if hasLimit {
 			cases = append(cases, struct{ url, want string }{base + "&limit=0", "400"})
 		}
-		for _, c := range cases {
+		if secured {
+			cases = append(cases, struct{ url, want string }{base, "401"})
+		}
+		for i, c := range cases {
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest("GET", c.url, nil))
+			req := httptest.NewRequest("GET", c.url, nil)
+			if secured && c.want != "401" {
+				req.Header.Set("Authorization", "Bearer "+token)
+			} else if secured && i > 0 {
+				req.Header.Set("Authorization", "Bearer dl_revoked-or-never-issued")
+			}
+			h.ServeHTTP(rec, req)
 			if got := strconv.Itoa(rec.Code); got != c.want {
 				t.Errorf("GET %s: %d %s, want %s", c.url, rec.Code, http.StatusText(rec.Code), c.want)
 				continue

@@ -98,7 +98,7 @@ func (s *server) handler() http.Handler {
 		s.opt.Comments.Routes(mux)
 	}
 	var h http.Handler = mux
-	h = http.NewCrossOriginProtection().Handler(h)
+	h = crossOrigin(h)
 	h = compress(h)
 	h = s.recoverPanics(h)
 	h = s.securityHeaders(h)
@@ -194,6 +194,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/stories", s.cache.wrap(g(s.apiStories)))
 	mux.HandleFunc("GET /api/v1/stories/{id}", slow(s.apiStory))
 	mux.HandleFunc("GET /api/v1/search", search(s.apiSearch))
+	s.apiTokenRoutes(mux)
 	s.storylineRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "no such endpoint")

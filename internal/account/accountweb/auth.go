@@ -76,6 +76,8 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 type accountData struct {
 	Topics  []string
 	Sources []int64
+	Tokens  []account.Token
+	Secret  string // a token just created, shown this once
 }
 
 func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) {
@@ -87,7 +89,17 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, u account.User, status int, errMsg string, form map[string]string) {
+	h.renderAccountWith(w, r, u, status, errMsg, "", form)
+}
+
+// renderAccountWith is renderAccount showing secret, a just-created API token.
+func (h *Handler) renderAccountWith(w http.ResponseWriter, r *http.Request, u account.User, status int, errMsg, secret string, form map[string]string) {
 	topics, sources, err := h.svc.Follows(r.Context(), u.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	tokens, err := h.svc.Tokens(r.Context(), u.ID)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -98,9 +110,14 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, u accoun
 		notice = "Your password is changed. Other sessions were logged out."
 	case "follow":
 		notice = "Saved."
+	case "revoked":
+		notice = "The token is revoked; programs using it are refused from now on."
+	}
+	if secret != "" {
+		notice = "Your new API token is below. Copy it now: it is not shown again."
 	}
 	h.render(w, r, status, "account", view{Title: "Your account", User: u, Error: errMsg, Notice: notice, Form: form,
-		Data: accountData{Topics: topics, Sources: sources}})
+		Data: accountData{Topics: topics, Sources: sources, Tokens: tokens, Secret: secret}})
 }
 
 func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
@@ -153,4 +170,44 @@ func (h *Handler) follow(w http.ResponseWriter, r *http.Request) {
 		next = "/account?done=follow"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// createToken makes a personal API token named by the form field name and
+// shows its secret on the page it answers with, this once (not through a
+// redirect: the secret must not land in a URL or history).
+func (h *Handler) createToken(w http.ResponseWriter, r *http.Request) {
+	u, ok := h.requireUser(w, r, "/account")
+	if !ok {
+		return
+	}
+	secret, _, err := h.svc.CreateToken(r.Context(), u.ID, r.PostFormValue("name"))
+	if err != nil {
+		var inv *account.InvalidError
+		if errors.As(err, &inv) {
+			h.renderAccount(w, r, u, http.StatusUnprocessableEntity, inv.Msg, map[string]string{"token": r.PostFormValue("name")})
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	h.renderAccountWith(w, r, u, http.StatusOK, "", secret, nil)
+}
+
+// revokeToken revokes one of the signed-in reader's own tokens.
+func (h *Handler) revokeToken(w http.ResponseWriter, r *http.Request) {
+	u, ok := h.requireUser(w, r, "/account")
+	if !ok {
+		return
+	}
+	id, ok := pathID(r)
+	if !ok {
+		h.notFound(w, r)
+		return
+	}
+	if err := h.svc.RevokeToken(r.Context(), u.ID, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/account?done=revoked", http.StatusSeeOther)
 }

@@ -107,6 +107,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		"POST /logout":                       h.logout,
 		"GET /account":                       h.accountPage,
 		"POST /account/password":             h.changePassword,
+		"POST /account/tokens":               h.createToken,
+		"POST /account/tokens/{id}/revoke":   h.revokeToken,
 		"POST /follow":                       h.follow,
 		"POST /comments":                     h.postComment,
 		"GET /comments/{id}/edit":            h.editForm,
@@ -324,4 +326,18 @@ func dict(kv ...any) (map[string]any, error) {
 		m[k] = kv[i+1]
 	}
 	return m, nil
+}
+
+// TokenUser returns the account behind an API token secret (from an
+// Authorization: Bearer header; never a cookie). Failed look-ups count
+// against r's client address; a rate limit is an *account.LimitError.
+func (h *Handler) TokenUser(r *http.Request, secret string) (account.User, bool, error) {
+	u, err := h.svc.UserByTokenFrom(r.Context(), secret, h.clientAddr(r))
+	switch {
+	case errors.Is(err, account.ErrNoToken), errors.Is(err, account.ErrSuspended):
+		return account.User{}, false, nil
+	case err != nil:
+		return account.User{}, false, err
+	}
+	return u, true, nil
 }

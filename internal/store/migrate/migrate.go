@@ -21,7 +21,7 @@ import (
 // tables, then those of 0002_accounts.sql, then the audit log. A migration adding tables adds
 // them here.
 var Tables = []string{"sources", "feeds", "articles", "stories", "story_insight",
-	"users", "user_sessions", "comments", "comment_reports", "user_follows", "storyline_merges", "audit_log"}
+	"users", "user_sessions", "comments", "comment_reports", "user_follows", "storyline_merges", "audit_log", "api_tokens"}
 
 // rawStore is what both backends offer beyond store.Store.
 type rawStore interface {

@@ -3,6 +3,7 @@ package migrate
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dateline-news/dateline/internal/account"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
 	"github.com/dateline-news/dateline/internal/store/open"
@@ -118,6 +120,18 @@ func testCopy(t *testing.T, toDSN string) {
 		t.Fatal(err)
 	}
 	fill(t, from)
+	// An account with an API token: account tables are copied too.
+	svc, err := account.New(from.(interface{ DB() *sql.DB }).DB(), account.SQLite, account.Options{Hash: account.HashParams{Memory: 1024, Time: 1, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := svc.CreateUser(ctx, "ann", "correct horse battery", account.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.CreateToken(ctx, u.ID, "script"); err != nil {
+		t.Fatal(err)
+	}
 	want := snapshot(t, from)
 	from.Close()
 
@@ -125,7 +139,8 @@ func testCopy(t *testing.T, toDSN string) {
 	if err := CopyDSN(ctx, fromDSN, toDSN, &log); err != nil {
 		t.Fatalf("copy: %v\n%s", err, log.String())
 	}
-	if !strings.Contains(log.String(), "articles: 1200 rows copied") || !strings.Contains(log.String(), "verified") {
+	if !strings.Contains(log.String(), "articles: 1200 rows copied") || !strings.Contains(log.String(), "api_tokens: 1 rows copied") ||
+		!strings.Contains(log.String(), "verified") {
 		t.Fatalf("copy log:\n%s", log.String())
 	}
 	to, err := open.Open(ctx, toDSN)
