@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -272,21 +271,11 @@ func (s *server) entityFeed(w http.ResponseWriter, r *http.Request) {
 
 // sourceFeed is an outlet's newest articles.
 func (s *server) sourceFeed(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
+	src, ok := s.pathSource(w, r)
 	if !ok {
-		s.notFound(w, r)
 		return
 	}
-	all, err := s.st.Sources(r.Context())
-	if err != nil {
-		s.serverError(w, r, fmt.Errorf("source feed: %w", err))
-		return
-	}
-	i := slices.IndexFunc(all, func(src model.Source) bool { return src.ID == id })
-	if i < 0 {
-		s.notFound(w, r)
-		return
-	}
+	id := src.ID
 	arts, _, err := s.st.Articles(r.Context(), store.ArticleQuery{SourceID: id, Limit: feedEntries})
 	if err != nil {
 		s.serverError(w, r, fmt.Errorf("source feed %d: %w", id, err))
@@ -294,7 +283,7 @@ func (s *server) sourceFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	base := s.baseURL(r)
 	home := base + "/source/" + strconv.FormatInt(id, 10)
-	s.writeFeed(w, r, feedDoc{Title: s.opt.SiteName + ": " + all[i].Name, Home: home, Self: home + "/feed",
+	s.writeFeed(w, r, feedDoc{Title: s.opt.SiteName + ": " + src.Name, Home: home, Self: home + "/feed",
 		Entries: articleEntries(base, arts)})
 }
 

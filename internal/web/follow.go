@@ -238,23 +238,34 @@ type sourceData struct {
 	Missed   []storyCard // widely covered top stories this outlet did not cover
 }
 
-// sourcePage lists an outlet's newest articles.
-func (s *server) sourcePage(w http.ResponseWriter, r *http.Request) {
+// pathSource is the outlet named by the path's {id}; it answers 404 (or
+// 500) itself and reports false when there is none.
+func (s *server) pathSource(w http.ResponseWriter, r *http.Request) (model.Source, bool) {
 	id, ok := pathID(r)
 	if !ok {
 		s.notFound(w, r)
-		return
+		return model.Source{}, false
 	}
 	all, err := s.st.Sources(r.Context())
 	if err != nil {
 		s.serverError(w, r, fmt.Errorf("sources: %w", err))
-		return
+		return model.Source{}, false
 	}
 	i := slices.IndexFunc(all, func(src model.Source) bool { return src.ID == id })
 	if i < 0 {
 		s.notFound(w, r)
+		return model.Source{}, false
+	}
+	return all[i], true
+}
+
+// sourcePage lists an outlet's newest articles.
+func (s *server) sourcePage(w http.ResponseWriter, r *http.Request) {
+	src, ok := s.pathSource(w, r)
+	if !ok {
 		return
 	}
+	id := src.ID
 	cursor := r.URL.Query().Get("cursor")
 	arts, next, err := s.st.Articles(r.Context(), store.ArticleQuery{SourceID: id, Limit: sourcePageSize, Cursor: cursor})
 	if err != nil {
@@ -272,7 +283,7 @@ func (s *server) sourcePage(w http.ResponseWriter, r *http.Request) {
 			s.log.Warn("blind spots", "source", id, "err", err)
 		}
 	}
-	name := all[i].Name
+	name := src.Name
 	for _, a := range arts {
 		if n := sourceName(a); n != "" {
 			name = n
@@ -281,5 +292,5 @@ func (s *server) sourcePage(w http.ResponseWriter, r *http.Request) {
 	}
 	rd := s.reader(r)
 	s.render(w, r, http.StatusOK, "source.html", page{Title: name, Reader: rd, Feed: "/source/" + strconv.FormatInt(id, 10) + "/feed.xml",
-		Data: sourceData{Source: all[i], Name: name, Articles: arts, Next: next, Cursor: cursor, Reader: rd, Follow: s.readers() != nil, Missed: missed}})
+		Data: sourceData{Source: src, Name: name, Articles: arts, Next: next, Cursor: cursor, Reader: rd, Follow: s.readers() != nil, Missed: missed}})
 }
