@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -18,25 +17,13 @@ import (
 	"github.com/dateline-news/dateline/internal/account/accountweb"
 	"github.com/dateline-news/dateline/internal/store"
 	"github.com/dateline-news/dateline/internal/store/migrate"
-	"github.com/dateline-news/dateline/internal/store/open"
 )
 
 // accounts builds the accounts service on the store's own database: the
 // store's migrations already created the account tables.
-func accounts(st store.Store, dsn string) (*account.Service, error) {
-	h, ok := st.(interface{ DB() *sql.DB })
-	if !ok {
-		return nil, errors.New("accounts: this store exposes no SQL database")
-	}
-	opts := account.Options{}
-	if r, ok := st.(interface{ ReadDB() *sql.DB }); ok {
-		opts.ReadDB = r.ReadDB()
-	}
-	dialect := account.SQLite
-	if open.IsPostgres(dsn) {
-		dialect = account.Postgres
-	}
-	svc, err := account.New(h.DB(), dialect, opts)
+func accounts(st store.Store) (*account.Service, error) {
+	h := st.SQL()
+	svc, err := account.New(h.DB, account.Dialect(h.Dialect), account.Options{ReadDB: h.ReadDB})
 	if err != nil {
 		return nil, fmt.Errorf("start accounts: %w", err)
 	}
@@ -121,7 +108,7 @@ func users(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 		return err
 	}
 	defer st.Close()
-	svc, err := accounts(st, *dsn)
+	svc, err := accounts(st)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -26,7 +25,6 @@ import (
 	"github.com/dateline-news/dateline/internal/media"
 	"github.com/dateline-news/dateline/internal/model"
 	"github.com/dateline-news/dateline/internal/store"
-	"github.com/dateline-news/dateline/internal/store/open"
 	"github.com/dateline-news/dateline/internal/web"
 )
 
@@ -81,7 +79,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
-	svc, err := accounts(st, *dsn)
+	svc, err := accounts(st)
 	if err != nil {
 		return err
 	}
@@ -93,7 +91,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 
 	// One guarded client for polling, lead images and feeds an administrator adds.
 	client := fetch.New(fetchOptions(*allowPrivate, *perHost))
-	images := imageCache(st, *dsn, client, log)
+	images := imageCache(st, client, log)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -389,15 +387,8 @@ func fetchOptions(allowPrivate bool, perHost time.Duration) fetch.Options {
 }
 
 // imageCache keeps lead images in the store's database, fetched through the
-// same guarded client as feeds; nil when the store exposes no database.
-func imageCache(st store.Store, dsn string, client *fetch.Client, log *slog.Logger) *media.Cache {
-	h, ok := st.(interface{ DB() *sql.DB })
-	if !ok {
-		return nil
-	}
-	opts := media.Options{Postgres: open.IsPostgres(dsn), Logger: log}
-	if r, ok := st.(interface{ ReadDB() *sql.DB }); ok {
-		opts.ReadDB = r.ReadDB()
-	}
-	return media.New(h.DB(), client, opts)
+// same guarded client as feeds.
+func imageCache(st store.Store, client *fetch.Client, log *slog.Logger) *media.Cache {
+	h := st.SQL()
+	return media.New(h.DB, client, media.Options{Postgres: h.Dialect == store.DialectPostgres, ReadDB: h.ReadDB, Logger: log})
 }

@@ -3,7 +3,8 @@
 // open.Open picks one from a DSN, migrate.Copy moves data between them.
 //
 // Conventions both backends share, for packages that keep their own tables
-// through a backend's DB() *sql.DB (and their own migrations/000N_*.sql):
+// in the store's database through Store.SQL (accounts, lead images; their
+// tables are created by the store's own migrations):
 // times are BIGINT unix microseconds UTC with 0 for "unknown", ids are
 // 64-bit integers, and every migration file of a backend is applied once,
 // in name order, when the store is opened.
@@ -15,6 +16,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"time"
 
@@ -128,10 +130,28 @@ type Assignment struct {
 	Rank RankFunc
 }
 
+// Dialect names a backend's SQL dialect.
+type Dialect string
+
+const (
+	DialectSQLite   Dialect = "sqlite"
+	DialectPostgres Dialect = "postgres"
+)
+
+// SQLHandle is a backend's own database, for the packages that keep tables
+// in it: the writer, the pool for reads (the writer itself where the backend
+// has no separate one) and the dialect their SQL must speak.
+type SQLHandle struct {
+	DB, ReadDB *sql.DB
+	Dialect    Dialect
+}
+
 // Store is everything the rest of Dateline asks of storage. Every method is
 // safe for concurrent use; writes are transactional.
 type Store interface {
 	Close() error
+	// SQL is the store's own database (see SQLHandle).
+	SQL() SQLHandle
 
 	// UpsertSource returns the source with this Name, creating or updating it.
 	UpsertSource(ctx context.Context, s model.Source) (model.Source, error)

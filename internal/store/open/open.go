@@ -18,10 +18,8 @@ func IsPostgres(dsn string) bool {
 // Open returns the store at dsn with migrations applied: a postgres:// or
 // postgresql:// URL opens PostgreSQL, anything else is a SQLite file path
 // (created with its directory if missing; "sqlite:" or "file:" prefixes are
-// accepted). Both backends also have DB() *sql.DB, the write handle, for
-// packages that keep their own tables:
-//
-//	db := s.(interface{ DB() *sql.DB }).DB()
+// accepted). Packages that keep their own tables in the store's database
+// (accounts, lead images) reach it and its dialect through Store.SQL.
 func Open(ctx context.Context, dsn string) (store.Store, error) {
 	if IsPostgres(dsn) {
 		return postgres.Open(ctx, dsn)

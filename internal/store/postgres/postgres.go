@@ -98,6 +98,11 @@ func (s *Store) migrate(ctx context.Context) error {
 // DB returns the connection pool (reads and writes share it).
 func (s *Store) DB() *sql.DB { return s.W }
 
+// SQL is the database for packages that keep tables in it.
+func (s *Store) SQL() store.SQLHandle {
+	return store.SQLHandle{DB: s.W, ReadDB: s.W, Dialect: store.DialectPostgres}
+}
+
 // Close closes the pool.
 func (s *Store) Close() error { return s.W.Close() }
 

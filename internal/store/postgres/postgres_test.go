@@ -14,6 +14,7 @@ import (
 
 	"github.com/dateline-news/dateline/internal/store"
 	"github.com/dateline-news/dateline/internal/store/storetest"
+	"github.com/dateline-news/dateline/internal/store/storetest/accountstest"
 )
 
 func openFresh(t *testing.T) store.Store {
@@ -28,6 +29,7 @@ func openFresh(t *testing.T) store.Store {
 
 func TestConformance(t *testing.T) {
 	storetest.Run(t, openFresh)
+	t.Run("Accounts", func(t *testing.T) { accountstest.Run(t, openFresh) })
 }
 
 // TestSharedDatabase runs what several processes sharing one database do:

@@ -124,6 +124,11 @@ func (s *Store) DB() *sql.DB { return s.W }
 // ReadDB returns the query-only reader pool.
 func (s *Store) ReadDB() *sql.DB { return s.R }
 
+// SQL is the database for packages that keep tables in it.
+func (s *Store) SQL() store.SQLHandle {
+	return store.SQLHandle{DB: s.W, ReadDB: s.R, Dialect: store.DialectSQLite}
+}
+
 // Close gives up the leaderships still held and closes both pools.
 func (s *Store) Close() error {
 	s.mu.Lock()
