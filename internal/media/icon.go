@@ -10,7 +10,6 @@ package media
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -93,23 +92,21 @@ func (c *Cache) IconPath(ctx context.Context, home string) string {
 		}
 	}
 	id := ID(iconPrefix + o)
-	var ok int
-	var fetched int64
-	err := c.rdb.QueryRowContext(ctx, c.q(`SELECT ok, fetched FROM media WHERE id = ?`), id).Scan(&ok, &fetched)
+	st, err := c.state(ctx, c.rdb, id)
 	switch {
-	case err == nil && ok == 1:
+	case err != nil:
+		c.log.Warn("icon lookup", "site", o, "err", err)
+	case st == stored:
 		memos.Store(o, iconMemo{id: id, checked: now})
 		return id
-	case err == nil && now.Sub(time.UnixMicro(fetched)) < retryAfter:
+	case st == refusedRecently:
 		// Failed within the day: not asked again yet.
-	case err == nil || errors.Is(err, sql.ErrNoRows):
+	default:
 		// Remembered before asking, so a fetch finishing at once (which
 		// forgets the memo) is not shadowed by it.
 		memos.Store(o, iconMemo{checked: now})
 		c.WantIcon(o)
 		return ""
-	default:
-		c.log.Warn("icon lookup", "site", o, "err", err)
 	}
 	memos.Store(o, iconMemo{checked: now})
 	return ""
@@ -149,14 +146,11 @@ func (c *Cache) FetchIcon(ctx context.Context, home string) error {
 	}
 	key := iconPrefix + o
 	id := ID(key)
-	var ok int
-	var fetched int64
-	err := c.db.QueryRowContext(ctx, c.q(`SELECT ok, fetched FROM media WHERE id = ?`), id).Scan(&ok, &fetched)
-	switch {
-	case err == nil && (ok == 1 || c.opt.Now().Sub(time.UnixMicro(fetched)) < retryAfter):
-		return nil
-	case err != nil && !errors.Is(err, sql.ErrNoRows):
+	switch st, err := c.state(ctx, c.db, id); {
+	case err != nil:
 		return fmt.Errorf("look up icon of %s: %w", o, err)
+	case st == stored || st == refusedRecently:
+		return nil
 	}
 	var errs []error
 	cands := c.iconCandidates(ctx, o, &errs)
@@ -178,7 +172,7 @@ func (c *Cache) FetchIcon(ctx context.Context, home string) error {
 		}
 		errs = append(errs, fmt.Errorf("%s: %w", u, err))
 	}
-	err = fmt.Errorf("no icon for %s: %w", o, errors.Join(errs...))
+	err := fmt.Errorf("no icon for %s: %w", o, errors.Join(errs...))
 	if serr := c.save(ctx, id, key, Processed{}, truncate(err.Error(), 1000)); serr != nil {
 		return errors.Join(err, serr)
 	}

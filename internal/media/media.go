@@ -157,6 +157,34 @@ func (c *Cache) Run(ctx context.Context) {
 	wg.Wait()
 }
 
+// mediaState is what is recorded of one image or icon.
+type mediaState int
+
+const (
+	unknown         mediaState = iota // never looked for
+	stored                            // fetched and kept
+	refusedRecently                   // refused within retryAfter: not asked again yet
+	refusedLongAgo                    // refused earlier: may be asked again
+)
+
+// state reads what db records of media id.
+func (c *Cache) state(ctx context.Context, db *sql.DB, id string) (mediaState, error) {
+	var ok int
+	var fetched int64
+	err := db.QueryRowContext(ctx, c.q(`SELECT ok, fetched FROM media WHERE id = ?`), id).Scan(&ok, &fetched)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return unknown, nil
+	case err != nil:
+		return unknown, err
+	case ok == 1:
+		return stored, nil
+	case c.opt.Now().Sub(time.UnixMicro(fetched)) < retryAfter:
+		return refusedRecently, nil
+	}
+	return refusedLongAgo, nil
+}
+
 // Fetch fetches, verifies, resizes and stores url unless it is stored or
 // failed recently. A refused image is recorded with its reason so it is not
 // fetched again for a day; the error is returned too.
@@ -165,14 +193,11 @@ func (c *Cache) Fetch(ctx context.Context, url string) error {
 		return errors.New("fetch image: no client")
 	}
 	id := ID(url)
-	var ok int
-	var fetched int64
-	err := c.db.QueryRowContext(ctx, c.q(`SELECT ok, fetched FROM media WHERE id = ?`), id).Scan(&ok, &fetched)
-	switch {
-	case err == nil && (ok == 1 || c.opt.Now().Sub(time.UnixMicro(fetched)) < retryAfter):
-		return nil
-	case err != nil && !errors.Is(err, sql.ErrNoRows):
+	switch st, err := c.state(ctx, c.db, id); {
+	case err != nil:
 		return fmt.Errorf("look up image %s: %w", url, err)
+	case st == stored || st == refusedRecently:
+		return nil
 	}
 	resp, err := c.get.Get(ctx, url, fetch.Conditional{}, MaxBytes)
 	var img Processed
