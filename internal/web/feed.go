@@ -208,13 +208,19 @@ func (s *server) frontFeed(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, fmt.Errorf("feed: %w", err))
 		return
 	}
+	s.storiesFeed(w, r, s.opt.SiteName+": top stories", "/", stories)
+}
+
+// storiesFeed writes stories as the feed of the page at path (the feed is
+// at path's "/feed.xml" or "/feed.json").
+func (s *server) storiesFeed(w http.ResponseWriter, r *http.Request, title, path string, stories []model.Story) {
 	base := s.baseURL(r)
 	entries, err := s.storyEntries(r.Context(), base, stories)
 	if err != nil {
-		s.serverError(w, r, fmt.Errorf("feed: %w", err))
+		s.serverError(w, r, fmt.Errorf("feed of %s: %w", path, err))
 		return
 	}
-	s.writeFeed(w, r, feedDoc{Title: s.opt.SiteName + ": top stories", Home: base + "/", Self: base + "/feed",
+	s.writeFeed(w, r, feedDoc{Title: title, Home: base + path, Self: base + strings.TrimSuffix(path, "/") + "/feed",
 		Entries: entries})
 }
 
@@ -242,14 +248,8 @@ func (s *server) topicFeed(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	base := s.baseURL(r)
-	entries, err := s.storyEntries(r.Context(), base, s.insight.withHashtag(r.Context(), tag, feedEntries))
-	if err != nil {
-		s.serverError(w, r, fmt.Errorf("topic feed: %w", err))
-		return
-	}
-	home := base + "/topic/" + url.PathEscape(tag)
-	s.writeFeed(w, r, feedDoc{Title: s.opt.SiteName + ": #" + tag, Home: home, Self: home + "/feed", Entries: entries})
+	s.storiesFeed(w, r, s.opt.SiteName+": #"+tag, "/topic/"+url.PathEscape(tag),
+		s.insight.withHashtag(r.Context(), tag, feedEntries))
 }
 
 func (s *server) entityFeed(w http.ResponseWriter, r *http.Request) {
@@ -258,15 +258,8 @@ func (s *server) entityFeed(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	base := s.baseURL(r)
 	stories, _ := s.insight.withEntity(r.Context(), name, feedEntries)
-	entries, err := s.storyEntries(r.Context(), base, stories)
-	if err != nil {
-		s.serverError(w, r, fmt.Errorf("entity feed: %w", err))
-		return
-	}
-	home := base + "/entity/" + url.PathEscape(name)
-	s.writeFeed(w, r, feedDoc{Title: s.opt.SiteName + ": " + name, Home: home, Self: home + "/feed", Entries: entries})
+	s.storiesFeed(w, r, s.opt.SiteName+": "+name, "/entity/"+url.PathEscape(name), stories)
 }
 
 // sourceFeed is an outlet's newest articles.
